@@ -1,0 +1,91 @@
+"""Project-wide pytest fixtures: the test world and the browser/rendering tool gates."""
+
+import os
+import shutil
+
+import pytest
+
+from huancui_vet.testing import build_world
+
+# CI sets this so browser and rendering tests fail, instead of skipping, when a tool is missing.
+REQUIRE_TOOLS = os.environ.get("HUANCUI_REQUIRE_TOOLS") == "1"
+CHROMIUM = os.environ.get("HUANCUI_CHROMIUM", "/usr/bin/chromium")
+
+
+def require_tool(path_or_name, reason):
+    """Skip (on a laptop) or fail (in CI) when an external tool is missing."""
+    found = os.path.exists(path_or_name) or shutil.which(path_or_name)
+    if found:
+        return
+    if REQUIRE_TOOLS:
+        pytest.fail(f"{reason} ({path_or_name} not found; CI installs it with apt-get)")
+    pytest.skip(f"{reason}: {path_or_name} not found (apt-get install it to run this test)")
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def soffice():
+    require_tool("soffice", "rendering needs LibreOffice")
+    require_tool("pdftoppm", "rendering needs poppler-utils")
+    return shutil.which("soffice")
+
+
+# --- Playwright (pytest-playwright) configured for Debian's Chromium; never downloads a browser.
+CHROMIUM_FLAGS = [
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    require_tool(CHROMIUM, "browser tests need Debian's chromium")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_FLAGS,
+        "chromium_sandbox": False,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+        "viewport": {"width": 1366, "height": 900},
+    }
+
+
+@pytest.fixture
+def e2e_guard(page, live_server):
+    """Fail the test on console errors or any request leaving the live server (no CDN)."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    problems = []
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None
+        ),
+    )
+    page.on(
+        "request",
+        lambda req: (
+            problems.append(f"external request: {req.url}")
+            if not (req.url.startswith(live_server.url) or req.url.startswith("data:"))
+            else None
+        ),
+    )
+    yield problems
+    assert problems == []

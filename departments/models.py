@@ -1,0 +1,123 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class DepartmentManager(models.Manager.from_queryset(DepartmentQuerySet)):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Department(models.Model):
+    """An accountable unit, named exactly as the plan's attachment writes it."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", "政府部门"
+        PARTY = "party", "党委部门"
+        PEOPLES_ORG = "peoples_org", "人民团体"
+        SCHOOL = "school", "学校"
+        OTHER = "other", "其他"
+
+    name = models.CharField("单位名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=40, blank=True)
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.GOVERNMENT)
+    is_active = models.BooleanField("启用", default=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    objects = DepartmentManager()
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+
+class Role(models.TextChoices):
+    """Portal roles. Each is a Django group (named by its Chinese label) created by a migration."""
+
+    REPORTER = "reporter", "部门填报员"
+    HEAD = "head", "部门负责人"
+    SUPERVISOR = "supervisor", "督查员"
+    LEADER = "leader", "领导"
+    ADMINISTRATOR = "administrator", "系统管理员"
+
+    @classmethod
+    def from_group_name(cls, group_name):
+        for role in cls:
+            if role.label == group_name:
+                return role
+        return None
+
+
+class User(AbstractUser):
+    """A portal user. Belongs to one department; the role comes from the user's group."""
+
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name="所属单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def display_name(self):
+        return self.full_name or self.username
+
+    @property
+    def role(self):
+        """The user's portal role, from group membership (cached per instance).
+
+        Administrators (superusers) rank first; otherwise the broadest role wins.
+        """
+        if not hasattr(self, "_role_cache"):
+            self._role_cache = self._compute_role()
+        return self._role_cache
+
+    def _compute_role(self):
+        if self.is_superuser:
+            return Role.ADMINISTRATOR
+        names = {g.name for g in self.groups.all()}
+        for role in (Role.ADMINISTRATOR, Role.SUPERVISOR, Role.LEADER, Role.HEAD, Role.REPORTER):
+            if role.label in names:
+                return role
+        return None
+
+    @property
+    def role_label(self):
+        return self.role.label if self.role else "未分配角色"
+
+    @property
+    def sees_all_departments(self):
+        """Supervisors, leaders and administrators read every department's work."""
+        return self.role in (Role.SUPERVISOR, Role.LEADER, Role.ADMINISTRATOR)
+
+    @property
+    def is_department_staff(self):
+        return self.role in (Role.REPORTER, Role.HEAD) and self.department_id is not None

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from huancui_vet import views
+
+admin.site.site_header = "环翠区职业教育创新发展高地建设督查平台"
+admin.site.site_title = "督查平台后台"
+admin.site.index_title = "后台管理"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("departments.urls")),
+    path("plans/", include("tasks.urls")),
+    path("reports/", include("reports.urls")),
+    path("supervision/", include("supervision.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "huancui_vet.views.permission_denied"
+handler404 = "huancui_vet.views.page_not_found"
+handler500 = "huancui_vet.views.server_error"

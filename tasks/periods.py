@@ -1,0 +1,77 @@
+"""Reporting periods of a plan: pure date arithmetic, no queries.
+
+A period is identified by its first day (the 1st of a month or of a quarter). Its report
+is due `plan.due_days_after_period` days after the period ends.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+    due: datetime.date
+    label: str
+
+
+def _months_per_period(cycle):
+    return 3 if cycle == "quarterly" else 1
+
+
+def _add_months(day, months):
+    month_index = day.year * 12 + (day.month - 1) + months
+    return datetime.date(month_index // 12, month_index % 12 + 1, 1)
+
+
+def normalize_start(cycle, day):
+    """The first day of the period that contains `day`."""
+    if cycle == "quarterly":
+        return datetime.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    return day.replace(day=1)
+
+
+def period_label(cycle, start):
+    if cycle == "quarterly":
+        return f"{start.year}年第{(start.month - 1) // 3 + 1}季度"
+    return f"{start.year}年{start.month}月"
+
+
+def make_period(plan, start):
+    cycle = plan.reporting_cycle
+    start = normalize_start(cycle, start)
+    end = _add_months(start, _months_per_period(cycle)) - datetime.timedelta(days=1)
+    due = end + datetime.timedelta(days=plan.due_days_after_period)
+    return Period(start=start, end=end, due=due, label=period_label(cycle, start))
+
+
+def plan_periods(plan):
+    """Every reporting period of the plan, oldest first."""
+    step = _months_per_period(plan.reporting_cycle)
+    start = normalize_start(plan.reporting_cycle, plan.first_period_start)
+    periods = []
+    while start <= plan.last_day:
+        periods.append(make_period(plan, start))
+        start = _add_months(start, step)
+    return periods
+
+
+def periods_ended_by(plan, as_of):
+    """Periods whose end date is before `as_of` (their report is due or overdue)."""
+    return [p for p in plan_periods(plan) if p.end < as_of]
+
+
+def periods_due_by(plan, as_of):
+    """Periods whose due date has passed by `as_of` (a missing report is now late)."""
+    return [p for p in plan_periods(plan) if p.due < as_of]
+
+
+def current_period(plan, as_of):
+    """The latest period that has ended by `as_of` — the one staff are reporting on now."""
+    ended = periods_ended_by(plan, as_of)
+    return ended[-1] if ended else None
+
+
+def is_valid_period_start(plan, start):
+    return any(p.start == start for p in plan_periods(plan))
