@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 from departments.models import Department, Role, User
 from tasks.models import Plan, Target, Task, TaskAssignment
 
-PASSWORD = "Huancui-test-2023"
+PASSWORD = "Huancui-test-2023"  # noqa: S105 - test-only credential
 
 
 def make_user(username, role, department=None, **extra):
