@@ -76,11 +76,11 @@ def test_healthz_reports_database_ok(client, db):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
-    assert "no-cache" in response["Cache-Control"]
+    assert response["Cache-Control"] == "no-store"
 
 
 def test_healthz_returns_503_when_the_database_fails(client, db):
-    with mock.patch("huancui_vet.views.connection.cursor", side_effect=OperationalError("down")):
+    with mock.patch("huancui_vet.health.connection.cursor", side_effect=OperationalError("down")):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
