@@ -27,6 +27,45 @@ class ReportState(models.TextChoices):
 
 EDITABLE_STATES = (ReportState.DRAFT, ReportState.RETURNED)
 
+# CSS classes from static/css/portal.css for each state, so every page colours them alike.
+STATE_BADGE = {
+    ReportState.DRAFT: "",
+    ReportState.AWAITING_SIGNOFF: "badge--blue",
+    ReportState.SUBMITTED: "badge--blue",
+    ReportState.ACCEPTED: "badge--green",
+    ReportState.RETURNED: "badge--red",
+}
+STATUS_LIGHT = {
+    ProgressStatus.NOT_STARTED: "light--grey",
+    ProgressStatus.ON_TRACK: "light--green",
+    ProgressStatus.BEHIND: "light--amber",
+    ProgressStatus.BLOCKED: "light--red",
+    ProgressStatus.DONE: "light--green",
+}
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Reports the user may read (no extra query beyond the report query itself).
+
+        Supervisors, leaders and administrators read everything. Department staff read their
+        own department's reports, every report on tasks their department leads (so the lead
+        sees its supporting units' contributions) and the lead reports of tasks it supports.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_all_departments or user.has_perm("reports.view_all_reports"):
+            return self
+        if user.department_id is None:
+            return self.none()
+        assigned = TaskAssignment.objects.filter(department_id=user.department_id)
+        led = assigned.filter(role=TaskAssignment.Role.LEAD).values("task_id")
+        return self.filter(
+            models.Q(department_id=user.department_id)
+            | models.Q(task_id__in=led)
+            | models.Q(role=TaskAssignment.Role.LEAD, task_id__in=assigned.values("task_id"))
+        )
+
 
 class Report(models.Model):
     """One department's progress report on one task for one reporting period.
@@ -89,6 +128,8 @@ class Report(models.Model):
     times_returned = models.PositiveSmallIntegerField("退回次数", default=0)
     history = HistoricalRecords()
 
+    objects = ReportQuerySet.as_manager()
+
     class Meta:
         verbose_name = "进展报告"
         verbose_name_plural = "进展报告"
@@ -125,6 +166,14 @@ class Report(models.Model):
     @property
     def is_editable_state(self):
         return self.state in EDITABLE_STATES
+
+    @property
+    def state_badge(self):
+        return STATE_BADGE.get(self.state, "")
+
+    @property
+    def status_light(self):
+        return STATUS_LIGHT.get(self.progress_status, "light--grey")
 
 
 class TargetValue(models.Model):

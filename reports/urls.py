@@ -1,13 +1,28 @@
 from django.urls import path
 
-from huancui_vet.placeholder import coming_soon
-from reports.views import bulk
+from reports.views import bulk, evidence, mine, periods, review, tasks, workflow, writing
 
 app_name = "reports"
 urlpatterns = [
-    path("mine/", coming_soon, name="my_tasks"),
-    path("signoff/", coming_soon, name="signoff_queue"),
-    path("review/", coming_soon, name="review_queue"),
+    path("mine/", mine.my_tasks, name="my_tasks"),
+    path("signoff/", mine.signoff_queue, name="signoff_queue"),
+    path("review/", review.review_queue, name="review_queue"),
+    path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/periods/<str:period>/", writing.report_create, name="report_create"),
+    path("<int:pk>/", writing.report_detail, name="report_detail"),
+    path("<int:pk>/edit/", writing.report_edit, name="report_edit"),
+    path("<int:pk>/submit/", workflow.report_submit, name="report_submit"),
+    path("<int:pk>/signoff/", workflow.report_signoff, name="report_signoff"),
+    path("<int:pk>/accept/", workflow.report_accept, name="report_accept"),
+    path("<int:pk>/return/", workflow.report_return, name="report_return"),
+    path("<int:pk>/compare/", review.report_compare, name="report_compare"),
+    path("<int:pk>/history/", review.report_history, name="report_history"),
+    path("<int:pk>/evidence/", evidence.evidence_upload, name="evidence_upload"),
+    path("evidence/<int:pk>/", evidence.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/delete/", evidence.evidence_delete, name="evidence_delete"),
+    path("periods/", periods.period_list, name="period_list"),
+    path("periods/<int:plan_pk>/<str:period>/close/", periods.period_close, name="period_close"),
+    path("periods/<int:plan_pk>/<str:period>/reopen/", periods.period_reopen, name="period_reopen"),
     # Bulk entry from Excel (reports/views/bulk.py)
     path("bulk/", bulk.bulk_entry, name="bulk_entry"),
     path("bulk/template.xlsx", bulk.bulk_download, name="bulk_download"),

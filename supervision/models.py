@@ -1,4 +1,9 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 
 
 class ReportDelivery(models.Model):
@@ -31,3 +36,121 @@ class ReportDelivery(models.Model):
 
     def __str__(self):
         return f"{self.plan} {self.as_of} {self.get_status_display()}"
+
+
+class ScoringSettings(models.Model):
+    """Weights and grade bands of the department scorecard, edited by administrators.
+
+    A row with no plan is the default for every plan; a row for a plan overrides it.
+    With no row at all the field defaults below apply (documented on the scorecard page).
+    """
+
+    plan = models.OneToOneField(
+        "tasks.Plan",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="适用方案",
+        help_text="留空表示所有方案的默认设置。",
+    )
+    weight_timeliness = models.PositiveSmallIntegerField(
+        "报送及时性权重", default=40, validators=[MaxValueValidator(100)]
+    )
+    weight_completion = models.PositiveSmallIntegerField(
+        "任务与目标完成权重", default=30, validators=[MaxValueValidator(100)]
+    )
+    weight_review = models.PositiveSmallIntegerField(
+        "审核结果权重", default=20, validators=[MaxValueValidator(100)]
+    )
+    weight_orders = models.PositiveSmallIntegerField(
+        "督办单办理权重", default=10, validators=[MaxValueValidator(100)]
+    )
+    lead_factor = models.DecimalField(
+        "牵头任务加权系数",
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("2.00"),
+        validators=[MinValueValidator(Decimal("1.00")), MaxValueValidator(Decimal("10.00"))],
+        help_text="牵头任务的每一项按此倍数计权，责任（配合）任务按 1 计权。",
+    )
+    late_credit = models.PositiveSmallIntegerField(
+        "逾期得分比例（%）",
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="逾期报送、逾期完成的事项按满分的此比例计分。",
+    )
+    band_excellent = models.PositiveSmallIntegerField(
+        "优秀分数线", default=90, validators=[MaxValueValidator(100)]
+    )
+    band_good = models.PositiveSmallIntegerField(
+        "良好分数线", default=80, validators=[MaxValueValidator(100)]
+    )
+    band_fair = models.PositiveSmallIntegerField(
+        "一般分数线", default=60, validators=[MaxValueValidator(100)]
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "评分设置"
+        verbose_name_plural = "评分设置"
+        constraints = [
+            # The OneToOneField keeps one row per plan; this keeps one default row (plan NULL).
+            models.UniqueConstraint(
+                Coalesce("plan", models.Value(0)),
+                name="scoring_one_default",
+                violation_error_message="每个方案（含默认设置）只能有一条评分设置。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    weight_timeliness=100
+                    - models.F("weight_completion")
+                    - models.F("weight_review")
+                    - models.F("weight_orders")
+                ),
+                name="scoring_weights_sum_100",
+                violation_error_message="四项权重之和必须等于100。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(band_excellent__gt=models.F("band_good"))
+                & models.Q(band_good__gt=models.F("band_fair")),
+                name="scoring_bands_ordered",
+                violation_error_message="等级分数线必须依次递减：优秀 > 良好 > 一般。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"评分设置（{self.plan or '默认'}）"
+
+    WEIGHT_FIELDS = ("weight_timeliness", "weight_completion", "weight_review", "weight_orders")
+
+    def clean(self):
+        errors = {}
+        weights = [getattr(self, name) or 0 for name in self.WEIGHT_FIELDS]
+        if sum(weights) != 100:
+            errors["weight_orders"] = f"四项权重之和必须等于100，当前为{sum(weights)}。"
+        excellent, good, fair = self.band_excellent, self.band_good, self.band_fair
+        if None not in (excellent, good, fair) and not (excellent > good > fair):
+            errors["band_good"] = "等级分数线必须依次递减：优秀 > 良好 > 一般。"
+        if errors:
+            raise ValidationError(errors)
+
+    def grade_for(self, score):
+        if score is None:
+            return "暂无评分"
+        if score >= self.band_excellent:
+            return "优秀"
+        if score >= self.band_good:
+            return "良好"
+        if score >= self.band_fair:
+            return "一般"
+        return "较差"
+
+    @classmethod
+    def for_plan(cls, plan):
+        """The plan's settings, else the default row, else unsaved defaults (one query)."""
+        rows = list(cls.objects.filter(models.Q(plan=plan) | models.Q(plan__isnull=True)))
+        for row in rows:
+            if row.plan_id == plan.pk:
+                return row
+        return rows[0] if rows else cls()

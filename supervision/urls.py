@@ -1,12 +1,14 @@
 from django.urls import path
 
-from huancui_vet.placeholder import coming_soon
-from supervision.views import exports
+from supervision.views import dashboard, exports, public, scorecard
 
 app_name = "supervision"
 urlpatterns = [
-    path("dashboard/", coming_soon, name="dashboard"),
-    path("scorecard/", coming_soon, name="scorecard"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/print/", dashboard.dashboard_print, name="dashboard_print"),
+    path("scorecard/", scorecard.scorecard, name="scorecard"),
+    path("scorecard/<int:department_id>/", scorecard.department_score, name="department_score"),
+    path("public/<int:plan_id>/", public.public_plan, name="public_plan"),
     # Leadership workbook (supervision/views/exports.py)
     path("export.xlsx", exports.workbook_download, name="export_workbook"),
 ]

@@ -43,6 +43,8 @@ class Plan(models.Model):
     class Meta:
         verbose_name = "实施方案"
         verbose_name_plural = "实施方案"
+        # import/export gate the admin's spreadsheet buttons (IMPORT_EXPORT_*_PERMISSION_CODE).
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
         ordering = ["-document_date", "title"]
         constraints = [
             models.CheckConstraint(
@@ -78,7 +80,9 @@ class KeyArea(models.Model):
         KEY_TASK = "key_task", "重点任务"
         SAFEGUARD = "safeguard", "工作保障"
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="key_areas")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="key_areas", verbose_name="实施方案"
+    )
     section = models.CharField("部分", max_length=20, choices=Section.choices)
     number = models.PositiveSmallIntegerField("序号")
     label = models.CharField("编号", max_length=10, help_text="原文编号，如“（三）”。")
@@ -119,7 +123,9 @@ class TaskQuerySet(models.QuerySet):
 class Task(models.Model):
     """A row of the plan's attachment: 序号, 任务内容, 牵头单位, 责任单位."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="tasks", verbose_name="实施方案"
+    )
     number = models.PositiveIntegerField("序号")
     content = models.TextField("任务内容")
     lead_note = models.CharField(
@@ -142,6 +148,7 @@ class Task(models.Model):
     class Meta:
         verbose_name = "任务"
         verbose_name_plural = "任务"
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
         ordering = ["plan", "number"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="task_unique_number_per_plan")
@@ -190,12 +197,20 @@ class TaskAssignment(models.Model):
         LEAD = "lead", "牵头"
         SUPPORT = "support", "责任"
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="assignments", verbose_name="任务"
+    )
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="assignments", verbose_name="单位"
     )
     role = models.CharField("角色", max_length=10, choices=Role.choices)
     position = models.PositiveSmallIntegerField("顺序", default=0)
+    written_as = models.CharField(
+        "原文写法",
+        max_length=100,
+        blank=True,
+        help_text="附件中的写法与单位名称不同时填写（如“税务局”），导出时原样写回。",
+    )
 
     class Meta:
         verbose_name = "任务分工"
@@ -211,6 +226,31 @@ class TaskAssignment(models.Model):
     def __str__(self):
         return f"{self.task_id}:{self.department}({self.get_role_display()})"
 
+    @property
+    def unit_text(self):
+        """The unit as the attachment writes it (export uses this to reproduce the table)."""
+        return self.written_as or self.department.name
+
+
+class DepartmentAlias(models.Model):
+    """Another spelling of a department's name that plan attachments use (税务局 = 区税务局).
+
+    Data, not code: the importer resolves names through Department.name and these aliases.
+    """
+
+    alias = models.CharField("别称", max_length=100, unique=True)
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="aliases", verbose_name="单位"
+    )
+
+    class Meta:
+        verbose_name = "单位别称"
+        verbose_name_plural = "单位别称"
+        ordering = ["department", "alias"]
+
+    def __str__(self):
+        return f"{self.alias} → {self.department}"
+
 
 class Target(models.Model):
     """A dated target the plan states for a task (e.g. 2022: 50% “双师型” teachers)."""
@@ -222,7 +262,9 @@ class Target(models.Model):
         RECURRING = "recurring", "每年持续"
         POLICY = "policy", "政策落实"
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="targets")
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="targets", verbose_name="任务"
+    )
     year = models.PositiveSmallIntegerField(
         "年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
@@ -239,6 +281,7 @@ class Target(models.Model):
     class Meta:
         verbose_name = "目标"
         verbose_name_plural = "目标"
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
         ordering = ["task", "year", "sort_order", "id"]
 
     def __str__(self):
@@ -247,6 +290,13 @@ class Target(models.Model):
     @property
     def due_date(self):
         return datetime.date(self.year, 12, 31)
+
+    @property
+    def display_value(self):
+        """The target as written in the plan: "50%", "1个" ("" when there is no number)."""
+        if self.target_value is None:
+            return ""
+        return f"{format(self.target_value.normalize(), 'f')}{self.unit}"
 
     @property
     def has_numeric_value(self):

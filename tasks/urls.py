@@ -1,8 +1,9 @@
 from django.urls import path
 
-from huancui_vet.placeholder import coming_soon
+from tasks import views
 
 app_name = "tasks"
 urlpatterns = [
-    path("", coming_soon, name="plan_list"),
+    path("", views.plan_list, name="plan_list"),
+    path("<int:pk>/", views.plan_detail, name="plan_detail"),
 ]

@@ -1,5 +1,90 @@
-"""Excel workbook downloads (stub until the feature lands)."""
+"""Leadership workbook download (导出Excel) from the dashboard and scorecard pages.
 
-from huancui_vet.placeholder import coming_soon
+Who may download: holders of `reports.view_dashboard` (supervisors, leaders, administrators).
+Department staff are refused with 403, as on the dashboard itself: the workbook ranks every
+department, so there is no department-only version of it to give them. The rows are still
+computed through the selectors with `request.user`, so any scoping they apply carries over.
+"""
 
-workbook_download = coming_soon
+import tempfile
+
+from django import forms
+from django.contrib.auth.decorators import permission_required
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.views.decorators.http import require_GET
+
+from departments.models import Department
+from supervision.forms import DashboardFilterForm, ScorecardFilterForm
+from supervision.workbook import (
+    XLSX_CONTENT_TYPE,
+    build_workbook,
+    collect_workbook_data,
+    workbook_filename,
+)
+from supervision.workbook.details import detail_rows_queryset
+
+# A detail sheet larger than this is too slow for a web request; use `export_report --details`.
+DETAIL_ROW_LIMIT = 20_000
+
+
+class WorkbookOptionsForm(forms.Form):
+    """The export's own options, on top of the dashboard's and scorecard's filters."""
+
+    department = forms.ModelChoiceField(
+        label="单位", queryset=Department.objects.all(), required=False
+    )
+    details = forms.BooleanField(label="附填报明细", required=False)
+
+
+def _bad_request(message):
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@permission_required("reports.view_dashboard", raise_exception=True)
+def workbook_download(request):
+    """The workbook for the page's filters (plan, year, as_of; period_kind, period from the
+    scorecard), resolved by the pages' own forms, so missing or invalid values fall back to
+    exactly the defaults the page showed; plus department=<id> and details=1."""
+    dashboard_form = DashboardFilterForm(request.GET or None)
+    plan, as_of = dashboard_form.resolved()
+    if plan is None:
+        raise Http404("尚无实施方案。")
+    year = dashboard_form.resolved_year(plan, as_of)
+    period_kind, period = ScorecardFilterForm(request.GET or None).resolved_window(as_of)
+    options = WorkbookOptionsForm(request.GET)
+    if not options.is_valid():
+        return _bad_request("导出参数有误：所选单位不存在。")
+    department = options.cleaned_data["department"]
+    details = options.cleaned_data["details"]
+
+    if details:
+        count = detail_rows_queryset(plan=plan, as_of=as_of, department=department).count()
+        if count > DETAIL_ROW_LIMIT:
+            return _bad_request(
+                f"填报明细共 {count} 条，超过网页导出上限 {DETAIL_ROW_LIMIT} 条；"
+                "请选择单位缩小范围，或由管理员用 export_report --details 命令导出。"
+            )
+
+    data = collect_workbook_data(
+        plan=plan,
+        year=year,
+        as_of=as_of,
+        user=request.user,
+        department=department,
+        score_period=period_kind,
+        score_period_start=period,
+    )
+    # A temporary file, not memory: FileResponse streams it and closes (deletes) it after.
+    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    build_workbook(data, output, include_details=details)
+    output.seek(0)
+    response = FileResponse(
+        output,
+        as_attachment=True,
+        filename=workbook_filename(plan, as_of, department),
+        content_type=XLSX_CONTENT_TYPE,
+    )
+    # Department figures: never keep a copy in a shared or browser cache.
+    response["Cache-Control"] = "no-store"
+    return response

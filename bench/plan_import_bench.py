@@ -1,0 +1,146 @@
+"""Plan importer vs a plain bulk_create of the same 2,000 tasks (target: ≤ 2×).
+
+    .venv/bin/python bench/plan_import_bench.py        # SQLite in a temp file
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/helper_a_bench \
+        .venv/bin/python bench/plan_import_bench.py
+
+Both paths read the same xlsx and write the same tasks and assignments. The plain path is
+the floor: openpyxl read-only, a name→department dict, two bulk_creates. The importer adds
+header detection, merged cells, unit parsing, validation and bulk history rows.
+"""
+
+import io
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huancui_vet.settings_test")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3")
+
+TASKS = int(os.environ.get("BENCH_TASKS", "2000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+
+
+def ensure_postgres_database(url):
+    """Create the bench database on first use (PostgreSQL only)."""
+    import psycopg2
+    from psycopg2 import sql
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    conn = psycopg2.connect(admin_url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cur.fetchone():
+            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    conn.close()
+
+
+def build_xlsx(names, n_tasks):
+    from openpyxl import Workbook
+
+    rng = random.Random(2020)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "任务清单"
+    ws.append(["序号", "任务内容", "牵头单位", "责任单位"])
+    for n in range(1, n_tasks + 1):
+        units = rng.sample(names, 5)
+        content = f"第{n}项任务：" + "推动职业教育与产业发展深度融合，完善校企合作机制。" * 3
+        support = "、".join(units[2:]) + ("等" if n % 3 == 0 else "")
+        ws.append([n, content, "、".join(units[:2]), support])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def plain_bulk_create(data, plan):
+    """The floor: read cells, look names up in a dict, bulk_create tasks and assignments."""
+    from django.db import transaction
+    from openpyxl import load_workbook
+
+    from departments.models import Department
+    from tasks.models import Task, TaskAssignment
+
+    by_name = {d.name: d for d in Department.objects.all()}
+    ws = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    with transaction.atomic():
+        tasks = Task.objects.bulk_create(
+            [Task(plan=plan, number=r[0], content=r[1]) for r in rows], batch_size=500
+        )
+        assignments = []
+        for task, r in zip(tasks, rows, strict=True):
+            for role, cell in (("lead", r[2]), ("support", (r[3] or "").rstrip("等"))):
+                for pos, name in enumerate(filter(None, cell.split("、"))):
+                    assignments.append(
+                        TaskAssignment(task=task, department=by_name[name], role=role, position=pos)
+                    )
+        TaskAssignment.objects.bulk_create(assignments, batch_size=1000)
+    return len(tasks), len(assignments)
+
+
+def main():
+    url = os.environ["DATABASE_URL"]
+    if url.startswith("postgres"):
+        ensure_postgres_database(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from departments.models import Department
+    from tasks.models import Plan
+    from tasks.services import plan_import_xlsx
+
+    call_command("migrate", verbosity=0)
+    names = [f"区第{i}局" for i in range(1, 41)]
+    for i, name in enumerate(names):
+        Department.objects.get_or_create(name=name, defaults={"sort_order": i})
+    data = build_xlsx(names, TASKS)
+    print(
+        f"数据库: {connection.vendor}；{TASKS} 项任务，文件 {len(data) / 1024:.0f} KB，{ROUNDS} 轮"
+    )
+
+    plain_times, import_times = [], []
+    for round_no in range(ROUNDS):
+        Plan.objects.filter(title__startswith="bench-").delete()
+        plan = Plan.objects.create(title=f"bench-plain-{round_no}", start_year=2020, end_year=2023)
+        connection.queries_log.clear()  # the cascade delete above overflows the query log
+        with CaptureQueriesContext(connection) as plain_q:
+            t0 = time.perf_counter()
+            plain_counts = plain_bulk_create(data, plan)
+            plain_times.append(time.perf_counter() - t0)
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as import_q:
+            t0 = time.perf_counter()
+            result = plan_import_xlsx(file=data, title=f"bench-import-{round_no}")
+            import_times.append(time.perf_counter() - t0)
+        assert (result.task_count, result.assignment_count) == plain_counts
+        print(
+            f"  第{round_no + 1}轮: bulk_create {plain_times[-1]:.3f}s（{len(plain_q)} 次查询）；"
+            f"导入器 {import_times[-1]:.3f}s（{len(import_q)} 次查询）"
+        )
+    Plan.objects.filter(title__startswith="bench-").delete()
+    plain, imported = statistics.median(plain_times), statistics.median(import_times)
+    ratio = imported / plain
+    # Best-of-N as well: on a shared machine the minimum is the least noisy estimate.
+    best_ratio = min(import_times) / min(plain_times)
+    print(
+        f"中位数: bulk_create {plain:.3f}s，导入器 {imported:.3f}s，比值 {ratio:.2f}×；"
+        f"最快一轮之比 {best_ratio:.2f}×（目标 ≤ 2×）{'达标' if ratio <= 2 else '未达标'}"
+    )
+    return 0 if ratio <= 2 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

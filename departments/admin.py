@@ -1,0 +1,36 @@
+from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+
+from departments import user_admin  # noqa: F401
+from departments.models import Department
+from departments.resources import DepartmentResource
+from tasks.admin_base import ChineseImportErrorsMixin
+from tasks.models import DepartmentAlias
+from tasks.resources import SafeXLSX
+
+
+class DepartmentAliasInline(admin.TabularInline):
+    model = DepartmentAlias
+    extra = 1
+    fields = ("alias",)
+
+
+@admin.register(Department)
+class DepartmentAdmin(ChineseImportErrorsMixin, ImportExportModelAdmin):
+    resource_classes = [DepartmentResource]
+    import_formats = [SafeXLSX]
+    export_formats = [SafeXLSX]
+    list_display = ("name", "short_name", "kind", "is_active", "sort_order", "alias_list")
+    list_editable = ("sort_order", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "short_name", "aliases__alias")
+    ordering = ("sort_order", "name")
+    fields = ("name", "short_name", "kind", "is_active", "sort_order")
+    inlines = [DepartmentAliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("aliases")
+
+    @admin.display(description="别称")
+    def alias_list(self, obj):
+        return "、".join(a.alias for a in obj.aliases.all()) or "—"

@@ -1,0 +1,27 @@
+"""django-import-export resource for the department directory (单位名录)."""
+
+from import_export import fields, resources, widgets
+
+from departments.models import Department
+from tasks.resources import ChoiceLabelWidget, YesNoWidget
+
+
+class DepartmentResource(resources.ModelResource):
+    name = fields.Field(attribute="name", column_name="单位名称")
+    short_name = fields.Field(attribute="short_name", column_name="简称")
+    kind = fields.Field(
+        attribute="kind", column_name="类别", widget=ChoiceLabelWidget(Department.Kind)
+    )
+    is_active = fields.Field(attribute="is_active", column_name="启用", widget=YesNoWidget())
+    sort_order = fields.Field(
+        attribute="sort_order", column_name="排序", widget=widgets.IntegerWidget()
+    )
+
+    class Meta:
+        model = Department
+        fields = ("name", "short_name", "kind", "is_active", "sort_order")
+        import_id_fields = ("name",)
+        clean_model_instances = True
+        use_transactions = True
+        skip_unchanged = True
+        report_skipped = True

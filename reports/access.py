@@ -1,0 +1,57 @@
+"""The one place that decides who may read or change a report or see a task.
+
+Outsiders get 404 (a report's existence does not leak); users who may read but not change
+get 403. Every view, export and download goes through these helpers.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from reports.models import Evidence, Report
+from tasks.models import Task
+
+
+def get_report_for_user(user, pk, *, for_edit=False):
+    """The report `pk` if `user` may see it; with for_edit, also that they may change it."""
+    report = get_object_or_404(
+        Report.objects.visible_to(user).select_related(
+            "task__plan",
+            "department",
+            "created_by",
+            "submitted_by",
+            "signed_off_by",
+            "reviewed_by",
+        ),
+        pk=pk,
+    )
+    if for_edit and not (
+        user.is_department_staff
+        and user.department_id == report.department_id
+        and user.has_perm("reports.change_report")
+    ):
+        raise PermissionDenied("只能修改本部门的报告。")
+    return report
+
+
+def tasks_visible_to(user):
+    """Tasks the user may open: all for supervisors/leaders/admins, else the department's."""
+    if user.sees_all_departments or user.has_perm("reports.view_all_reports"):
+        return Task.objects.all()
+    if user.department_id is None:
+        return Task.objects.none()
+    return Task.objects.filter(assignments__department_id=user.department_id)
+
+
+def get_task_for_user(user, pk):
+    return get_object_or_404(tasks_visible_to(user).select_related("plan"), pk=pk)
+
+
+def get_evidence_for_user(user, pk, *, for_edit=False):
+    """An evidence file whose report the user may see (or change, with for_edit)."""
+    evidence = get_object_or_404(Evidence.objects.select_related("report"), pk=pk)
+    try:
+        get_report_for_user(user, evidence.report_id, for_edit=for_edit)
+    except Http404:
+        raise Http404("没有找到该文件。") from None
+    return evidence

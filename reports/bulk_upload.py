@@ -1,0 +1,430 @@
+"""Bulk entry from Excel, part 2: check an uploaded workbook and write the drafts.
+
+The upload passes the file checks of departments/spreadsheets.py, then every row is
+validated against the department's tasks (行号, 列, 原因 for each problem). Only when no row
+is wrong are the drafts written, through reports.services in ONE transaction: a row the
+services refuse rolls back every other row too.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from departments.spreadsheets import (
+    FORMULA_REFUSED,
+    Formula,
+    SpreadsheetError,
+    cell_text,
+    open_uploaded_xlsx,
+    read_rows,
+)
+from reports.bulk import (
+    FORMAT_VERSION,
+    MAIN_COLUMNS,
+    MAIN_SHEET,
+    MAX_ROWS,
+    MAX_TEXT,
+    META_SHEET,
+    STATUS_BY_LABEL,
+    TARGET_COLUMNS,
+    TARGET_SHEET,
+    TEXT_FIELDS,
+    BulkRow,
+    bulk_rows,
+    target_value,
+)
+from reports.models import EDITABLE_STATES
+from reports.services import ReportError, is_period_closed, report_save, report_start
+from tasks.periods import plan_periods
+
+# Every import is an audited security event (who, file hash, outcome): ecosystem-security B5.
+logger = logging.getLogger("huancui_vet.security")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # Excel row number; 0 for the whole file
+    column: str
+    reason: str
+
+
+class BulkUploadError(Exception):
+    """The upload was refused; `.errors` lists every problem. Nothing was written."""
+
+    def __init__(self, errors):
+        super().__init__(f"{len(errors)} 处错误")
+        self.errors = errors
+
+
+@dataclass
+class Change:
+    """What one uploaded row asks to write."""
+
+    row: int
+    bulk_row: BulkRow
+    fields: dict
+    target_values: dict = field(default_factory=dict)
+    expected_version: int = 0
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What the hidden _meta sheet says about the workbook."""
+
+    plan_id: int
+    period_start: datetime.date
+    department_id: int
+    versions: dict  # task number -> report version at download (0: no report yet)
+
+
+def _meta(workbook):
+    if META_SHEET not in workbook.sheetnames or MAIN_SHEET not in workbook.sheetnames:
+        raise BulkUploadError(
+            [RowError(0, "文件", "这不是本平台下载的批量填报表，请先下载填报表再填写上传。")]
+        )
+    unknown = set(workbook.sheetnames) - {MAIN_SHEET, TARGET_SHEET, META_SHEET}
+    if unknown:
+        raise BulkUploadError(
+            [RowError(0, "文件", f"表格中有多余的工作表：{'、'.join(sorted(unknown))}。")]
+        )
+    values = {}
+    for row in workbook[META_SHEET].iter_rows(max_row=10, max_col=2, values_only=True):
+        if row and row[0]:
+            values[str(row[0])] = cell_text(row[1] if len(row) > 1 else None)
+    if values.get("format") != FORMAT_VERSION:
+        raise BulkUploadError([RowError(0, "文件", "填报表版本不符，请重新下载填报表。")])
+    try:
+        versions = {}
+        for item in filter(None, values.get("versions", "").split(";")):
+            number, version = item.split(":")
+            versions[int(number)] = int(version)
+        return Meta(
+            plan_id=int(values["plan"]),
+            period_start=datetime.date.fromisoformat(values["period"]),
+            department_id=int(values["department"]),
+            versions=versions,
+        )
+    except (KeyError, ValueError):
+        raise BulkUploadError([RowError(0, "文件", "填报表已损坏，请重新下载。")]) from None
+
+
+def read_meta_and_rows(uploaded_file):
+    """Open the upload safely; return (Meta, {sheet name: rows})."""
+    try:
+        workbook = open_uploaded_xlsx(uploaded_file)
+    except SpreadsheetError as exc:
+        raise BulkUploadError([RowError(0, "文件", exc.message)]) from exc
+    try:
+        meta = _meta(workbook)
+        sheets = {MAIN_SHEET: read_rows(workbook[MAIN_SHEET], max_rows=MAX_ROWS)}
+        if TARGET_SHEET in workbook.sheetnames:
+            sheets[TARGET_SHEET] = read_rows(workbook[TARGET_SHEET], max_rows=MAX_ROWS)
+    except SpreadsheetError as exc:
+        raise BulkUploadError([RowError(0, "文件", exc.message)]) from exc
+    finally:
+        workbook.close()
+    return meta, sheets
+
+
+def _columns(rows, expected, errors, sheet_label):
+    """Map header → index from the first row whose first cell is the first expected header."""
+    for index, (row_number, values) in enumerate(rows):
+        names = [cell_text(v) for v in values]
+        if names and names[0] == expected[0]:
+            missing = [c for c in expected if c not in names]
+            for column in missing:
+                errors.append(RowError(row_number, column, f"{sheet_label}缺少该列。"))
+            return {c: names.index(c) for c in expected if c in names}, rows[index + 1 :]
+    errors.append(
+        RowError(0, sheet_label, f"{sheet_label}找不到表头行（第一列应为“{expected[0]}”）。")
+    )
+    return None, []
+
+
+def _int(value):
+    text = cell_text(value).rstrip("%")
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError(value)
+    return int(text)
+
+
+def _row_changed(bulk_row, fields, target_values):
+    report = bulk_row.report
+    if report is None:
+        return any(v not in (None, "") for v in fields.values()) or any(
+            v is not None for v in target_values.values()
+        )
+    for name, value in fields.items():
+        current = getattr(report, name)
+        if (current if current is not None else "") != (value if value is not None else ""):
+            return True
+    return any(target_value(report, target) != value for target, value in target_values.items())
+
+
+def parse_changes(*, sheets, rows, period_closed, versions):
+    """Validate every uploaded row against the department's tasks; return [Change].
+
+    Raises BulkUploadError with every problem found (行号, 列, 原因).
+    """
+    errors = []
+    by_number = {row.task.number: row for row in rows}
+    main_columns = [c[0] for c in MAIN_COLUMNS]
+    index, data = _columns(sheets[MAIN_SHEET], main_columns, errors, "填报表")
+    changes = {}
+    seen = {}
+    for row_number, values in data if index else []:
+
+        def get(column, values=values):
+            i = index.get(column)
+            return values[i] if i is not None and i < len(values) else None
+
+        formulas = [c for c in index if isinstance(get(c), Formula)]
+        if formulas:
+            errors.extend(RowError(row_number, c, FORMULA_REFUSED) for c in formulas)
+            continue
+        row_errors = []
+        number_text = cell_text(get("序号"))
+        try:
+            number = _int(get("序号"))
+        except ValueError:
+            errors.append(RowError(row_number, "序号", f"序号“{number_text}”不是任务序号。"))
+            continue
+        bulk_row = by_number.get(number)
+        if bulk_row is None:
+            errors.append(
+                RowError(row_number, "序号", f"本单位不承担第 {number} 号任务，不能填报该任务。")
+            )
+            continue
+        if number in seen:
+            errors.append(
+                RowError(row_number, "序号", f"第 {number} 号任务与第 {seen[number]} 行重复。")
+            )
+            continue
+        seen[number] = row_number
+        status_text = cell_text(get("推进状态"))
+        percent_text = cell_text(get("完成百分比"))
+        fields = {name: cell_text(get(column)) for column, name in TEXT_FIELDS.items()}
+        for column, name in TEXT_FIELDS.items():
+            if len(fields[name]) > MAX_TEXT:
+                row_errors.append(
+                    RowError(row_number, column, f"内容过长：不能超过 {MAX_TEXT} 字。")
+                )
+        if bulk_row.is_lead:
+            status = STATUS_BY_LABEL.get(status_text) if status_text else ""
+            if status is None:
+                valid = "、".join(STATUS_BY_LABEL)
+                row_errors.append(
+                    RowError(
+                        row_number, "推进状态", f"推进状态“{status_text}”无效，应为：{valid}。"
+                    )
+                )
+            percent = None
+            if percent_text:
+                try:
+                    percent = _int(get("完成百分比"))
+                except ValueError:
+                    percent = -1
+                if not 0 <= percent <= 100:
+                    row_errors.append(
+                        RowError(row_number, "完成百分比", "完成百分比必须是0到100之间的整数。")
+                    )
+            fields.update(progress_status=status or "", percent=percent)
+        else:
+            for column, text in (("推进状态", status_text), ("完成百分比", percent_text)):
+                if text:
+                    row_errors.append(
+                        RowError(
+                            row_number,
+                            column,
+                            f"本单位是第 {number} 号任务的责任单位，不填{column}。",
+                        )
+                    )
+        errors.extend(row_errors)
+        if not (status_text or percent_text or any(fields.values())):
+            continue  # a blank row is left alone (it never clears a draft)
+        if not row_errors:
+            changes[number] = Change(row=row_number, bulk_row=bulk_row, fields=fields)
+
+    _parse_targets(sheets.get(TARGET_SHEET), rows, changes, errors)
+
+    result = []
+    for change in changes.values():
+        bulk_row = change.bulk_row
+        if bulk_row.is_lead and TARGET_SHEET in sheets:
+            # Every target of the task: a blank cell clears the value. Without the sheet
+            # (deleted by the user) the target values are left alone.
+            change.target_values = {t: change.target_values.get(t) for t in bulk_row.targets}
+        if not _row_changed(bulk_row, change.fields, change.target_values):
+            continue
+        report = bulk_row.report
+        current_version = report.version if report else 0
+        if period_closed:
+            errors.append(RowError(change.row, "序号", "该填报期已关闭，报告已锁定，不能再修改。"))
+        elif report is not None and report.state not in EDITABLE_STATES:
+            errors.append(
+                RowError(
+                    change.row,
+                    "本期报告状态",
+                    f"第 {bulk_row.task.number} 号任务的本期报告为“{report.get_state_display()}”，"
+                    "只有草稿或被退回的报告可以修改。",
+                )
+            )
+        elif versions.get(bulk_row.task.number, 0) != current_version:
+            errors.append(
+                RowError(
+                    change.row,
+                    "序号",
+                    f"第 {bulk_row.task.number} 号任务的本期报告在下载填报表后已被修改"
+                    "（可能是同事在网页上或通过上传修改），为免覆盖，请重新下载填报表后再填写。",
+                )
+            )
+        else:
+            change.expected_version = current_version
+            result.append(change)
+    if errors:
+        raise BulkUploadError(sorted(errors, key=lambda e: e.row))  # stable: sheet order
+    return result
+
+
+def _parse_targets(rows_in_sheet, rows, changes, errors):
+    if not rows_in_sheet:
+        return
+    label = "目标实际值表"
+    index, data = _columns(rows_in_sheet, [c[0] for c in TARGET_COLUMNS], errors, label)
+    targets = {t.pk: (row, t) for row in rows for t in row.targets}
+    for row_number, values in data if index else []:
+        value = values[index["本期实际值"]] if index["本期实际值"] < len(values) else None
+        if isinstance(value, Formula):
+            errors.append(RowError(row_number, f"本期实际值（{label}）", FORMULA_REFUSED))
+            continue
+        try:
+            target_id = _int(values[index["目标编号"]])
+        except (ValueError, IndexError):
+            errors.append(RowError(row_number, f"目标编号（{label}）", "目标编号无效。"))
+            continue
+        if target_id not in targets:
+            errors.append(
+                RowError(row_number, f"目标编号（{label}）", "该目标不属于本单位牵头的任务。")
+            )
+            continue
+        bulk_row, target = targets[target_id]
+        number = None
+        if cell_text(value):
+            try:
+                number = Decimal(cell_text(value))
+                if not number.is_finite() or number < 0 or number >= Decimal("1e10"):
+                    raise InvalidOperation
+            except InvalidOperation:
+                errors.append(
+                    RowError(row_number, f"本期实际值（{label}）", "实际值必须是不小于0的数字。")
+                )
+                continue
+            number = number.quantize(Decimal("0.01"))
+        change = changes.get(bulk_row.task.number)
+        if change is None:  # only the target sheet touches this task
+            change = changes[bulk_row.task.number] = Change(
+                row=row_number, bulk_row=bulk_row, fields={}
+            )
+        change.target_values[target] = number
+
+
+class _Rollback(Exception):
+    pass
+
+
+def apply_changes(*, user, plan, period_start, changes):
+    """Create or update the drafts, all in one transaction. Returns (created, updated).
+
+    Raises BulkUploadError (and writes nothing) if the services refuse any row.
+    """
+    errors = []
+    created = updated = 0
+    try:
+        with transaction.atomic():
+            for change in changes:
+                existing = change.bulk_row.report
+                try:
+                    report = report_start(
+                        user=user, task=change.bulk_row.task, period_start=period_start
+                    )
+                    report_save(
+                        user=user,
+                        report=report,
+                        expected_version=change.expected_version,
+                        fields=change.fields,
+                        target_values=change.target_values or None,
+                    )
+                except ReportError as exc:
+                    errors.append(RowError(change.row, "序号", exc.message))
+                    continue
+                if existing is None:
+                    created += 1
+                else:
+                    updated += 1
+            if errors:
+                raise _Rollback
+    except _Rollback:
+        raise BulkUploadError(errors) from None
+    return created, updated
+
+
+def upload_workbook(*, user, uploaded_file, plans):
+    """Validate and write an uploaded workbook. Returns (plan, period_start, created, updated).
+
+    `plans` are the plans the user's department works on. Raises BulkUploadError.
+    """
+    try:
+        meta, sheets = read_meta_and_rows(uploaded_file)
+        plan_id, period_start = meta.plan_id, meta.period_start
+        if meta.department_id != user.department_id:
+            raise BulkUploadError(
+                [RowError(0, "文件", "这份填报表是其他单位的，只能上传本单位下载的填报表。")]
+            )
+        plan = next((p for p in plans if p.pk == plan_id), None)
+        if plan is None or period_start not in {p.start for p in plan_periods(plan)}:
+            raise BulkUploadError(
+                [RowError(0, "文件", "填报表中的方案或填报期不存在，请重新下载。")]
+            )
+        rows = bulk_rows(department=user.department, plan=plan, period_start=period_start)
+        changes = parse_changes(
+            sheets=sheets,
+            rows=rows,
+            period_closed=is_period_closed(plan, period_start),
+            versions=meta.versions,
+        )
+        created, updated = apply_changes(
+            user=user, plan=plan, period_start=period_start, changes=changes
+        )
+    except BulkUploadError as exc:
+        logger.warning(
+            "bulk upload refused: user=%s file_sha256=%s errors=%d",
+            user.username,
+            _sha256(uploaded_file),
+            len(exc.errors),
+        )
+        raise
+    logger.info(
+        "bulk upload saved: user=%s file_sha256=%s plan=%s period=%s created=%d updated=%d",
+        user.username,
+        _sha256(uploaded_file),
+        plan.pk,
+        period_start.isoformat(),
+        created,
+        updated,
+    )
+    return plan, period_start, created, updated
+
+
+def _sha256(uploaded_file):
+    digest = hashlib.sha256()
+    uploaded_file.seek(0)
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    return digest.hexdigest()

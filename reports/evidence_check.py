@@ -1,0 +1,64 @@
+"""Content check for evidence uploads: the file's bytes must match its extension.
+
+PDF, JPG and PNG are recognised by their magic bytes (`filetype`). DOCX and XLSX are ZIP
+containers, so the archive must hold `[Content_Types].xml` and the part that makes it a Word
+document (`word/document.xml`) or a workbook (`xl/workbook.xml`).
+"""
+
+import zipfile
+
+import filetype
+
+ALLOWED = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+OOXML_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+ACCEPT_ATTR = ",".join(f".{ext}" for ext in ALLOWED)
+
+UNSUPPORTED = "仅支持 PDF、Word（.docx）、Excel（.xlsx）、JPG、PNG 格式的佐证材料。"
+MISMATCH = "文件内容与扩展名不符（例如把其他类型的文件改成了 .{ext}），已拒绝上传。"
+
+
+class EvidenceRejected(Exception):
+    pass
+
+
+def _extension(name):
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def _zip_has(uploaded_file, part):
+    uploaded_file.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded_file) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        uploaded_file.seek(0)
+    return "[Content_Types].xml" in names and part in names
+
+
+def detect_evidence_kind(uploaded_file):
+    """Return the MIME type to store, or raise EvidenceRejected with a Chinese message."""
+    ext = _extension(uploaded_file.name)
+    if ext not in ALLOWED:
+        raise EvidenceRejected(UNSUPPORTED)
+    uploaded_file.seek(0)
+    head = uploaded_file.read(8192)
+    uploaded_file.seek(0)
+    kind = filetype.guess(head)
+    if ext in OOXML_PART:
+        ok = kind is not None and kind.extension == "zip" or head[:4] == b"PK\x03\x04"
+        ok = ok and _zip_has(uploaded_file, OOXML_PART[ext])
+    else:
+        expected = "jpg" if ext == "jpeg" else ext
+        ok = kind is not None and kind.extension == expected
+    if not ok:
+        raise EvidenceRejected(MISMATCH.format(ext=ext))
+    return ALLOWED[ext]

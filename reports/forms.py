@@ -1,0 +1,156 @@
+"""Forms for reports. They only parse input; the rules live in reports/services.py."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from reports.evidence_check import ACCEPT_ATTR
+from reports.models import ProgressStatus, Report
+
+PERCENT_ERROR = "完成百分比必须是0到100之间的整数。"
+
+
+class ReportForm(forms.Form):
+    """A report's content. Supporting departments get only the text fields."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    progress_status = forms.ChoiceField(
+        label="推进状态",
+        choices=[("", "请选择")] + list(ProgressStatus.choices),
+        required=False,
+    )
+    percent = forms.IntegerField(
+        label="完成百分比（%）",
+        required=False,
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "invalid": PERCENT_ERROR,
+            "min_value": PERCENT_ERROR,
+            "max_value": PERCENT_ERROR,
+        },
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+    )
+    work_done = forms.CharField(
+        label="本期工作进展",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    problems = forms.CharField(
+        label="存在问题", required=False, max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    next_steps = forms.CharField(
+        label="下一步计划",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, is_lead, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_lead = is_lead
+        self.targets = list(targets) if is_lead else []
+        if not is_lead:
+            del self.fields["progress_status"]
+            del self.fields["percent"]
+            self.fields["work_done"].label = "本单位配合工作进展"
+        for target in self.targets:
+            unit = f"（{target.unit}）" if target.unit else ""
+            value = target.target_value
+            goal = "" if value is None else f"目标值 {format(value.normalize(), 'f')}{unit}"
+            self.fields[f"target_{target.pk}"] = forms.DecimalField(
+                label=f"{target.year}年 {target.indicator}{unit}",
+                help_text=goal or "节点目标：完成填 1，未完成填 0。",
+                required=False,
+                min_value=0,
+                max_digits=12,
+                decimal_places=2,
+                error_messages={
+                    "invalid": "请输入数字。",
+                    "min_value": "实际值不能为负数。",
+                    "max_digits": "数字过大。",
+                    "max_decimal_places": "最多保留两位小数。",
+                },
+            )
+
+    def report_fields(self):
+        data = self.cleaned_data
+        names = ["work_done", "problems", "next_steps"]
+        if self.is_lead:
+            names += ["progress_status", "percent"]
+        return {name: data[name] for name in names}
+
+    def target_values(self):
+        return {t: self.cleaned_data.get(f"target_{t.pk}") for t in self.targets}
+
+    def target_fields(self):
+        return [self[f"target_{t.pk}"] for t in self.targets]
+
+    @staticmethod
+    def initial_for(report):
+        initial = {
+            "version": report.version,
+            "progress_status": report.progress_status,
+            "percent": report.percent,
+            "work_done": report.work_done,
+            "problems": report.problems,
+            "next_steps": report.next_steps,
+        }
+        for tv in report.target_values.all():
+            initial[f"target_{tv.target_id}"] = tv.actual_value
+        return initial
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label="退回意见",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "退回报告必须填写退回意见。"},
+    )
+
+    def clean_comment(self):
+        comment = self.cleaned_data["comment"].strip()
+        if not comment:
+            raise ValidationError("退回报告必须填写退回意见。")
+        return comment
+
+
+class AcceptForm(forms.Form):
+    comment = forms.CharField(
+        label="审核意见（可选）",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label="佐证材料",
+        help_text="支持 PDF、Word（.docx）、Excel（.xlsx）、JPG、PNG。",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR}),
+        error_messages={"required": "请选择要上传的文件。", "empty": "文件为空，请重新选择。"},
+    )
+
+
+class ReviewFilterForm(forms.Form):
+    """Review queue filters; choices are filled by the view from one query each."""
+
+    department = forms.TypedChoiceField(label="单位", required=False, coerce=int, empty_value=None)
+    task = forms.TypedChoiceField(label="任务", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, departments, tasks, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["department"].choices = [("", "全部单位")] + [
+            (d.pk, d.display_name) for d in departments
+        ]
+        self.fields["task"].choices = [("", "全部任务")] + [
+            (t.pk, f"{t.number}. {t.content[:24]}") for t in tasks
+        ]
+
+
+REPORT_FIELD_LABELS = {
+    name: Report._meta.get_field(name).verbose_name
+    for name in ("progress_status", "percent", "work_done", "problems", "next_steps")
+}

@@ -1,0 +1,443 @@
+"""Writes to reports: every change to a report goes through one of these functions.
+
+Each function is keyword-only, runs in one transaction, validates with `full_clean()`,
+records a `ReportEvent` for workflow transitions and keeps `ReportSummary` in step
+(`sync_report_summary`) inside the same transaction. Rule violations raise `ReportError`
+whose `.message` is a Chinese sentence to show the user.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from reports.evidence_check import EvidenceRejected, detect_evidence_kind
+from reports.models import (
+    EDITABLE_STATES,
+    Evidence,
+    PeriodLock,
+    ProgressStatus,
+    Report,
+    ReportEvent,
+    ReportState,
+    TargetValue,
+)
+from reports.summary import sync_report_summary
+from tasks.models import TaskAssignment
+from tasks.periods import is_valid_period_start, make_period
+
+EDITABLE_FIELDS = ("progress_status", "percent", "work_done", "problems", "next_steps")
+LEAD_ONLY_FIELDS = ("progress_status", "percent")
+
+
+class ReportError(Exception):
+    """A refused action; `.message` is shown to the user, `.field_errors` beside form fields."""
+
+    def __init__(self, message, *, field_errors=None):
+        super().__init__(message)
+        self.message = message
+        self.field_errors = field_errors or {}
+
+
+class ConcurrentEditError(ReportError):
+    """Someone saved the report after the form was loaded; `.current` is the fresh row."""
+
+    def __init__(self, current):
+        super().__init__("该记录已被他人修改，请查看对方保存的内容后再修改。")
+        self.current = current
+
+
+# --- rule checks -------------------------------------------------------------------------
+
+
+def is_period_closed(plan, period_start):
+    return PeriodLock.objects.filter(plan=plan, period_start=period_start, is_closed=True).exists()
+
+
+def _check_open(report_or_plan, period_start=None):
+    plan = report_or_plan.task.plan if isinstance(report_or_plan, Report) else report_or_plan
+    start = period_start or report_or_plan.period_start
+    if is_period_closed(plan, start):
+        raise ReportError("该填报期已关闭，报告已锁定，不能再修改或审核。")
+
+
+def _check_own_department(user, report, perm):
+    if not (
+        user.is_department_staff
+        and user.department_id == report.department_id
+        and user.has_perm(perm)
+    ):
+        raise ReportError("只能由本部门的填报员或负责人办理本部门的报告。")
+
+
+def _check_editable(report):
+    if report.state not in EDITABLE_STATES:
+        raise ReportError(
+            f"报告当前为“{report.get_state_display()}”，只有草稿或被退回的报告可以修改。"
+        )
+
+
+def _check_reviewer(user, report):
+    if not user.has_perm("reports.review_report"):
+        raise ReportError("只有督查员可以审核报告。")
+    if report.state != ReportState.SUBMITTED:
+        raise ReportError(f"报告当前为“{report.get_state_display()}”，不在待审核状态。")
+    if user.pk in (report.created_by_id, report.submitted_by_id, report.signed_off_by_id):
+        raise ReportError("不能审核自己填报、报送或签批的报告。")
+    if user.department_id is not None and user.department_id == report.department_id:
+        raise ReportError("督查员不能审核本单位的报告，请由其他督查员审核。")
+
+
+def _locked(report):
+    """The report re-read under a row lock (a no-op on SQLite, which locks the database)."""
+    return Report.objects.select_for_update().select_related("task__plan").get(pk=report.pk)
+
+
+def _event(report, *, action, actor, now, comment="", snapshot=None):
+    event = ReportEvent(
+        report=report, action=action, actor=actor, at=now, comment=comment, snapshot=snapshot
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+def _save(report, now):
+    report.version += 1
+    try:
+        report.full_clean()
+    except ValidationError as exc:
+        errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
+        raise ReportError("请更正标出的错误后再保存。", field_errors=errors) from exc
+    report.save()
+    sync_report_summary(report)
+
+
+def report_snapshot(report):
+    """The report's content as shown to reviewers, stored on the submission event."""
+    values = {
+        tv.target.indicator + f"（{tv.target.year}年）": str(tv.actual_value)
+        for tv in report.target_values.select_related("target").order_by(
+            "target__year", "target__sort_order", "target_id"
+        )
+    }
+    return {
+        "progress_status": report.get_progress_status_display() if report.progress_status else "",
+        "percent": "" if report.percent is None else str(report.percent),
+        "work_done": report.work_done,
+        "problems": report.problems,
+        "next_steps": report.next_steps,
+        "target_values": values,
+        "evidence": [e.original_name for e in report.evidence.all()],
+    }
+
+
+# --- reporting ---------------------------------------------------------------------------
+
+
+def check_reportable_period(plan, period_start):
+    """Refuse a period outside the plan, one that has not started, or a closed one."""
+    if not is_valid_period_start(plan, period_start):
+        raise ReportError("所选填报期不在方案的填报期范围内。")
+    if period_start > timezone.localdate():
+        raise ReportError("该填报期尚未开始，不能提前填报。")
+    _check_open(plan, period_start)
+
+
+def report_start(*, user, task, period_start: datetime.date) -> Report:
+    """Get or create the user's department's report on `task` for the period."""
+    if not (user.is_department_staff and user.has_perm("reports.add_report")):
+        raise ReportError("只有部门填报员或负责人可以填报进展。")
+    role = TaskAssignment.objects.filter(task=task, department_id=user.department_id).values_list(
+        "role", flat=True
+    )
+    role = next(iter(role), None)
+    if role is None:
+        raise ReportError("本部门不承担该任务，不能填报该任务的进展。")
+    check_reportable_period(task.plan, period_start)
+    existing = Report.objects.filter(
+        task=task, department_id=user.department_id, period_start=period_start
+    )
+    report = existing.first()
+    if report is not None:
+        return report
+    report = Report(
+        task=task,
+        department_id=user.department_id,
+        period_start=period_start,
+        role=role,
+        created_by=user,
+    )
+    report.full_clean(validate_constraints=False)  # the unique constraint is handled below
+    try:
+        with transaction.atomic():
+            report.save()
+            _event(report, action=ReportEvent.Action.CREATED, actor=user, now=timezone.now())
+            sync_report_summary(report)
+    except IntegrityError:
+        # A colleague created the same report a moment ago: use theirs.
+        return existing.get()
+    return report
+
+
+def _clean_percent(value):
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ReportError(
+            "完成百分比必须是0到100之间的整数。",
+            field_errors={"percent": "完成百分比必须是0到100之间的整数。"},
+        ) from None
+    if not 0 <= number <= 100:
+        raise ReportError(
+            "完成百分比必须在0到100之间。", field_errors={"percent": "完成百分比必须在0到100之间。"}
+        )
+    return number
+
+
+def _clean_decimal(target, value):
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise ReportError(f"“{target.indicator}”的实际值必须是数字。") from None
+    if not number.is_finite() or number < 0 or abs(number) >= Decimal("1e10"):
+        raise ReportError(f"“{target.indicator}”的实际值超出允许范围。")
+    return number.quantize(Decimal("0.01"))
+
+
+def report_save(*, user, report, expected_version, fields, target_values=None) -> Report:
+    """Save a draft or returned report's content; refuses a stale `expected_version`."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    target_values = target_values or {}
+    with transaction.atomic():
+        fresh = _locked(report)
+        _check_own_department(user, fresh, "reports.change_report")
+        _check_editable(fresh)
+        _check_open(fresh)
+        if int(expected_version) != fresh.version:
+            raise ConcurrentEditError(fresh)
+        if not fresh.is_lead_report:
+            filled = [f for f in LEAD_ONLY_FIELDS if fields.get(f) not in (None, "")]
+            if filled or any(v not in (None, "") for v in target_values.values()):
+                raise ReportError(
+                    "责任单位只填报本单位的配合工作，不能填写任务推进状态、完成百分比或目标实际值。"
+                )
+        if "percent" in fields:
+            fields = {**fields, "percent": _clean_percent(fields["percent"])}
+        status = fields.get("progress_status")
+        if status and status not in ProgressStatus.values:
+            raise ReportError("推进状态无效。", field_errors={"progress_status": "推进状态无效。"})
+        for name, value in fields.items():
+            setattr(fresh, name, value if value is not None or name == "percent" else "")
+        now = timezone.now()
+        _save(fresh, now)
+        for target, value in target_values.items():
+            if target.task_id != fresh.task_id:
+                raise ReportError("目标不属于该任务。")
+            number = _clean_decimal(target, value)
+            if number is None:
+                TargetValue.objects.filter(report=fresh, target=target).delete()
+                continue
+            tv = TargetValue.objects.filter(report=fresh, target=target).first()
+            tv = tv or TargetValue(report=fresh, target=target)
+            tv.actual_value = number
+            tv.full_clean()
+            tv.save()
+        _event(fresh, action=ReportEvent.Action.EDITED, actor=user, now=now)
+    return fresh
+
+
+def _check_complete(report):
+    missing = []
+    if report.is_lead_report and not report.progress_status:
+        missing.append("推进状态")
+    if report.is_lead_report and report.percent is None:
+        missing.append("完成百分比")
+    if not report.work_done.strip():
+        missing.append("本期工作进展")
+    if missing:
+        raise ReportError(f"请先填写：{'、'.join(missing)}。")
+
+
+def _mark_submitted(report, now):
+    report.state = ReportState.SUBMITTED
+    report.submitted_at = now
+    report.first_submitted_at = report.first_submitted_at or now
+
+
+def report_submit(*, user, report) -> Report:
+    """Send the report on: to the department head when the plan requires it, else to review."""
+    with transaction.atomic():
+        fresh = _locked(report)
+        _check_own_department(user, fresh, "reports.submit_report")
+        _check_editable(fresh)
+        _check_open(fresh)
+        _check_complete(fresh)
+        now = timezone.now()
+        fresh.submitted_by = user
+        fresh.signed_off_by = None
+        if fresh.task.plan.requires_head_signoff:
+            fresh.state = ReportState.AWAITING_SIGNOFF
+            action, snapshot = ReportEvent.Action.SENT_FOR_SIGNOFF, None
+        else:
+            _mark_submitted(fresh, now)
+            action, snapshot = ReportEvent.Action.SUBMITTED, report_snapshot(fresh)
+        _save(fresh, now)
+        _event(fresh, action=action, actor=user, now=now, snapshot=snapshot)
+    return fresh
+
+
+def report_sign_off(*, user, report) -> Report:
+    """The department head approves the report; it goes to the education bureau."""
+    with transaction.atomic():
+        fresh = _locked(report)
+        _check_own_department(user, fresh, "reports.signoff_report")
+        if fresh.state != ReportState.AWAITING_SIGNOFF:
+            raise ReportError(f"报告当前为“{fresh.get_state_display()}”，不在待签批状态。")
+        _check_open(fresh)
+        now = timezone.now()
+        fresh.signed_off_by = user
+        _mark_submitted(fresh, now)
+        _save(fresh, now)
+        _event(
+            fresh,
+            action=ReportEvent.Action.SIGNED_OFF,
+            actor=user,
+            now=now,
+            snapshot=report_snapshot(fresh),
+        )
+    return fresh
+
+
+def report_accept(*, user, report, comment="") -> Report:
+    with transaction.atomic():
+        fresh = _locked(report)
+        _check_reviewer(user, fresh)
+        _check_open(fresh)
+        now = timezone.now()
+        fresh.state = ReportState.ACCEPTED
+        fresh.reviewed_by = user
+        fresh.reviewed_at = now
+        fresh.review_comment = comment.strip()
+        _save(fresh, now)
+        _event(fresh, action=ReportEvent.Action.ACCEPTED, actor=user, now=now, comment=comment)
+    return fresh
+
+
+def report_return(*, user, report, comment) -> Report:
+    comment = (comment or "").strip()
+    if not comment:
+        raise ReportError(
+            "退回报告必须填写退回意见。", field_errors={"comment": "请填写退回意见。"}
+        )
+    with transaction.atomic():
+        fresh = _locked(report)
+        _check_reviewer(user, fresh)
+        _check_open(fresh)
+        now = timezone.now()
+        fresh.state = ReportState.RETURNED
+        fresh.reviewed_by = user
+        fresh.reviewed_at = now
+        fresh.review_comment = comment
+        fresh.times_returned += 1
+        _save(fresh, now)
+        _event(fresh, action=ReportEvent.Action.RETURNED, actor=user, now=now, comment=comment)
+    return fresh
+
+
+# --- evidence ----------------------------------------------------------------------------
+
+
+def evidence_add(*, user, report, uploaded_file) -> Evidence:
+    """Attach a file after checking its size and its content (not only its extension)."""
+    from django.conf import settings
+
+    with transaction.atomic():
+        fresh = _locked(report)
+        _check_own_department(user, fresh, "reports.add_evidence")
+        _check_editable(fresh)
+        _check_open(fresh)
+        limit = settings.EVIDENCE_MAX_BYTES
+        if uploaded_file.size > limit:
+            raise ReportError(f"文件过大：单个佐证材料不能超过 {limit // (1024 * 1024)} MB。")
+        if uploaded_file.size == 0:
+            raise ReportError("文件为空，请重新选择。")
+        try:
+            content_type = detect_evidence_kind(uploaded_file)
+        except EvidenceRejected as exc:
+            raise ReportError(str(exc)) from None
+        name = uploaded_file.name.replace("\\", "/").rsplit("/", 1)[-1][-200:]
+        evidence = Evidence(
+            report=fresh,
+            file=uploaded_file,
+            original_name=name,
+            content_type=content_type,
+            size=uploaded_file.size,
+            uploaded_by=user,
+        )
+        evidence.full_clean()
+        evidence.save()
+        sync_report_summary(fresh)
+    return evidence
+
+
+def evidence_delete(*, user, evidence) -> None:
+    """Remove a file from a draft or returned report (submitted evidence stays on record)."""
+    with transaction.atomic():
+        fresh = _locked(evidence.report)
+        _check_own_department(user, fresh, "reports.delete_evidence")
+        _check_editable(fresh)
+        _check_open(fresh)
+        stored = evidence.file
+        evidence.delete()
+        sync_report_summary(fresh)
+        transaction.on_commit(lambda: stored.delete(save=False))
+
+
+# --- periods -----------------------------------------------------------------------------
+
+
+def _period_lock(user, plan, period_start):
+    if not user.has_perm("reports.close_period"):
+        raise ReportError("只有督查员可以关闭或重开填报期。")
+    if not is_valid_period_start(plan, period_start):
+        raise ReportError("所选填报期不在方案的填报期范围内。")
+    return PeriodLock.objects.select_for_update().filter(plan=plan, period_start=period_start)
+
+
+def period_close(*, user, plan, period_start) -> PeriodLock:
+    """Close a period: its reports are locked for everyone until it is reopened."""
+    with transaction.atomic():
+        lock = _period_lock(user, plan, period_start).first()
+        if lock is not None and lock.is_closed:
+            raise ReportError(f"{make_period(plan, period_start).label}已经关闭。")
+        lock = lock or PeriodLock(plan=plan, period_start=period_start)
+        lock.is_closed = True
+        lock.changed_by = user
+        lock.changed_at = timezone.now()
+        lock.full_clean()
+        lock.save()  # simple-history keeps each close and reopen
+    return lock
+
+
+def period_reopen(*, user, plan, period_start) -> PeriodLock:
+    with transaction.atomic():
+        lock = _period_lock(user, plan, period_start).first()
+        if lock is None or not lock.is_closed:
+            raise ReportError(f"{make_period(plan, period_start).label}未关闭，无需重开。")
+        lock.is_closed = False
+        lock.changed_by = user
+        lock.changed_at = timezone.now()
+        lock.full_clean()
+        lock.save()
+    return lock

@@ -1,0 +1,80 @@
+"""Query budgets: My tasks, the task page and the review queue do not grow with the data."""
+
+import datetime
+from decimal import Decimal
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from huancui_vet.testing import assign
+from reports import services
+from reports.tests.factories import draft, pdf
+from tasks.models import Target, Task, TaskAssignment
+
+
+def count_queries(client, url):
+    client.get(url)  # warm per-process caches (content types, permissions) first
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def add_tasks(world, count, start_number):
+    for number in range(start_number, start_number + count):
+        task = Task.objects.create(plan=world.plan, number=number, content=f"任务{number}")
+        assign(task, world.edu, TaskAssignment.Role.LEAD)
+        assign(task, world.hr, TaskAssignment.Role.SUPPORT)
+        target = Target.objects.create(
+            task=task,
+            year=2024,
+            indicator="指标",
+            target_value=10,
+            kind="count",
+            source_sentence="s",
+        )
+        report = draft(
+            world, task=task, period=datetime.date(2023, 5, 1), target_values={target: 3}
+        )
+        services.report_submit(user=world.reporter, report=report)
+        draft(world, user=world.hr_reporter, task=task, period=datetime.date(2023, 5, 1))
+
+
+def add_periods(world, months):
+    for month in months:
+        period = datetime.date(2023 + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+        report = draft(world, period=period, target_values={world.target1: Decimal(month)})
+        services.evidence_add(user=world.reporter, report=report, uploaded_file=pdf())
+        report = services.report_submit(user=world.reporter, report=report)
+        services.report_accept(user=world.neutral_supervisor, report=report)
+        draft(world, user=world.hr_reporter, period=period)
+
+
+def test_my_tasks_query_count_is_flat(client, world):
+    client.force_login(world.reporter)
+    url = reverse("reports:my_tasks")
+    add_tasks(world, 2, start_number=10)
+    small = count_queries(client, url)
+    add_tasks(world, 18, start_number=20)
+    assert count_queries(client, url) == small
+
+
+def test_task_page_query_count_is_flat(client, world):
+    client.force_login(world.reporter)
+    url = reverse("reports:task_detail", args=[world.task1.pk])
+    add_periods(world, [1, 2])
+    small = count_queries(client, url)
+    add_periods(world, range(3, 21))
+    assert count_queries(client, url) == small
+    client.force_login(world.neutral_supervisor)
+    assert count_queries(client, url) <= small
+
+
+def test_review_queue_query_count_is_flat(client, world):
+    client.force_login(world.neutral_supervisor)
+    url = reverse("reports:review_queue")
+    add_tasks(world, 3, start_number=10)
+    small = count_queries(client, url)
+    add_tasks(world, 27, start_number=20)
+    assert count_queries(client, url) == small

@@ -1,0 +1,62 @@
+"""Evidence files: upload to a draft, download through an access check, delete from a draft."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from reports import services
+from reports.access import get_evidence_for_user, get_report_for_user
+from reports.forms import EvidenceForm
+
+
+@require_POST
+@permission_required("reports.add_evidence", raise_exception=True)
+def evidence_upload(request, pk):
+    report = get_report_for_user(request.user, pk, for_edit=True)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("reports:report_detail", pk=report.pk)
+    try:
+        evidence = services.evidence_add(
+            user=request.user, report=report, uploaded_file=form.cleaned_data["file"]
+        )
+    except services.ReportError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已上传：{evidence.original_name}")
+    return redirect("reports:report_detail", pk=report.pk)
+
+
+@permission_required("reports.view_report", raise_exception=True)
+def evidence_download(request, pk):
+    evidence = get_evidence_for_user(request.user, pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件已不存在。") from None
+    # as_attachment: never rendered inline by the browser, whatever the content.
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+
+
+@require_POST
+@permission_required("reports.delete_evidence", raise_exception=True)
+def evidence_delete(request, pk):
+    evidence = get_evidence_for_user(request.user, pk, for_edit=True)
+    report_pk = evidence.report_id
+    try:
+        services.evidence_delete(user=request.user, evidence=evidence)
+    except services.ReportError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已删除：{evidence.original_name}")
+    return redirect("reports:report_detail", pk=report_pk)

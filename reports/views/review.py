@@ -1,0 +1,176 @@
+"""The education bureau's side: review queue, comparing submissions, a report's history."""
+
+import datetime
+import difflib
+
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from departments.models import Department, User
+from reports.access import get_report_for_user
+from reports.forms import REPORT_FIELD_LABELS, ReviewFilterForm
+from reports.models import Report, ReportState, TargetValue
+from tasks.models import Task
+
+QUEUE_PAGE_SIZE = 50
+
+
+@permission_required("reports.review_report", raise_exception=True)
+def review_queue(request):
+    """Submitted reports, oldest first; four queries whatever the queue length."""
+    form = ReviewFilterForm(
+        request.GET or None,
+        departments=Department.objects.filter(reports__state=ReportState.SUBMITTED).distinct(),
+        tasks=Task.objects.filter(reports__state=ReportState.SUBMITTED)
+        .distinct()
+        .order_by("plan_id", "number"),
+    )
+    reports = (
+        Report.objects.filter(state=ReportState.SUBMITTED)
+        .select_related("task", "department", "submitted_by")
+        .order_by("submitted_at", "id")
+    )
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["department"]:
+            reports = reports.filter(department_id=form.cleaned_data["department"])
+        if form.cleaned_data["task"]:
+            reports = reports.filter(task_id=form.cleaned_data["task"])
+    page = Paginator(reports, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reports/review_queue.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def _segments(old, new):
+    """Character-level diff of two texts as [(kind, text)] with kind equal/del/ins."""
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    segments = []
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            segments.append(("equal", old[a1:a2]))
+            continue
+        if a2 > a1:
+            segments.append(("del", old[a1:a2]))
+        if b2 > b1:
+            segments.append(("ins", new[b1:b2]))
+    return segments
+
+
+def compare_snapshots(old, new):
+    """Rows (label, old, new, changed, segments) for every field of two submission snapshots."""
+    rows = []
+    labels = {**REPORT_FIELD_LABELS, "evidence": "佐证材料"}
+    for key, label in labels.items():
+        a, b = old.get(key, ""), new.get(key, "")
+        if isinstance(a, list):
+            a, b = "、".join(a), "、".join(b or [])
+        rows.append((label, a, b, a != b, _segments(str(a), str(b))))
+    values_old, values_new = old.get("target_values", {}), new.get("target_values", {})
+    for indicator in sorted(set(values_old) | set(values_new)):
+        a, b = values_old.get(indicator, ""), values_new.get(indicator, "")
+        rows.append((f"实际值：{indicator}", a, b, a != b, _segments(a, b)))
+    return rows
+
+
+@permission_required("reports.view_report", raise_exception=True)
+def report_compare(request, pk):
+    report = get_report_for_user(request.user, pk)
+    submissions = list(report.events.filter(snapshot__isnull=False).select_related("actor"))
+    if len(submissions) < 2:
+        return render(
+            request,
+            "reports/report_compare.html",
+            {"report": report, "submissions": submissions, "rows": None},
+        )
+    by_id = {str(e.pk): e for e in submissions}
+    older = by_id.get(request.GET.get("a"), submissions[-2])
+    newer = by_id.get(request.GET.get("b"), submissions[-1])
+    if older.pk == newer.pk:
+        raise Http404("请选择两次不同的报送。")
+    if older.at > newer.at:
+        older, newer = newer, older
+    context = {
+        "report": report,
+        "submissions": submissions,
+        "older": older,
+        "newer": newer,
+        "rows": compare_snapshots(older.snapshot, newer.snapshot),
+    }
+    return render(request, "reports/report_compare.html", context)
+
+
+HISTORY_SKIPPED_FIELDS = ["version", "updated_at"]
+
+
+def _display(field, value, users):
+    """A historical value as people read it: choice labels, local dates, user names."""
+    if value in (None, ""):
+        return ""
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "Y年n月j日 H:i")
+    if field.is_relation:
+        return str(users.get(value, value))
+    return value
+
+
+def _history_rows(records):
+    """(record, [(field label, old, new)]) newest first, from simple-history records.
+
+    Runs one extra query for the names of the users the records point to.
+    """
+    records = list(records)
+    pairs = []
+    user_ids = set()
+    for index, record in enumerate(records):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=HISTORY_SKIPPED_FIELDS)
+            changes = delta.changes
+            user_ids.update(v for c in changes for v in (c.old, c.new) if isinstance(v, int) and v)
+        pairs.append((record, changes))
+    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
+    rows = []
+    for record, changes in pairs:
+        labelled = []
+        for change in changes:
+            field = record.instance_type._meta.get_field(change.field)
+            labelled.append(
+                (
+                    field.verbose_name,
+                    _display(field, change.old, users),
+                    _display(field, change.new, users),
+                )
+            )
+        rows.append((record, labelled))
+    return rows
+
+
+@permission_required("reports.view_all_reports", raise_exception=True)
+def report_history(request, pk):
+    """Every saved version of the report and its target values (django-simple-history)."""
+    report = get_report_for_user(request.user, pk)
+    report_records = report.history.select_related("history_user").order_by(
+        "-history_date", "-history_id"
+    )
+    value_records = (
+        TargetValue.history.filter(report_id=report.pk)
+        .select_related("history_user", "target")
+        .order_by("-history_date", "-history_id")
+    )
+    context = {
+        "report": report,
+        "report_rows": _history_rows(report_records),
+        "value_records": value_records,
+    }
+    return render(request, "reports/report_history.html", context)

@@ -1,0 +1,425 @@
+"""The department scorecard: a 0–100 score per department for a period, item by item.
+
+How a score is built (shown on the scorecard page too):
+
+- Every *item* earns points between 0 and 1 and carries a weight: the lead factor
+  (ScoringSettings.lead_factor, default 2) for a task the department leads, 1 for a task it
+  supports.
+- Components, each a weighted share of its items' points:
+  1. 报送及时性 (timeliness): every expected report (assignment × period ending in the window
+     whose due date is before the as-of date). On time 1, late `late_credit`%, missing 0.
+  2. 任务与目标完成 (completion): every task whose deadline (or the plan's last day) and every
+     target whose year-end falls in the window and has passed. Done/met in a period that began
+     by the due date 1, done/met later `late_credit`%, not done 0. Units share their task's result.
+  3. 审核结果 (review): the same expected reports once reviewed. Accepted without ever being
+     returned 1; returned at least once 0; missing 0; awaiting review is not counted yet.
+  4. 督办单办理 (supervision orders): no orders exist yet, so full marks ("暂无督办单").
+- A component with no items scores full marks and says so. Score = Σ weight × share,
+  rounded half-up to one decimal. A department with no items at all has no score.
+
+Everything is a pure function of the loaded facts and the as-of date: same data, same score.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from reports.models import ProgressStatus
+from supervision.facts import PlanFacts, end_of_day, load_plan_facts, local_date
+from supervision.models import ScoringSettings
+from tasks.models import TaskAssignment
+
+PERIOD_KINDS = {"month": "月度", "quarter": "季度", "year": "年度", "plan": "全周期"}
+
+COMPONENTS = (
+    ("timeliness", "报送及时性", "weight_timeliness"),
+    ("completion", "任务与目标完成", "weight_completion"),
+    ("review", "审核结果", "weight_review"),
+    ("orders", "督办单办理", "weight_orders"),
+)
+ONE = Decimal(1)
+_MIN = datetime.date.min
+
+
+@dataclass
+class ScoreItem:
+    """One line of a department's breakdown."""
+
+    component: str  # key from COMPONENTS
+    task_id: int | None
+    task_number: int | None
+    subject: str  # what the line is about, e.g. "2023年5月报告" or "2023年目标：…"
+    role: str  # "lead" | "support" | ""
+    role_label: str
+    weight: Decimal
+    points: Decimal  # 0..1
+    outcome: str  # Chinese sentence: what happened
+    period_start: datetime.date | None = None
+
+    @property
+    def earned(self):
+        return self.weight * self.points
+
+
+@dataclass
+class ComponentScore:
+    key: str
+    label: str
+    weight: int  # points out of 100 this component is worth
+    earned: Decimal  # Σ item weight × points
+    possible: Decimal  # Σ item weight
+    item_count: int
+    note: str
+
+    @property
+    def share(self):
+        """The fraction of the component achieved (1 when it has no items)."""
+        return self.earned / self.possible if self.possible else ONE
+
+    @property
+    def score(self):
+        return _round1(self.weight * self.share)
+
+    @property
+    def percent(self):
+        return _round1(self.share * 100)
+
+
+@dataclass
+class DepartmentScore:
+    department_id: int
+    department_name: str
+    full_name: str
+    lead_tasks: int
+    support_tasks: int
+    score: Decimal | None
+    grade: str
+    components: list[ComponentScore]
+    items: list[ScoreItem] = field(default_factory=list)
+    rank: int | None = None
+
+    def component(self, key):
+        for c in self.components:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+    def items_for(self, key):
+        return [i for i in self.items if i.component == key]
+
+
+@dataclass
+class ScorecardData:
+    plan: object
+    period_kind: str
+    period_kind_label: str
+    window_start: datetime.date
+    window_end: datetime.date
+    window_label: str
+    as_of: datetime.date
+    settings: ScoringSettings
+    rows: list[DepartmentScore]  # ranked: best first; departments without a score last
+
+    def row_for(self, department_id):
+        for row in self.rows:
+            if row.department_id == department_id:
+                return row
+        return None
+
+
+def _add_months(day, months):
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _round1(value):
+    return Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def scoring_window(plan, period_kind, period_start):
+    """(start, end, label) of a scoring window containing `period_start`."""
+    if period_kind == "plan":
+        return plan.first_period_start, plan.last_day, "方案全周期"
+    day = period_start
+    if period_kind == "year":
+        start, months = datetime.date(day.year, 1, 1), 12
+        label = f"{day.year}年"
+    elif period_kind == "quarter":
+        start, months = datetime.date(day.year, (day.month - 1) // 3 * 3 + 1, 1), 3
+        label = f"{day.year}年第{(start.month - 1) // 3 + 1}季度"
+    elif period_kind == "month":
+        start, months = day.replace(day=1), 1
+        label = f"{day.year}年{day.month}月"
+    else:
+        raise ValueError(f"unknown period kind {period_kind!r}")
+    return start, _add_months(start, months) - datetime.timedelta(days=1), label
+
+
+def _fmt(day):
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+class _Sink:
+    """Collects item points per department and component; builds line items only if asked.
+
+    The ranking needs only the sums; building thousands of ScoreItems with their sentences
+    is what makes a whole-plan scorecard slow, so only the drill-down asks for them.
+    """
+
+    def __init__(self, department_ids, detailed):
+        self.detailed = detailed
+        self.items = {d: [] for d in department_ids}
+        self.totals = {
+            d: {key: [Decimal(0), Decimal(0), 0] for key, *_ in COMPONENTS} for d in department_ids
+        }
+
+    def add(self, department_id, component, weight, points):
+        total = self.totals[department_id][component]
+        total[0] += weight * points
+        total[1] += weight
+        total[2] += 1
+
+    def item(self, department_id, **fields):
+        self.items[department_id].append(ScoreItem(**fields))
+
+
+def _timeliness_and_review(facts, settings, window, weight_of, sink):
+    start, end = window
+    cutoff = facts.cutoff
+    late = Decimal(settings.late_credit) / 100
+    zero = Decimal(0)
+    for period in facts.due_periods():
+        if not start <= period.end <= end:
+            continue
+        deadline = end_of_day(period.due)
+        for a in facts.assignments:
+            fact = facts.facts.get((a.task_id, a.department_id, period.start))
+            dept, weight = a.department_id, weight_of(a)
+            submitted = fact is not None and fact.submitted_by(cutoff)
+            if not submitted:
+                timely, review = zero, zero
+            else:
+                timely = ONE if fact.first_submitted_at < deadline else late
+                if fact.times_returned:
+                    review = zero
+                elif fact.accepted_by(cutoff):
+                    review = ONE
+                else:
+                    review = None  # awaiting review: not counted until reviewed
+            sink.add(dept, "timeliness", weight, timely)
+            if review is not None:
+                sink.add(dept, "review", weight, review)
+            if not sink.detailed:
+                continue
+            task = facts.task(a.task_id)
+            base = {
+                "task_id": task.pk,
+                "task_number": task.number,
+                "subject": f"{period.label}报告",
+                "role": a.role,
+                "role_label": TaskAssignment.Role(a.role).label,
+                "weight": weight,
+                "period_start": period.start,
+            }
+            if not submitted:
+                days = (facts.as_of - period.due).days
+                sink.item(
+                    dept,
+                    component="timeliness",
+                    points=zero,
+                    outcome=f"未报送（已逾期{days}天）",
+                    **base,
+                )
+                sink.item(
+                    dept, component="review", points=zero, outcome="未报送，无审核结果", **base
+                )
+                continue
+            sent = local_date(fact.first_submitted_at)
+            when = f"（{_fmt(sent)}，截止{_fmt(period.due)}）"
+            if timely == ONE:
+                outcome = f"按期报送{when}"
+            else:
+                outcome = f"逾期{(sent - period.due).days}天报送{when}"
+            sink.item(dept, component="timeliness", points=timely, outcome=outcome, **base)
+            if review is not None:
+                outcome = f"被退回{fact.times_returned}次" if review == zero else "一次审核通过"
+                sink.item(dept, component="review", points=review, outcome=outcome, **base)
+
+
+def _is_done(fact):
+    return fact.progress_status == ProgressStatus.DONE or fact.percent == 100
+
+
+def _completion(facts, settings, window, weight_of, sink):
+    start, end = window
+    late = Decimal(settings.late_credit) / 100
+    lead_facts = facts.lead_facts_by_task()  # accepted by as-of, newest first
+    targets_by_task = {}
+    for target in facts.targets:
+        targets_by_task.setdefault(target.task_id, []).append(target)
+    for a in facts.assignments:
+        task = facts.task(a.task_id)
+        common = {
+            "task_id": task.pk,
+            "task_number": task.number,
+            "role": a.role,
+            "role_label": TaskAssignment.Role(a.role).label,
+            "weight": weight_of(a),
+        }
+        due = task.deadline or facts.plan.last_day
+        if start <= due <= end and due < facts.as_of:
+            done = [f for f in lead_facts.get(task.pk, []) if _is_done(f)]
+            first_done = min((f.period_start for f in done), default=None)
+            if first_done is not None and first_done <= due:
+                points, outcome = ONE, f"按期完成（{facts.period(first_done).label}报告确认完成）"
+            elif first_done is not None:
+                points, outcome = late, f"逾期完成（{facts.period(first_done).label}报告确认完成）"
+            else:
+                points, outcome = Decimal(0), f"到期（{_fmt(due)}）未完成"
+            sink.add(a.department_id, "completion", common["weight"], points)
+            if sink.detailed:
+                sink.item(
+                    a.department_id,
+                    component="completion",
+                    subject=f"任务完成（时限{_fmt(due)}）",
+                    points=points,
+                    outcome=outcome,
+                    **common,
+                )
+        for target in targets_by_task.get(task.pk, []):
+            if not (start <= target.due_date <= end and target.due_date < facts.as_of):
+                continue
+            on_time = facts.actual_for(target, by=target.due_date)
+            latest = facts.actual_for(target)
+            if on_time and target.is_met_by(on_time[1]):
+                points, outcome = ONE, f"按期达成（实际{_num(on_time[1])}{target.unit}）"
+            elif latest and target.is_met_by(latest[1]):
+                points, outcome = late, f"逾期达成（实际{_num(latest[1])}{target.unit}）"
+            else:
+                actual = f"，实际{_num(latest[1])}{target.unit}" if latest else "，未填报实际值"
+                points, outcome = Decimal(0), f"未达成{actual}"
+            goal = (
+                f"（目标{_num(target.target_value)}{target.unit}）"
+                if target.target_value is not None
+                else ""
+            )
+            sink.add(a.department_id, "completion", common["weight"], points)
+            if sink.detailed:
+                sink.item(
+                    a.department_id,
+                    component="completion",
+                    subject=f"{target.year}年目标：{target.indicator}{goal}",
+                    points=points,
+                    outcome=outcome,
+                    **common,
+                )
+
+
+def _num(value):
+    if value is None:
+        return ""
+    return f"{value.normalize():f}"
+
+
+NO_ITEMS_NOTE = "本期无到期事项，按满分计"
+ORDERS_NOTE = "暂无督办单（督办功能上线后计入），按满分计"
+
+
+def build_scorecard(facts: PlanFacts, *, settings, period_kind, period_start, detailed=True):
+    window_start, window_end, label = scoring_window(facts.plan, period_kind, period_start)
+    factor = Decimal(settings.lead_factor)
+
+    def weight_of(assignment):
+        return factor if assignment.role == TaskAssignment.Role.LEAD else ONE
+
+    sink = _Sink(facts.departments, detailed)
+    window = (window_start, window_end)
+    _timeliness_and_review(facts, settings, window, weight_of, sink)
+    _completion(facts, settings, window, weight_of, sink)
+
+    roles = {dept_id: [0, 0] for dept_id in facts.departments}
+    for a in facts.assignments:
+        roles[a.department_id][0 if a.role == TaskAssignment.Role.LEAD else 1] += 1
+
+    component_order = {key: i for i, (key, _label, _field) in enumerate(COMPONENTS)}
+    rows = []
+    for dept_id, dept in facts.departments.items():
+        dept_items = sink.items[dept_id]
+        totals = sink.totals[dept_id]
+        dept_items.sort(
+            key=lambda i: (component_order[i.component], i.task_number or 0, i.period_start or _MIN)
+        )
+        components = []
+        for key, comp_label, weight_field in COMPONENTS:
+            earned, possible, count = totals[key]
+            if key == "orders":
+                note = ORDERS_NOTE
+            elif not count:
+                note = NO_ITEMS_NOTE
+            else:
+                note = f"{count}项，得{_num(earned)}/{_num(possible)}（加权）"
+            components.append(
+                ComponentScore(
+                    key=key,
+                    label=comp_label,
+                    weight=getattr(settings, weight_field),
+                    earned=earned,
+                    possible=possible,
+                    item_count=count,
+                    note=note,
+                )
+            )
+        has_items = any(c.item_count for c in components)
+        score = _round1(sum(c.weight * c.share for c in components)) if has_items else None
+        rows.append(
+            DepartmentScore(
+                department_id=dept_id,
+                department_name=dept.display_name,
+                full_name=dept.name,
+                lead_tasks=roles[dept_id][0],
+                support_tasks=roles[dept_id][1],
+                score=score,
+                grade=settings.grade_for(score),
+                components=components,
+                items=dept_items,
+            )
+        )
+    order = list(facts.departments)
+    rows.sort(key=lambda r: (r.score is None, -(r.score or 0), order.index(r.department_id)))
+    previous, rank = None, 0
+    for position, row in enumerate(rows, start=1):
+        if row.score is None:
+            continue
+        if row.score != previous:
+            rank, previous = position, row.score
+        row.rank = rank
+    return ScorecardData(
+        plan=facts.plan,
+        period_kind=period_kind,
+        period_kind_label=PERIOD_KINDS[period_kind],
+        window_start=window_start,
+        window_end=window_end,
+        window_label=label,
+        as_of=facts.as_of,
+        settings=settings,
+        rows=rows,
+    )
+
+
+def scorecard_data(*, plan, period_kind, as_of, user, period_start=None, detailed=True):
+    """Ranked department scores of `plan` for the window of `period_kind` (5 queries).
+
+    `period_kind`: "month" | "quarter" | "year" | "plan"; `period_start`: any day in the
+    window (defaults to the as-of date). Department users get only their own department.
+    `detailed=False` skips the line items (DepartmentScore.items stay empty): same scores,
+    much cheaper for a ranking of a whole plan.
+    """
+    settings = ScoringSettings.for_plan(plan)
+    facts = load_plan_facts(plan=plan, as_of=as_of, user=user)
+    return build_scorecard(
+        facts,
+        settings=settings,
+        period_kind=period_kind,
+        period_start=period_start or as_of,
+        detailed=detailed,
+    )

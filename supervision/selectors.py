@@ -1,0 +1,409 @@
+"""Read-side computations for the supervision pages and the leadership workbook.
+
+`dashboard_data` and `scorecard_data` return plain dataclasses so the pages, the Excel
+export and tests all see the same figures. Both run a small constant number of queries
+(see supervision/facts.py) whatever the number of reports.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from reports.models import ProgressStatus, ReportState
+from supervision.facts import PlanFacts, end_of_day, load_plan_facts, local_date
+from supervision.scoring import (  # noqa: F401 - re-exported: one import place for callers
+    ComponentScore,
+    DepartmentScore,
+    ScorecardData,
+    ScoreItem,
+    scorecard_data,
+)
+from tasks.models import TaskAssignment
+from tasks.periods import current_period
+
+DUE_SOON_DAYS = 3
+
+LIGHT_LABELS = {"green": "正常推进", "amber": "预警", "red": "滞后/逾期", "grey": "未到期"}
+LIGHT_ORDER = ("red", "amber", "green", "grey")
+
+
+@dataclass
+class TargetRow:
+    target_id: int
+    task_id: int
+    task_number: int
+    year: int
+    indicator: str
+    unit: str
+    kind: str
+    target_value: Decimal | None
+    actual: Decimal | None
+    actual_period_start: datetime.date | None
+    due_date: datetime.date
+    status: str  # "met" | "missed" | "pending" (not due yet and not met)
+    status_label: str
+
+    @property
+    def is_milestone(self):
+        return self.target_value is None
+
+
+TARGET_STATUS_LABELS = {"met": "已达成", "missed": "未达成（已过期）", "pending": "推进中"}
+
+
+@dataclass
+class TargetYear:
+    year: int
+    rows: list[TargetRow]
+
+    @property
+    def total(self):
+        return len(self.rows)
+
+    @property
+    def met(self):
+        return sum(1 for r in self.rows if r.status == "met")
+
+    @property
+    def missed(self):
+        return sum(1 for r in self.rows if r.status == "missed")
+
+    @property
+    def pending(self):
+        return sum(1 for r in self.rows if r.status == "pending")
+
+
+@dataclass
+class TaskRow:
+    task_id: int
+    number: int
+    content: str
+    lead_units_text: str
+    supporting_units_text: str
+    principal_lead_id: int | None
+    principal_lead_name: str
+    light: str  # "green" | "amber" | "red" | "grey"
+    light_label: str
+    reason: str
+    percent: int | None  # latest accepted percent of a lead report (None: none accepted yet)
+    progress_status: str  # ProgressStatus value or ""
+    progress_status_label: str
+    accepted_period_start: datetime.date | None
+    last_report_date: datetime.date | None  # latest submission by any unit, by the as-of date
+    targets: list[TargetRow] = field(default_factory=list)
+
+
+@dataclass
+class ComplianceRow:
+    department_id: int | None  # None for the totals row
+    department_name: str
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0  # due date passed, nothing submitted
+    returned: int = 0  # returned for changes, not yet accepted
+    pending: int = 0  # not submitted, due date not reached yet
+
+    @property
+    def submitted(self):
+        return self.on_time + self.late + self.returned
+
+    @property
+    def on_time_rate(self):
+        """Percent of expected reports submitted on time (None when nothing is expected)."""
+        if not self.expected:
+            return None
+        return _round1(Decimal(self.on_time * 100) / self.expected)
+
+
+@dataclass
+class OverdueItem:
+    task_id: int
+    task_number: int
+    task_content: str
+    department_id: int
+    department_name: str
+    role: str
+    role_label: str
+    period_start: datetime.date
+    period_label: str
+    due_date: datetime.date
+    days_overdue: int
+
+
+@dataclass
+class DashboardData:
+    plan: object
+    year: int
+    as_of: datetime.date
+    current_period: object  # tasks.periods.Period or None (no period has ended yet)
+    overall_percent: Decimal
+    tasks: list[TaskRow]
+    target_years: list[TargetYear]  # every year of the plan, in order
+    compliance: list[ComplianceRow]  # current period, one row per department
+    compliance_total: ComplianceRow
+    overdue: list[OverdueItem]  # every report due by the as-of date and not submitted
+    light_counts: dict  # colour -> number of tasks
+
+    @property
+    def lagging(self):
+        """Tasks shown red or amber, red first."""
+        rank = {c: i for i, c in enumerate(LIGHT_ORDER)}
+        rows = [t for t in self.tasks if t.light in ("red", "amber")]
+        return sorted(rows, key=lambda t: (rank[t.light], t.number))
+
+    @property
+    def year_targets(self):
+        for ty in self.target_years:
+            if ty.year == self.year:
+                return ty
+        return TargetYear(year=self.year, rows=[])
+
+
+def _round1(value):
+    return Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _dept_name(department):
+    return department.display_name if department else ""
+
+
+def _target_rows(facts):
+    rows = {}
+    for target in facts.targets:
+        best = facts.actual_for(target)
+        actual = best[1] if best else None
+        if target.is_met_by(actual):
+            status = "met"
+        elif target.due_date < facts.as_of:
+            status = "missed"
+        else:
+            status = "pending"
+        rows[target.pk] = TargetRow(
+            target_id=target.pk,
+            task_id=target.task_id,
+            task_number=facts.task(target.task_id).number,
+            year=target.year,
+            indicator=target.indicator,
+            unit=target.unit,
+            kind=target.kind,
+            target_value=target.target_value,
+            actual=actual,
+            actual_period_start=best[0] if best else None,
+            due_date=target.due_date,
+            status=status,
+            status_label=TARGET_STATUS_LABELS[status],
+        )
+    return rows
+
+
+def _overdue(facts):
+    """Expected reports (assignment × period due before as-of) not submitted by the as-of day."""
+    cutoff = facts.cutoff
+    items = []
+    for period in facts.due_periods():
+        for a in facts.assignments:
+            fact = facts.facts.get((a.task_id, a.department_id, period.start))
+            if fact is not None and fact.submitted_by(cutoff):
+                continue
+            task = facts.task(a.task_id)
+            items.append(
+                OverdueItem(
+                    task_id=task.pk,
+                    task_number=task.number,
+                    task_content=task.content,
+                    department_id=a.department_id,
+                    department_name=_dept_name(a.department),
+                    role=a.role,
+                    role_label=TaskAssignment.Role(a.role).label,
+                    period_start=period.start,
+                    period_label=period.label,
+                    due_date=period.due,
+                    days_overdue=(facts.as_of - period.due).days,
+                )
+            )
+    # Newest period first, then in the plan's task order.
+    items.sort(key=lambda i: (-i.period_start.toordinal(), i.task_number, i.department_name))
+    return items
+
+
+def _compliance(facts, period):
+    rows = {
+        dept_id: ComplianceRow(department_id=dept_id, department_name=_dept_name(dept))
+        for dept_id, dept in facts.departments.items()
+    }
+    total = ComplianceRow(department_id=None, department_name="合计")
+    if period is None:
+        return list(rows.values()), total
+    cutoff = facts.cutoff
+    deadline = end_of_day(period.due)
+    for a in facts.assignments:
+        row = rows[a.department_id]
+        fact = facts.facts.get((a.task_id, a.department_id, period.start))
+        submitted = fact is not None and fact.submitted_by(cutoff)
+        if submitted and fact.state == ReportState.RETURNED:
+            kind = "returned"
+        elif submitted:
+            kind = "on_time" if fact.first_submitted_at < deadline else "late"
+        elif period.due < facts.as_of:
+            kind = "missing"
+        else:
+            kind = "pending"
+        for r in (row, total):
+            r.expected += 1
+            setattr(r, kind, getattr(r, kind) + 1)
+    return list(rows.values()), total
+
+
+def _task_light(task, facts, latest, task_targets, overdue_by_task):
+    """Traffic light for one task on the as-of date; returns (colour, reason)."""
+    red, amber = [], []
+    due = facts.due_periods()
+    latest_due = due[-1] if due else None
+    if latest_due is not None:
+        # The lead unit's report is the task's report: overdue means red. A supporting
+        # unit's overdue contribution is a warning.
+        for item in overdue_by_task.get(task.pk, []):
+            if item.period_start == latest_due.start:
+                text = f"{item.department_name}{item.period_label}报告逾期{item.days_overdue}天"
+                (red if item.role == TaskAssignment.Role.LEAD else amber).append(text)
+    if latest is not None and latest.progress_status == ProgressStatus.BLOCKED:
+        red.append("最近一期进展为“受阻”")
+    for t in task_targets:
+        if t.status == "missed":
+            red.append(f"{t.year}年目标“{t.indicator}”未达成")
+
+    if latest is not None and latest.progress_status == ProgressStatus.BEHIND:
+        amber.append("最近一期进展为“进度滞后”")
+    if latest is not None and latest.progress_status == ProgressStatus.NOT_STARTED:
+        amber.append("已到报送期但尚未启动")
+    cutoff = facts.cutoff
+    for period in facts.ended_periods():
+        days_left = (period.due - facts.as_of).days
+        if not 0 <= days_left <= DUE_SOON_DAYS:
+            continue
+        for a in facts.assignments:
+            if a.task_id != task.pk:
+                continue
+            fact = facts.facts.get((task.pk, a.department_id, period.start))
+            if fact is None or not fact.submitted_by(cutoff):
+                when = "今天" if days_left == 0 else f"{days_left}天后"
+                amber.append(f"{_dept_name(a.department)}{period.label}报告{when}截止，尚未报送")
+
+    if red:
+        return "red", "；".join(red)
+    if amber:
+        return "amber", "；".join(amber)
+    if latest is not None:
+        return (
+            "green",
+            f"最近一期（{facts.period(latest.period_start).label}）{status_label(latest)}",
+        )
+    if latest_due is None:
+        return "grey", "尚无到期的报告"
+    return "green", "已按期报送，待审核通过"
+
+
+def status_label(fact):
+    if not fact.progress_status:
+        return "已审核通过"
+    return ProgressStatus(fact.progress_status).label
+
+
+def dashboard_data(*, plan, year, as_of, user):
+    """Everything the dashboard shows for `plan` on `as_of` (4 queries).
+
+    `year` picks the targets year highlighted on the page; as-of drives every colour and
+    count, so the same data and date always give the same picture.
+    """
+    facts = load_plan_facts(plan=plan, as_of=as_of, user=user)
+    return build_dashboard(facts, year=year)
+
+
+def build_dashboard(facts: PlanFacts, *, year):
+    target_rows = _target_rows(facts)
+    overdue = _overdue(facts)
+    overdue_by_task = {}
+    for item in overdue:
+        overdue_by_task.setdefault(item.task_id, []).append(item)
+    latest_by_task = facts.lead_facts_by_task()
+    cutoff = facts.cutoff
+
+    last_report = {}
+    for fact in facts.facts.values():
+        if fact.submitted_at is not None and fact.submitted_at < cutoff:
+            moment = fact.submitted_at
+        elif fact.submitted_by(cutoff):
+            moment = fact.first_submitted_at
+        else:
+            continue
+        day = local_date(moment)
+        if last_report.get(fact.task_id) is None or day > last_report[fact.task_id]:
+            last_report[fact.task_id] = day
+
+    rows = []
+    for task in facts.tasks:
+        latest_list = latest_by_task.get(task.pk, [])
+        latest = _principal_first(latest_list, task)
+        task_targets = [r for r in target_rows.values() if r.task_id == task.pk]
+        colour, reason = _task_light(task, facts, latest, task_targets, overdue_by_task)
+        lead = task.principal_lead
+        rows.append(
+            TaskRow(
+                task_id=task.pk,
+                number=task.number,
+                content=task.content,
+                lead_units_text=task.lead_units_text,
+                supporting_units_text=task.supporting_units_text,
+                principal_lead_id=lead.pk if lead else None,
+                principal_lead_name=_dept_name(lead),
+                light=colour,
+                light_label=LIGHT_LABELS[colour],
+                reason=reason,
+                percent=latest.percent if latest else None,
+                progress_status=latest.progress_status if latest else "",
+                progress_status_label=status_label(latest) if latest else "",
+                accepted_period_start=latest.period_start if latest else None,
+                last_report_date=last_report.get(task.pk),
+                targets=task_targets,
+            )
+        )
+
+    if rows:
+        overall = _round1(Decimal(sum(r.percent or 0 for r in rows)) / len(rows))
+    else:
+        overall = Decimal("0.0")
+    years = range(facts.plan.start_year, facts.plan.end_year + 1)
+    target_years = [
+        TargetYear(year=y, rows=[r for r in target_rows.values() if r.year == y]) for y in years
+    ]
+    period = current_period(facts.plan, facts.as_of)
+    compliance, total = _compliance(facts, period)
+    counts = Counter(r.light for r in rows)
+    return DashboardData(
+        plan=facts.plan,
+        year=year,
+        as_of=facts.as_of,
+        current_period=period,
+        overall_percent=overall,
+        tasks=rows,
+        target_years=target_years,
+        compliance=compliance,
+        compliance_total=total,
+        overdue=overdue,
+        light_counts={c: counts.get(c, 0) for c in LIGHT_ORDER},
+    )
+
+
+def _principal_first(latest_list, task):
+    """The newest accepted lead fact; on a tie the principal lead's report wins."""
+    if not latest_list:
+        return None
+    newest = latest_list[0].period_start
+    same = [f for f in latest_list if f.period_start == newest]
+    lead = task.principal_lead
+    for f in same:
+        if lead is not None and f.department_id == lead.pk:
+            return f
+    return same[0]

@@ -1,0 +1,62 @@
+"""The supervision dashboard (督查看板) and its printable version."""
+
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import render
+
+from supervision.forms import DashboardFilterForm
+from supervision.selectors import dashboard_data
+
+OVERDUE_ROWS_SHOWN = 100  # a long table costs ~40-260 µs a row; the export has all of them
+
+
+def _chart_payload(data):
+    return {
+        "tasks": [
+            {"label": f"任务{r.number}", "percent": r.percent or 0, "light": r.light}
+            for r in data.tasks
+        ],
+        "compliance": [
+            {
+                "label": c.department_name,
+                "on_time": c.on_time,
+                "late": c.late,
+                "returned": c.returned,
+                "missing": c.missing,
+                "pending": c.pending,
+            }
+            for c in data.compliance
+        ],
+        "targets": [
+            {"year": ty.year, "met": ty.met, "missed": ty.missed, "pending": ty.pending}
+            for ty in data.target_years
+        ],
+    }
+
+
+def _context(request):
+    form = DashboardFilterForm(request.GET or None)
+    plan, as_of = form.resolved()
+    if plan is None:
+        return {"form": form, "data": None}
+    year = form.resolved_year(plan, as_of)
+    if not form.is_bound:  # show the defaults actually used in the filter fields
+        form = DashboardFilterForm(initial={"plan": plan, "year": year, "as_of": as_of})
+    data = dashboard_data(plan=plan, year=year, as_of=as_of, user=request.user)
+    return {
+        "form": form,
+        "data": data,
+        "chart": _chart_payload(data),
+        "overdue_shown": data.overdue[:OVERDUE_ROWS_SHOWN],
+        "years": list(range(plan.start_year, plan.end_year + 1)),
+        "query": request.GET.urlencode(),
+    }
+
+
+@permission_required("reports.view_dashboard", raise_exception=True)
+def dashboard(request):
+    return render(request, "supervision/dashboard.html", _context(request))
+
+
+@permission_required("reports.view_dashboard", raise_exception=True)
+def dashboard_print(request):
+    return render(request, "supervision/dashboard_print.html", _context(request))

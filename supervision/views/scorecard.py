@@ -1,0 +1,60 @@
+"""The department scorecard (部门评分) and its per-department drill-down."""
+
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404
+from django.shortcuts import render
+
+from supervision.forms import ScorecardFilterForm
+from supervision.scoring import COMPONENTS
+from supervision.selectors import scorecard_data
+
+
+def _scorecard(request, *, detailed):
+    form = ScorecardFilterForm(request.GET or None)
+    plan, as_of = form.resolved()
+    if plan is None:
+        return form, None
+    period_kind, period = form.resolved_window(as_of)
+    if not form.is_bound:  # show the defaults actually used in the filter fields
+        form = ScorecardFilterForm(
+            initial={"plan": plan, "period_kind": period_kind, "period": period, "as_of": as_of}
+        )
+    data = scorecard_data(
+        plan=plan,
+        period_kind=period_kind,
+        period_start=period,
+        as_of=as_of,
+        user=request.user,
+        detailed=detailed,
+    )
+    return form, data
+
+
+@permission_required("reports.view_dashboard", raise_exception=True)
+def scorecard(request):
+    form, data = _scorecard(request, detailed=False)
+    return render(
+        request,
+        "supervision/scorecard.html",
+        {"form": form, "data": data, "components": COMPONENTS, "query": request.GET.urlencode()},
+    )
+
+
+@permission_required("reports.view_dashboard", raise_exception=True)
+def department_score(request, department_id):
+    form, data = _scorecard(request, detailed=True)
+    row = data.row_for(department_id) if data else None
+    if row is None:
+        raise Http404("该单位不在本方案的评分范围内。")
+    sections = [(c, row.items_for(c.key)) for c in row.components]
+    return render(
+        request,
+        "supervision/department_score.html",
+        {
+            "form": form,
+            "data": data,
+            "row": row,
+            "sections": sections,
+            "query": request.GET.urlencode(),
+        },
+    )

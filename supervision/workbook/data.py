@@ -1,0 +1,268 @@
+"""What the workbook shows, taken from the dashboard and scorecard selectors.
+
+The workbook never computes a figure of its own: every percent, status, score and overdue
+day comes from `supervision.selectors` so the printed file and the pages always agree. This
+module only flattens those results into rows, filters them to one department when asked, and
+adds the text columns the pages don't carry (targets, the latest accepted progress text).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Subquery
+
+from departments.models import Department
+from reports.models import Report, ReportState
+from supervision.facts import end_of_day
+from supervision.selectors import dashboard_data, scorecard_data
+from tasks.models import Task, TaskAssignment
+
+
+@dataclass
+class KeyFigure:
+    label: str
+    value: object
+    style: str = "number"  # "number" | "percent" | "text"
+
+
+@dataclass
+class TaskRow:
+    number: int
+    content: str
+    lead_units: str
+    supporting_units: str
+    targets: str
+    latest_progress: str
+    status: str
+    light: str  # green | amber | red | grey
+    reason: str
+    percent: float | None  # 0..1
+    last_report_date: datetime.date | None
+    short_label: str = ""
+
+
+@dataclass
+class ScoreRow:
+    rank: object  # int, or "—" for a department with nothing due
+    department: str
+    score: object  # float, or a note when nothing was due
+    grade: str
+    components: list  # values in the order of WorkbookData.score_components
+    lead_tasks: int = 0
+    support_tasks: int = 0
+
+
+@dataclass
+class OverdueRow:
+    task_number: int
+    task: str
+    department: str
+    role: str
+    period: str
+    due_date: datetime.date | None
+    days_overdue: int
+    situation: str
+
+
+@dataclass
+class WorkbookData:
+    plan: object
+    year: int
+    as_of: datetime.date
+    department: object = None  # Department the rows are filtered to, or None for all
+    key_figures: list = field(default_factory=list)
+    tasks: list = field(default_factory=list)
+    score_title: str = ""
+    score_components: list = field(default_factory=list)  # column headers
+    scores: list = field(default_factory=list)
+    overdue: list = field(default_factory=list)
+    overdue_note: str = ""
+
+    @property
+    def title(self):
+        return f"{self.plan.title}推进情况汇总"
+
+
+def short_label(number, content, length=14):
+    """'1. 加强实训设施建设…' for chart categories."""
+    text = content.replace("\n", "")
+    return f"{number}. {text[:length]}…" if len(text) > length else f"{number}. {text}"
+
+
+def _number(value):
+    return f"{value.normalize():f}" if value is not None else ""
+
+
+def targets_text(target_rows):
+    """Targets (the dashboard's TargetRow), one line each:
+    '2022年：专业教师“双师型”比例 50%（实际 45%，未达成）'."""
+    lines = []
+    for target in target_rows:
+        goal = f" {_number(target.target_value)}{target.unit}" if not target.is_milestone else ""
+        if target.actual is None:
+            actual = "暂无实际值"
+        elif target.is_milestone:
+            actual = "已完成" if target.actual >= 1 else "未完成"
+        else:
+            actual = f"实际 {_number(target.actual)}{target.unit}"
+        lines.append(
+            f"{target.year}年：{target.indicator}{goal}（{actual}，{target.status_label}）"
+        )
+    return "\n".join(lines)
+
+
+def latest_progress_texts(*, plan, as_of, department=None):
+    """task_id -> work_done of the newest lead report accepted by the as-of day (1 query)."""
+    latest = (
+        Report.objects.filter(
+            task=OuterRef("pk"),
+            state=ReportState.ACCEPTED,
+            role=TaskAssignment.Role.LEAD,
+            period_start__lte=as_of,
+            reviewed_at__lt=end_of_day(as_of),
+        )
+        .order_by("-period_start", "-reviewed_at")
+        .values("work_done")[:1]
+    )
+    tasks = (
+        Task.objects.filter(plan=plan).annotate(latest_progress=Subquery(latest)).order_by("number")
+    )
+    if department is not None:
+        tasks = tasks.filter(assignments__department=department)
+    return dict(tasks.values_list("pk", "latest_progress"))
+
+
+def _key_figures(dashboard, tasks, overdue):
+    figures = [
+        KeyFigure("任务总数（项）", len(tasks)),
+        KeyFigure(
+            "总体完成率（各任务最新完成率平均）",
+            _fraction(dashboard.overall_percent),
+            "percent",
+        ),
+    ]
+    counts = dashboard.light_counts
+    figures += [
+        KeyFigure("正常推进（绿灯，项）", counts.get("green", 0)),
+        KeyFigure("预警（黄灯，项）", counts.get("amber", 0)),
+        KeyFigure("滞后或逾期（红灯，项）", counts.get("red", 0)),
+        KeyFigure("尚无到期报告（项）", counts.get("grey", 0)),
+    ]
+    period = dashboard.current_period
+    total = dashboard.compliance_total
+    if period is not None:
+        figures += [
+            KeyFigure(f"{period.label}应报送（份）", total.expected),
+            KeyFigure(f"{period.label}按时报送（份）", total.on_time),
+            KeyFigure(f"{period.label}逾期报送（份）", total.late),
+            KeyFigure(f"{period.label}未报送（份）", total.missing),
+            KeyFigure(f"{period.label}退回修改（份）", total.returned),
+            KeyFigure(f"{period.label}按时报送率", _fraction(total.on_time_rate), "percent"),
+        ]
+    year_targets = dashboard.year_targets
+    figures += [
+        KeyFigure(f"{dashboard.year}年目标（项）", year_targets.total),
+        KeyFigure(f"{dashboard.year}年目标已达成（项）", year_targets.met),
+        KeyFigure(f"{dashboard.year}年目标未达成且已过期（项）", year_targets.missed),
+        KeyFigure("累计逾期未报送（份）", len(overdue)),
+    ]
+    return figures
+
+
+def _fraction(percent):
+    """A 0–100 figure as the 0–1 number Excel's % format expects."""
+    return None if percent is None else float(percent) / 100
+
+
+def collect_workbook_data(
+    *, plan, year, as_of, user, department=None, score_period="plan", score_period_start=None
+):
+    """Run the dashboard and scorecard selectors and flatten them for the workbook.
+
+    `user` scopes the data exactly as on the pages (None = everything, for the command
+    line); `department` narrows the rows to one unit's tasks, reports and score.
+    `score_period` ("month" | "quarter" | "year" | "plan") and `score_period_start` (any day
+    in the window; default the as-of date) choose the scorecard window as on its page.
+    Runs about a dozen queries in all.
+    """
+    dashboard = dashboard_data(plan=plan, year=year, as_of=as_of, user=user)
+    texts = latest_progress_texts(plan=plan, as_of=as_of, department=department)
+    tasks = [t for t in dashboard.tasks if department is None or t.task_id in texts]
+    overdue = [
+        o for o in dashboard.overdue if department is None or o.department_id == department.pk
+    ]
+    data = WorkbookData(plan=plan, year=year, as_of=as_of, department=department)
+    data.tasks = [
+        TaskRow(
+            number=t.number,
+            content=t.content,
+            lead_units=t.lead_units_text,
+            supporting_units=t.supporting_units_text,
+            targets=targets_text(t.targets),
+            latest_progress=texts.get(t.task_id) or "",
+            status=t.light_label,
+            light=t.light,
+            reason=t.reason,
+            percent=_fraction(t.percent),
+            last_report_date=t.last_report_date,
+            short_label=short_label(t.number, t.content),
+        )
+        for t in tasks
+    ]
+    data.key_figures = _key_figures(dashboard, data.tasks, overdue)
+    # The attachment's full unit names (the dashboard shows short ones on screen).
+    names = dict(
+        Department.objects.filter(pk__in={o.department_id for o in overdue}).values_list(
+            "pk", "name"
+        )
+    )
+    data.overdue = [
+        OverdueRow(
+            task_number=o.task_number,
+            task=short_label(o.task_number, o.task_content, length=30),
+            department=names.get(o.department_id, o.department_name),
+            role=o.role_label,
+            period=o.period_label,
+            due_date=o.due_date,
+            days_overdue=o.days_overdue,
+            situation="逾期未报送",
+        )
+        for o in overdue
+    ]
+    _add_scores(data, user=user, period_kind=score_period, period_start=score_period_start)
+    return data
+
+
+def _add_scores(data, *, user, period_kind, period_start):
+    """Fill the 部门评分 rows from the scorecard selector, in its ranking order."""
+    scorecard = scorecard_data(
+        plan=data.plan,
+        period_kind=period_kind,
+        as_of=data.as_of,
+        user=user,
+        period_start=period_start,
+        detailed=False,  # the ranking only: same scores, no line items
+    )
+    rows = [
+        r
+        for r in scorecard.rows
+        if data.department is None or r.department_id == data.department.pk
+    ]
+    as_of = data.as_of
+    data.score_title = (
+        f"评分期间：{scorecard.window_label}　统计截至：{as_of.year}年{as_of.month}月{as_of.day}日"
+    )
+    if scorecard.rows:
+        data.score_components = [f"{c.label}（{c.weight}分）" for c in scorecard.rows[0].components]
+    data.scores = [
+        ScoreRow(
+            rank=r.rank if r.rank is not None else "—",
+            department=r.full_name,
+            score=float(r.score) if r.score is not None else "无到期事项",
+            grade=r.grade or "—",
+            components=[float(c.score) for c in r.components],
+            lead_tasks=r.lead_tasks,
+            support_tasks=r.support_tasks,
+        )
+        for r in rows
+    ]

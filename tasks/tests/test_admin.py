@@ -1,0 +1,229 @@
+"""The back office: task list, filters, spreadsheet import with dry-run, attachment import."""
+
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from departments.models import Department
+from tasks.models import Plan, Target, Task, TaskAssignment
+from tasks.tests.helpers import make_xlsx
+
+HEADER = ["序号", "任务内容", "牵头单位", "责任单位"]
+
+
+def _superuser(django_user_model):
+    return django_user_model.objects.create_superuser("root", "root@example.com", "x")
+
+
+def test_task_changelist_lists_units_without_n_plus_one(client, world, django_user_model):
+    client.force_login(_superuser(django_user_model))
+    url = reverse("admin:tasks_task_changelist")
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(url)
+    html = response.content.decode()
+    assert "区教育体育局" in html and "加强实训设施建设" in html
+    Task.objects.bulk_create(
+        Task(plan=world.plan, number=n, content=f"任务{n}") for n in range(3, 21)
+    )
+    TaskAssignment.objects.bulk_create(
+        TaskAssignment(task=t, department=world.hr, role=TaskAssignment.Role.LEAD)
+        for t in Task.objects.filter(number__gte=3)
+    )
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(large) == len(small)
+
+
+def test_task_changelist_filters_by_department_and_role(client, world, django_user_model):
+    client.force_login(_superuser(django_user_model))
+    url = reverse("admin:tasks_task_changelist")
+    led = client.get(url, {"department": world.edu.pk, "role": "lead"}).context["cl"].result_list
+    assert [t.number for t in led] == [1]
+    supported = client.get(url, {"department": world.edu.pk, "role": "support"}).context["cl"]
+    assert [t.number for t in supported.result_list] == [2]
+    found = client.get(url, {"q": "面向社会培训"}).context["cl"].result_list
+    assert [t.number for t in found] == [2]
+
+
+def test_task_detail_shows_targets_inline(client, world, django_user_model):
+    client.force_login(_superuser(django_user_model))
+    response = client.get(reverse("admin:tasks_task_change", args=[world.task1.pk]))
+    assert response.status_code == 200
+    assert "专业教师“双师型”比例" in response.content.decode()
+
+
+def _upload(data, name="tasks.xlsx"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+def test_task_import_dry_run_previews_then_confirm_writes(client, world, django_user_model):
+    client.force_login(_superuser(django_user_model))
+    data = make_xlsx(
+        [
+            ["方案", "序号", "任务内容", "牵头单位", "责任单位", "完成时限"],
+            [world.plan.title, 3, "新增任务三", "区财政局", "区教育体育局等", None],
+        ]
+    )
+    response = client.post(
+        reverse("admin:tasks_task_import"), {"import_file": _upload(data), "format": "0"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "新增任务三" in html
+    assert not Task.objects.filter(number=3).exists()  # the preview is rolled back
+    confirm = response.context["confirm_form"]
+    response = client.post(
+        reverse("admin:tasks_task_process_import"),
+        {
+            k: confirm.initial[k]
+            for k in ("import_file_name", "original_file_name", "format", "resource")
+        },
+    )
+    assert response.status_code == 302
+    task = Task.objects.with_units().get(plan=world.plan, number=3)
+    assert task.lead_units_text == "区财政局"
+    assert task.supporting_units_text == "区教育体育局等"
+
+
+def test_task_import_shows_chinese_row_errors(client, world, django_user_model):
+    client.force_login(_superuser(django_user_model))
+    header = ["方案", "序号", "任务内容", "牵头单位", "责任单位", "完成时限"]
+    url = reverse("admin:tasks_task_import")
+    data = make_xlsx([header, [world.plan.title, 3, "新增任务三", "区新设局", "", None]])
+    html = client.post(url, {"import_file": _upload(data), "format": "0"}).content.decode()
+    assert "以下单位不在单位名录中：“区新设局”" in html
+    data = make_xlsx([header, ["不存在的方案", 4, "任务四", "区财政局", "", None]])
+    html = client.post(url, {"import_file": _upload(data), "format": "0"}).content.decode()
+    assert "方案“不存在的方案”不存在" in html
+    assert not Task.objects.filter(number__in=[3, 4]).exists()
+
+
+def test_task_import_refuses_a_non_xlsx_file(client, world, django_user_model):
+    client.force_login(_superuser(django_user_model))
+    response = client.post(
+        reverse("admin:tasks_task_import"),
+        {"import_file": _upload(b"a,b\n1,2\n", "tasks.xlsx"), "format": "0"},
+    )
+    assert "文件不是 .xlsx 格式" in response.content.decode()
+
+
+def test_target_import_matches_tasks_by_plan_and_number(client, world, django_user_model):
+    client.force_login(_superuser(django_user_model))
+    data = make_xlsx(
+        [
+            ["方案", "任务序号", "年度", "指标", "目标值", "单位", "类型", "原文依据"],
+            [world.plan.title, 2, 2024, "培训人次", 500, "人次", "数量", "原文"],
+        ]
+    )
+    response = client.post(
+        reverse("admin:tasks_target_import"), {"import_file": _upload(data), "format": "0"}
+    )
+    confirm = response.context["confirm_form"]
+    client.post(
+        reverse("admin:tasks_target_process_import"),
+        {
+            k: confirm.initial[k]
+            for k in ("import_file_name", "original_file_name", "format", "resource")
+        },
+    )
+    target = Target.objects.get(indicator="培训人次")
+    assert (target.task, target.target_value, target.kind) == (world.task2, 500, "count")
+
+
+def test_department_export_uses_chinese_captions(client, world, django_user_model):
+    client.force_login(_superuser(django_user_model))
+    response = client.post(
+        reverse("admin:departments_department_export"),
+        {
+            "format": "0",
+            "resource": "0",
+            "departmentresource_name": True,
+            "departmentresource_kind": True,
+        },
+    )
+    assert response.status_code == 200
+    import io
+
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("单位名称", "类别")
+    assert ("区教育体育局", "政府部门") in [r[:2] for r in rows]
+
+
+def test_import_needs_the_import_permission(client, world):
+    # Administrators are staff with change rights but no import permission by default.
+    client.force_login(world.admin)
+    assert client.get(reverse("admin:tasks_task_import")).status_code == 403
+    world.admin.user_permissions.add(Permission.objects.get(codename="import_task"))
+    world.admin.user_permissions.add(Permission.objects.get(codename="view_task"))
+    from departments.models import User
+
+    admin = User.objects.get(pk=world.admin.pk)
+    client.force_login(admin)
+    assert client.get(reverse("admin:tasks_task_import")).status_code == 200
+
+
+def test_attachment_import_page_previews_and_imports(client, world, django_user_model):
+    client.force_login(_superuser(django_user_model))
+    url = reverse("admin:tasks_plan_import_attachment")
+    assert client.get(url).status_code == 200
+    data = make_xlsx([HEADER, [1, "任务一", "区教育体育局", "区新设局"]])
+    form = {"title": "新方案", "start_year": 2024, "end_year": 2025}
+
+    response = client.post(url, {**form, "file": _upload(data), "_preview": "1"})
+    html = response.content.decode()
+    assert "区新设局" in html and "不在单位名录中" in html
+    assert not Plan.objects.filter(title="新方案").exists()
+
+    response = client.post(
+        url, {**form, "file": _upload(data), "create_departments": "on", "_preview": "1"}
+    )
+    assert "预览：将导入 1 项任务" in response.content.decode()
+    assert not Department.objects.filter(name="区新设局").exists()
+
+    response = client.post(
+        url, {**form, "file": _upload(data), "create_departments": "on", "_import": "1"}
+    )
+    assert response.status_code == 302
+    plan = Plan.objects.get(title="新方案")
+    assert (plan.start_year, plan.end_year) == (2024, 2025)
+    assert Department.objects.filter(name="区新设局").exists()
+
+    response = client.get(reverse("admin:tasks_plan_export_attachment", args=[plan.pk]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_attachment_import_page_refuses_other_files(client, world, django_user_model):
+    client.force_login(_superuser(django_user_model))
+    url = reverse("admin:tasks_plan_import_attachment")
+    response = client.post(
+        url, {"title": "新方案", "file": _upload(b"x", "plan.csv"), "_import": "1"}
+    )
+    assert "只接受 .xlsx 格式的 Excel 文件。" in response.content.decode()
+    response = client.post(
+        url, {"title": "新方案", "file": _upload(b"x", "plan.xlsx"), "_import": "1"}
+    )
+    assert "文件不是 .xlsx 格式" in response.content.decode()
+    assert not Plan.objects.filter(title="新方案").exists()
+
+
+def test_attachment_import_page_needs_permission(client, world):
+    client.force_login(world.admin)
+    assert client.get(reverse("admin:tasks_plan_import_attachment")).status_code == 403
+
+
+def test_department_import_previews_and_reports_bad_kinds(client, world, django_user_model):
+    client.force_login(_superuser(django_user_model))
+    url = reverse("admin:departments_department_import")
+    header = ["单位名称", "简称", "类别", "启用", "排序"]
+    data = make_xlsx([header, ["区审计局", "审计局", "政府部门", "是", 30]])
+    response = client.post(url, {"import_file": _upload(data), "format": "0"})
+    assert "区审计局" in response.content.decode()
+    assert not Department.objects.filter(name="区审计局").exists()  # dry run only
+    data = make_xlsx([header, ["区审计局", "审计局", "事业单位", "是", 30]])
+    response = client.post(url, {"import_file": _upload(data), "format": "0"})
+    assert "“事业单位”不是有效的选项" in response.content.decode()

@@ -1,0 +1,139 @@
+"""Reading the unit cells of a plan attachment: "区财政局、区商务局等", "区人力资源社会保障\\n局".
+
+Pure functions plus `UnitDirectory`, the one place that turns a written unit name into a
+Department (by its name or by a DepartmentAlias). The importer, the admin resources and
+load_plan all go through here, so a spelling accepted in one place is accepted everywhere.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from departments.models import Department
+
+# Units are separated by these in real attachments; whitespace (line breaks, full-width spaces)
+# is a *soft* boundary because Word/Excel also break a single long name across lines.
+_SEPARATORS = re.compile(r"([、，,；;]+)")
+_WHITESPACE = re.compile(r"[\s\u3000\u00a0\ufeff]+")
+# Open-ended wording at the end of a cell: "等", "等单位", "及有关行业主管部门", "相关部门".
+_NOTE_SUFFIX = re.compile(
+    r"(?P<note>(?:及|以及|和)?(?:其他|有关|相关)\S*?(?:部门|单位)|等(?:部门|单位)?)\s*$"
+)
+# An unknown fragment this short ("局", "委员会") is the tail of a name broken across lines.
+_TAIL_MAX_CHARS = 3
+
+
+def compact(text):
+    """The text without any whitespace (names never contain spaces in these documents)."""
+    return _WHITESPACE.sub("", str(text or ""))
+
+
+@dataclass
+class ParsedUnits:
+    names: list[str] = field(default_factory=list)  # as written, whitespace removed
+    note: str = ""  # open-ended wording, kept verbatim so an export reproduces the cell
+
+
+class UnitDirectory:
+    """Every known spelling (department name or alias, whitespace removed) → Department.
+
+    `load()` runs two queries however many rows are imported.
+    """
+
+    def __init__(self, departments=(), aliases=()):
+        self._by_name = {}
+        for dept in departments:
+            self.add(dept)
+        for alias, dept in aliases:
+            self._by_name.setdefault(compact(alias), dept)
+
+    @classmethod
+    def load(cls):
+        from tasks.models import DepartmentAlias
+
+        departments = list(Department.objects.all())
+        by_pk = {d.pk: d for d in departments}
+        aliases = [
+            (alias, by_pk[dept_id])
+            for alias, dept_id in DepartmentAlias.objects.values_list("alias", "department_id")
+        ]
+        return cls(departments, aliases)
+
+    def add(self, department):
+        self._by_name[compact(department.name)] = department
+
+    def get(self, name):
+        return self._by_name.get(compact(name))
+
+    def __contains__(self, name):
+        return compact(name) in self._by_name
+
+
+def _merge_fragments(fragments, is_known):
+    """Join fragments of one piece back into names.
+
+    Takes the longest run of fragments that spells a known unit; otherwise glues short unknown
+    tails ("局") onto the fragment before them, so an unknown name broken across lines still
+    comes out whole.
+    """
+    names = []
+    i = 0
+    while i < len(fragments):
+        for j in range(len(fragments), i, -1):
+            candidate = "".join(fragments[i:j])
+            if is_known(candidate):
+                names.append(candidate)
+                i = j
+                break
+        else:
+            j = i + 1
+            while (
+                j < len(fragments)
+                and len(fragments[j]) <= _TAIL_MAX_CHARS
+                and not is_known(fragments[j])
+            ):
+                j += 1
+            names.append("".join(fragments[i:j]))
+            i = j
+    return names
+
+
+def split_units(cell, is_known=lambda name: False):
+    """Split a unit cell into names and trailing open-ended wording.
+
+    >>> split_units("区财政局、税务局等").names
+    ['区财政局', '税务局']
+    """
+    text = str(cell or "").replace("\r\n", "\n").replace("\r", "\n")
+    if not compact(text):
+        return ParsedUnits()
+    parts = _SEPARATORS.split(text.strip())
+    # parts alternates piece, separator, piece, ...; drop empty trailing pieces ("A、B、").
+    pieces = parts[0::2]
+    separators = [""] + parts[1::2]
+    while pieces and not compact(pieces[-1]):
+        pieces.pop()
+        separators.pop()
+
+    note = ""
+    last = pieces[-1].strip()
+    match = _NOTE_SUFFIX.search(last)
+    if match:
+        head = last[: match.start()]
+        if compact(head):
+            pieces[-1] = head
+            note = match.group("note")
+        else:
+            # The wording is a piece of its own ("区财政局、有关部门"): keep its separator.
+            note = separators[-1][:1] + compact(last)
+            pieces.pop()
+
+    names = []
+    for piece in pieces:
+        fragments = [f for f in _WHITESPACE.split(piece) if f]
+        names.extend(_merge_fragments(fragments, is_known))
+    return ParsedUnits(names=names, note=note)
+
+
+def join_units(names, note=""):
+    """The cell text for a list of unit names, as the attachment writes it."""
+    return "、".join(names) + note
