@@ -10,7 +10,8 @@ Client and the full middleware stack (session, auth, CSP…), it times three sig
 in interleaved rounds: a trivial view (HttpResponse("ok")), the dashboard and the scorecard
 of one plan. Prints the median time of each and the median of the per-round ratios.
 Target (issue 5): dashboard and scorecard ≤ 30× the trivial view at 1,000,000 reports on
-PostgreSQL. Uses the database named in DATABASE_URL (default: SQLite file bench/bench.sqlite3).
+PostgreSQL. Uses the database named in DATABASE_URL (default: the SQLite file
+/tmp/huancui_dashboard_bench.sqlite3).
 """
 
 import argparse
@@ -25,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huancui_vet.settings_test")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}")
+# Outside the repository: a generated database must never end up in a commit.
+os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/huancui_dashboard_bench.sqlite3")
 os.environ.setdefault("DEBUG", "false")
 
 import django  # noqa: E402

@@ -14,8 +14,10 @@ The floor, in the same run: openpyxl `Workbook(write_only=True)` appending exact
 N detail rows (same values, pre-built in memory before the clock starts, no styles) and
 saving. Each job runs in a fresh subprocess, interleaved over the rounds, and reports its own
 wall time and peak RSS (VmHWM from /proc/self/status); `baseline` is the RSS of
-a process that only starts Django and reads the plan. Targets (issue 6): workbook ≤ 1.5× the
-floor; memory bounded (streamed rows, no whole-queryset lists).
+a process that only starts Django and reads the plan, `details` builds only the streamed
+填报明细 sheet (no selectors) to show the writer's own memory stays flat.
+Targets (issue 6): workbook ≤ 1.5× the floor; memory bounded (streamed rows, no
+whole-queryset lists).
 
 Data (generated once, reused when the count matches): one plan of 100 tasks × 10 units
 (1 lead + 9 supporting) over just enough monthly periods up to May 2023, each report
@@ -210,6 +212,14 @@ def child(job):
         wb.save(out)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         rows = len(data_rows)
+    elif job == "details":
+        # Only the streamed 填报明细 sheet (no selectors): its own time and memory.
+        from supervision.workbook.data import WorkbookData
+
+        started, cpu_started = time.perf_counter(), time.process_time()
+        data = WorkbookData(plan=plan, year=AS_OF.year, as_of=AS_OF)
+        rows = build_workbook(data, out, include_details=True)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     elif job == "workbook":
         started, cpu_started = time.perf_counter(), time.process_time()
         data = collect_workbook_data(plan=plan, year=AS_OF.year, as_of=AS_OF, user=None)
@@ -248,7 +258,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--child", choices=["floor", "workbook", "baseline"])
+    parser.add_argument("--child", choices=["floor", "workbook", "details", "baseline"])
     args = parser.parse_args()
     if args.child:
         child(args.child)
@@ -260,9 +270,9 @@ def main():
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
     if args.rounds < 1:
         return
-    results = {"floor": [], "workbook": [], "baseline": []}
+    results = {"floor": [], "workbook": [], "details": [], "baseline": []}
     for round_no in range(1, args.rounds + 1):
-        for job in ("baseline", "floor", "workbook"):
+        for job in ("baseline", "floor", "workbook", "details"):
             r = run_child(job, args.reports)
             results[job].append(r)
             print(
@@ -292,6 +302,8 @@ def main():
         "baseline_rss_mb": max(r["rss_mb"] for r in results["baseline"]),
         "floor_rss_mb": max(r["rss_mb"] for r in results["floor"]),
         "workbook_rss_mb": max(r["rss_mb"] for r in results["workbook"]),
+        "details_only_s_best": round(best("details", "seconds"), 2),
+        "details_only_rss_mb": max(r["rss_mb"] for r in results["details"]),
     }
     print(json.dumps(summary, ensure_ascii=False))
     ratio = summary["ratio_best_wall"]

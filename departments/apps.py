@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class DepartmentsConfig(AppConfig):
     name = "departments"
     verbose_name = "部门与用户"
+
+    def ready(self):
+        from departments.roles import sync_role_groups_after_migrate
+
+        # Re-sync role groups after every migrate and test-database flush. Connected to the
+        # auth app's signal so it runs after auth has created all permissions.
+        post_migrate.connect(
+            sync_role_groups_after_migrate,
+            dispatch_uid="departments.sync_role_groups",
+        )

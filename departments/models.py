@@ -34,6 +34,7 @@ class Department(models.Model):
         verbose_name = "单位"
         verbose_name_plural = "单位"
         ordering = ["sort_order", "name"]
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
 
     def __str__(self):
         return self.name

@@ -1,8 +1,9 @@
-"""Which Django permissions each portal role's group holds.
+"""Which Django permissions each portal role's group holds: the single source of truth.
 
-Applied by data migrations (`sync_role_groups`), so a fresh database and an upgraded one
-end up with the same groups. Add a permission here and a migration that calls
-`sync_role_groups` again when a feature needs a new one.
+The groups are created by a data migration and re-synced after every `migrate` (and every
+test-database flush) by a post_migrate handler, so a fresh database, an upgraded one and a
+flushed one end up with exactly these permissions. To grant a feature's new permission,
+add it here; nothing else.
 """
 
 from departments.models import Role
@@ -46,27 +47,64 @@ ROLE_PERMISSIONS = {
         "tasks.view_taskassignment",
         "tasks.view_keyarea",
         "tasks.change_keyarea",
+        "tasks.add_keyarea",
+        "tasks.import_plan",
+        "tasks.export_plan",
+        "tasks.import_task",
+        "tasks.export_task",
+        "tasks.import_target",
+        "tasks.export_target",
+        "tasks.add_departmentalias",
+        "tasks.change_departmentalias",
+        "tasks.delete_departmentalias",
+        "tasks.view_departmentalias",
+        "departments.import_department",
+        "departments.export_department",
+        "supervision.add_scoringsettings",
+        "supervision.change_scoringsettings",
+        "supervision.view_scoringsettings",
+        "supervision.view_reportdelivery",
     ],
 }
 
 
-def sync_role_groups(apps, schema_editor=None):
-    """Create each role's group and give it exactly the permissions listed above."""
-    from django.contrib.auth.management import create_permissions
+def sync_role_groups(apps, schema_editor=None, *, create_missing_permissions=True):
+    """Create each role's group and give it exactly the permissions listed above.
 
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    Works with historical models (from a migration) and real ones (post_migrate). A
+    permission whose model does not exist yet at that migration is skipped; the
+    post_migrate run at the end of `migrate` grants it.
+    """
+    if create_missing_permissions:
+        from django.contrib.auth.management import create_permissions
+
+        for app_config in apps.get_app_configs():
+            had_models_module = getattr(app_config, "models_module", None)
+            app_config.models_module = had_models_module or True
+            create_permissions(app_config, apps=apps, verbosity=0)
+            app_config.models_module = had_models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    available = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
     for role, perm_names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role.label)
-        perms = []
-        for name in perm_names:
-            app_label, codename = name.split(".")
-            perms.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-        group.permissions.set(perms)
+        group.permissions.set([available[name] for name in perm_names if name in available])
+
+
+def sync_role_groups_after_migrate(sender, **kwargs):
+    """post_migrate handler: acts once per migrate/flush, after every app's permissions exist.
+
+    post_migrate is sent once per installed app, in INSTALLED_APPS order, and auth creates
+    each app's permissions on that app's signal; so act on the last app's signal only.
+    """
+    from django.apps import apps as global_apps
+
+    if sender.label != list(global_apps.get_app_configs())[-1].label:
+        return
+    sync_role_groups(kwargs.get("apps") or global_apps, create_missing_permissions=False)

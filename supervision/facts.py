@@ -13,11 +13,9 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
-from reports.models import ReportState, ReportSummary, TargetValue
-from tasks.models import Target, Task, TaskAssignment
-from tasks.periods import Period, plan_periods
-
-SUBMITTED_STATES = (ReportState.SUBMITTED, ReportState.ACCEPTED, ReportState.RETURNED)
+from reports.models import ReportSummary, TargetValue
+from tasks.models import Target, Task
+from tasks.periods import plan_periods
 
 
 def end_of_day(day):
@@ -205,10 +203,3 @@ def load_plan_facts(*, plan, as_of, user, with_target_values=True):
         target_actuals=dict(target_actuals),
         scoped_department_id=scope,
     )
-
-
-def role_label(role):
-    return TaskAssignment.Role(role).label
-
-
-__all__ = ["Fact", "Period", "PlanFacts", "SUBMITTED_STATES", "load_plan_facts", "end_of_day"]

@@ -23,6 +23,8 @@ TEST_ONLY_VARS = {
     "SECURE_SSL_REDIRECT",
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
+    # The browser fixtures set this for Playwright; it must not leak into other processes.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 

@@ -14,12 +14,3 @@ FROZEN_AT = datetime.datetime(2023, 7, 10, 10, 0, tzinfo=SHANGHAI)
 def frozen():
     with time_machine.travel(FROZEN_AT, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def login(client):
-    def _login(user):
-        client.force_login(user)
-        return client
-
-    return _login

@@ -335,3 +335,22 @@ def test_history_keeps_every_version_of_a_report(world):
     )
     percents = list(report.history.order_by("history_date").values_list("percent", flat=True))
     assert percents == [None, 40, 60]
+
+
+def test_report_start_race_returns_the_colleagues_report(world, monkeypatch):
+    from django.db.models import QuerySet
+
+    existing = services.report_start(user=world.head, task=world.task1, period_start=JUNE)
+    original_first, calls = QuerySet.first, []
+
+    def first_misses_once(queryset):
+        # The colleague's row appears between our look-up and our insert.
+        if not calls:
+            calls.append(1)
+            return None
+        return original_first(queryset)
+
+    monkeypatch.setattr(QuerySet, "first", first_misses_once)
+    again = services.report_start(user=world.reporter, task=world.task1, period_start=JUNE)
+    assert again.pk == existing.pk
+    assert Report.objects.count() == 1 and ReportEvent.objects.count() == 1

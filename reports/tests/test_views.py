@@ -83,6 +83,13 @@ def test_lead_sees_supporting_contributions_when_writing(client, world):
     client.force_login(world.reporter)
     html = client.get(reverse("reports:report_edit", args=[report.pk])).content.decode()
     assert "责任单位本期配合情况" in html and "人社局协助组织培训。" in html
+    report.delete()  # also before the lead has started its own report
+    html = client.get(create_url(world)).content.decode()
+    assert "人社局协助组织培训。" in html
+    client.force_login(world.hr_reporter)  # a supporting unit does not get this panel
+    html = client.get(create_url(world), follow=True).content.decode()
+    assert "本单位配合工作进展" in html
+    assert "责任单位本期配合情况" not in html
 
 
 def test_second_save_with_a_stale_version_gets_409_and_sees_the_other_version(client, world):

@@ -30,27 +30,25 @@ def _apply_errors(form, exc):
         form.add_error(None, exc.message)
 
 
-def _lead_contributions(report):
+def _lead_contributions(task_id, period_start, *, is_lead):
     """Supporting units' reports for the same task and period, shown to the lead department."""
-    if not report.is_lead_report:
+    if not is_lead:
         return []
     return list(
         Report.objects.filter(
-            task_id=report.task_id,
-            period_start=report.period_start,
-            role=TaskAssignment.Role.SUPPORT,
+            task_id=task_id, period_start=period_start, role=TaskAssignment.Role.SUPPORT
         ).select_related("department")
     )
 
 
-def _render_form(request, *, form, task, period, report=None, conflict=None, status=200):
+def _render_form(request, *, form, task, start, report=None, conflict=None, status=200):
     context = {
         "form": form,
         "task": task,
-        "period": period,
+        "period": make_period(task.plan, start).label,
         "report": report,
         "conflict": conflict,
-        "contributions": _lead_contributions(report) if report else [],
+        "contributions": _lead_contributions(task.pk, start, is_lead=form.is_lead),
     }
     return render(request, "reports/report_form.html", context, status=status)
 
@@ -71,7 +69,6 @@ def report_create(request, pk, period):
         return redirect("reports:report_edit", pk=existing.pk)
     is_lead = role == TaskAssignment.Role.LEAD
     targets = task.targets.all() if is_lead else []
-    label = make_period(task.plan, start).label
     if request.method == "POST":
         form = ReportForm(request.POST, is_lead=is_lead, targets=targets)
         if form.is_valid():
@@ -91,13 +88,13 @@ def report_create(request, pk, period):
             else:
                 messages.success(request, "草稿已保存。")
                 return redirect("reports:report_detail", pk=report.pk)
-        return _render_form(request, form=form, task=task, period=label, status=400)
+        return _render_form(request, form=form, task=task, start=start, status=400)
     form = ReportForm(initial={"version": 0}, is_lead=is_lead, targets=targets)
     try:
         services.check_reportable_period(task.plan, start)
     except services.ReportError as exc:
         messages.error(request, exc.message)  # warn before anything is typed
-    return _render_form(request, form=form, task=task, period=label)
+    return _render_form(request, form=form, task=task, start=start)
 
 
 @permission_required("reports.change_report", raise_exception=True)
@@ -109,12 +106,12 @@ def report_edit(request, pk):
         return redirect("reports:report_detail", pk=report.pk)
     task = report.task
     targets = task.targets.all() if report.is_lead_report else []
-    label = make_period(task.plan, report.period_start).label
+    start = report.period_start
     if request.method != "POST":
         form = ReportForm(
             initial=ReportForm.initial_for(report), is_lead=report.is_lead_report, targets=targets
         )
-        return _render_form(request, form=form, task=task, period=label, report=report)
+        return _render_form(request, form=form, task=task, start=start, report=report)
     form = ReportForm(request.POST, is_lead=report.is_lead_report, targets=targets)
     if form.is_valid():
         try:
@@ -137,7 +134,7 @@ def report_edit(request, pk):
                 request,
                 form=form,
                 task=task,
-                period=label,
+                start=start,
                 report=report,
                 conflict=exc.current,
                 status=409,
@@ -147,7 +144,7 @@ def report_edit(request, pk):
         else:
             messages.success(request, "已保存。")
             return redirect("reports:report_detail", pk=report.pk)
-    return _render_form(request, form=form, task=task, period=label, report=report, status=400)
+    return _render_form(request, form=form, task=task, start=start, report=report, status=400)
 
 
 @permission_required("reports.view_report", raise_exception=True)
@@ -163,7 +160,9 @@ def report_detail(request, pk):
         "target_values": report.target_values.select_related("target"),
         "evidence": report.evidence.all(),
         "events": report.events.select_related("actor"),
-        "contributions": _lead_contributions(report) if own else [],
+        "contributions": _lead_contributions(
+            report.task_id, report.period_start, is_lead=own and report.is_lead_report
+        ),
         "closed": closed,
         "can_edit": own and report.is_editable_state and not closed,
         "can_submit": own and report.is_editable_state and not closed,

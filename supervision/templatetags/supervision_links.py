@@ -31,11 +31,3 @@ def task_reports_url(task_id):
 def queue_url(department=None, task=None, period=None):
     """The review queue filtered to a department and/or task (and period)."""
     return _queue(department=department, task=task, period=period)
-
-
-@register.filter
-def pct(value):
-    """A Decimal or int percentage without trailing zeros, or a dash."""
-    if value is None:
-        return "—"
-    return f"{value:g}" if isinstance(value, float) else f"{value}"

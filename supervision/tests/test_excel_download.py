@@ -1,7 +1,9 @@
 """导出Excel download: who may download, file name header, filters, refusals."""
 
 import datetime
+import html
 import io
+import re
 from urllib.parse import quote
 
 import pytest
@@ -134,3 +136,25 @@ def test_detail_sheet_over_the_web_limit_is_refused(client, world, monkeypatch):
 def test_post_is_not_allowed(client, world):
     client.force_login(world.leader)
     assert client.post(URL).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [
+        ("supervision:dashboard", {"year": "2023", "as_of": "2023-06-30"}),
+        ("supervision:scorecard", {"period_kind": "year", "as_of": "2023-06-30"}),
+    ],
+)
+def test_pages_link_to_the_export_with_their_filters(client, world, page, query):
+    client.force_login(world.leader)
+    response = client.get(reverse(page), {"plan": world.plan.pk, **query})
+    assert response.status_code == 200
+    hrefs = re.findall(r'href="([^"]*export\.xlsx[^"]*)"', response.content.decode())
+    assert hrefs, "the page has no 导出Excel link"
+    href = html.unescape(hrefs[0])
+    for key, value in query.items():
+        assert f"{key}={value}" in href
+    download = client.get(href)
+    assert download.status_code == 200
+    assert download["Content-Type"] == XLSX_CONTENT_TYPE
+    assert "2023-06-30" in download["Content-Disposition"]

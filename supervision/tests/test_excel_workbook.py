@@ -155,6 +155,15 @@ def test_department_filter_keeps_only_that_units_rows(huancui):
     assert [r[1] for r in scores] == [unit.name]
     overdue = [r for r in rows_of(wb["逾期与督办"]) if isinstance(r[0], int)]
     assert overdue and {r[2] for r in overdue} == {unit.name}
+    # The key figures are the unit's: its tasks and its row of the compliance table.
+    dashboard = dashboard_data(plan=huancui, year=2023, as_of=AS_OF, user=None)
+    mine = next(c for c in dashboard.compliance if c.department_id == unit.pk)
+    figures = {r[0]: r[2] for r in wb["汇总"].iter_rows(min_row=4, max_col=3, values_only=True)}
+    assert figures["任务总数（项）"] == len(task_rows)
+    label = dashboard.current_period.label
+    assert figures[f"{label}未报送（份）"] == mine.missing > 0
+    assert figures[f"{label}应报送（份）"] == mine.expected
+    assert wb["汇总"]["C4"].value == unit.name
 
 
 def test_print_setup_on_every_sheet(huancui):
@@ -195,3 +204,23 @@ def test_filename_is_chinese_and_dated(huancui):
     assert workbook_filename(huancui, AS_OF) == (
         "环翠区职业教育创新发展高地建设推进情况_2023-06-30.xlsx"
     )
+
+
+def _queries_to_build(plan, *, include_details):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        build(plan, include_details=include_details)
+    return len(queries)
+
+
+@pytest.mark.parametrize("include_details", [False, True])
+def test_query_count_does_not_grow_with_the_data(world, include_details):
+    plan = load_real_plan()
+    seed_history(plan, user=world.reporter, as_of=datetime.date(2020, 10, 1))
+    build(plan)  # first use creates the plan's scoring settings row
+    few = _queries_to_build(plan, include_details=include_details)
+    Report.objects.filter(task__plan=plan).delete()
+    seed_history(plan, user=world.reporter, as_of=AS_OF)  # ~12× the reports
+    assert _queries_to_build(plan, include_details=include_details) == few

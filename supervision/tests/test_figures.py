@@ -254,3 +254,63 @@ def test_department_user_sees_only_own_department(january):
         plan=january.plan, period_kind="plan", as_of=D(2023, 3, 10), user=january.reporter
     )
     assert [r.department_name for r in card.rows] == ["教体局"]
+
+
+def test_deadline_is_the_end_of_the_due_day_in_local_time(world):
+    from supervision.tests import factories
+
+    report = make_report(
+        world.task1, world.edu, D(2023, 1, 1), author=world.reporter, submitted_on=D(2023, 2, 5)
+    )
+    # 23:59 on 5 February in Shanghai is still on time.
+    moment = factories.at(D(2023, 2, 5), 23).replace(minute=59)
+    report.first_submitted_at = report.submitted_at = moment
+    report.save()
+    factories.sync_report_summary(report)
+    window = {"period_kind": "month", "period_start": D(2023, 1, 1)}
+    item = scores(world, **window)["教体局"].items_for("timeliness")[0]
+    assert item.outcome.startswith("按期报送")
+    report.first_submitted_at = report.submitted_at = factories.at(D(2023, 2, 6), 0)
+    report.save()
+    factories.sync_report_summary(report)
+    item = scores(world, **window)["教体局"].items_for("timeliness")[0]
+    assert item.outcome.startswith("逾期1天报送")
+
+
+def test_on_time_report_reviewed_after_the_due_date_is_still_on_time(world):
+    make_report(
+        world.task1,
+        world.edu,
+        D(2023, 1, 1),
+        author=world.reporter,
+        submitted_on=D(2023, 2, 4),
+        accepted_on=D(2023, 2, 20),
+    )
+    edu = scores(world, period_kind="month", period_start=D(2023, 1, 1))["教体局"]
+    lead = [i for i in edu.items if i.task_number == 1]
+    assert [(i.component, i.points) for i in lead] == [("timeliness", 1), ("review", 1)]
+
+
+@pytest.mark.parametrize(
+    ("kind", "day", "expected"),
+    [
+        ("month", D(2023, 2, 14), (D(2023, 2, 1), D(2023, 2, 28), "2023年2月")),
+        ("quarter", D(2023, 5, 14), (D(2023, 4, 1), D(2023, 6, 30), "2023年第2季度")),
+        ("year", D(2023, 5, 14), (D(2023, 1, 1), D(2023, 12, 31), "2023年")),
+        ("plan", D(2023, 5, 14), (D(2023, 1, 1), D(2024, 12, 31), "方案全周期")),
+    ],
+)
+def test_scoring_windows(world, kind, day, expected):
+    from supervision.scoring import scoring_window
+
+    assert scoring_window(world.plan, kind, day) == expected
+
+
+def test_an_as_of_date_in_the_past_ignores_later_events(january):
+    # On 4 February edu's January report was in, accepted that day at 16:00; hr's was not.
+    data = dashboard_data(plan=january.plan, year=2023, as_of=D(2023, 2, 4), user=january.leader)
+    assert data.tasks[0].percent == 20
+    assert data.compliance[1].pending == 2  # hr: nothing sent yet, due tomorrow
+    data = dashboard_data(plan=january.plan, year=2023, as_of=D(2023, 2, 3), user=january.leader)
+    assert data.tasks[0].percent is None  # accepted only on the 4th
+    assert data.tasks[0].light == "amber"  # due in 2 days, hr has not reported

@@ -75,10 +75,9 @@ def test_dashboard_shows_figures_and_links(client, world):
     response = client.get(reverse("supervision:dashboard"), {"as_of": "2023-03-10", "year": 2024})
     body = response.content.decode()
     assert "10.0%" in body and "20%" in body
-    assert (
-        f"{reverse('reports:review_queue')}?department={world.hr.pk}&amp;task={world.task2.pk}"
-        in body
-    )
+    # Figures link to the reports behind them: the task's page and the review queue.
+    assert f'href="{reverse("reports:task_detail", args=[world.task2.pk])}"' in body
+    assert f'href="{reverse("reports:review_queue")}?department={world.hr.pk}"' in body
     assert 'id="dashboard-data"' in body and "chart.umd.min.js" in body
     assert "2024年目标" in body and "专业教师“双师型”比例" in body
     assert " style=" not in body  # CSP: no inline styles
@@ -139,10 +138,12 @@ def _queries(client, url):
 
 def test_query_count_is_constant_as_data_grows_tenfold(client, world):
     client.force_login(world.leader)
+    query = f"?as_of=2024-01-10&plan={world.plan.pk}"
     urls = [
-        reverse("supervision:dashboard") + "?as_of=2024-01-10",
-        reverse("supervision:scorecard") + "?as_of=2024-01-10",
-        reverse("supervision:department_score", args=[world.edu.pk]) + "?as_of=2024-01-10",
+        reverse("supervision:dashboard") + query,
+        reverse("supervision:scorecard") + query,
+        reverse("supervision:department_score", args=[world.edu.pk]) + query,
+        reverse("supervision:dashboard"),  # defaults
     ]
     _grow(world, 0, 2)
     before = [_queries(client, url) for url in urls]
@@ -205,8 +206,26 @@ def test_scoring_settings_are_validated_in_chinese(world):
 
 def test_admin_edits_scoring_settings(client, world):
     client.force_login(world.admin)
-    response = client.get(reverse("admin:supervision_scoringsettings_add"))
-    assert response.status_code == 200
+    url = reverse("admin:supervision_scoringsettings_add")
+    assert client.get(url).status_code == 200
+    form = {
+        "plan": world.plan.pk,
+        "weight_timeliness": 40,
+        "weight_completion": 30,
+        "weight_review": 20,
+        "weight_orders": 20,
+        "lead_factor": "2",
+        "late_credit": 50,
+        "band_excellent": 90,
+        "band_good": 80,
+        "band_fair": 60,
+    }
+    response = client.post(url, form)
+    assert "四项权重之和必须等于100，当前为110。" in response.content.decode()
+    assert not ScoringSettings.objects.exists()
+    form["weight_orders"] = 10
+    assert client.post(url, form).status_code == 302
+    assert ScoringSettings.for_plan(world.plan).plan == world.plan
 
 
 def test_vendored_chartjs_matches_its_recorded_hash():
@@ -232,3 +251,24 @@ def test_load_demo_reports_is_idempotent(world, capsys):
     assert Report.objects.count() == count
     states = set(Report.objects.values_list("state", flat=True))
     assert {"accepted", "submitted", "returned"} <= states
+
+
+def test_invalid_filters_fall_back_to_the_defaults(client, world):
+    client.force_login(world.leader)
+    url = reverse("supervision:dashboard")
+    response = client.get(url, {"as_of": "不是日期", "year": "2024"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "输入一个有效的日期。" in body
+    assert "2024年目标" in body  # the valid field is still used
+    response = client.get(reverse("supervision:scorecard"), {"period_kind": "decade"})
+    assert response.status_code == 200
+
+
+def test_pages_without_any_plan(client, db):
+    from departments.models import Role
+    from huancui_vet.testing import make_user
+
+    client.force_login(make_user("lonely_leader", Role.LEADER))
+    for name in ("supervision:dashboard", "supervision:scorecard"):
+        assert "尚未导入实施方案" in client.get(reverse(name)).content.decode()

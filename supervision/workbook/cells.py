@@ -8,6 +8,7 @@ into a `StyleArray` and copied onto new cells.
 
 import datetime
 import math
+import re
 import unicodedata
 from copy import copy
 from dataclasses import dataclass
@@ -23,6 +24,10 @@ HEADING_FONT = "黑体"
 # OWASP CSV injection list: a cell starting with one of these could be read as a formula
 # (or a DDE payload) by a spreadsheet program.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+
+# One search finds both problems in bulk text: a formula trigger at the start, or a control
+# character XML cannot hold anywhere. Most text matches neither and passes untouched.
+_NEEDS_CARE = re.compile(r"^[=+\-@\t\r\n\x00]|" + ILLEGAL_CHARACTERS_RE.pattern)
 
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 PERCENT_FORMAT = "0%"
@@ -196,7 +201,7 @@ class StyledCells:
     def value(self, value):
         """An unstyled value for bulk rows: plain values pass through untouched (the cheap
         path openpyxl writes fastest); formula-like text becomes a quoted text cell."""
-        if isinstance(value, str):
+        if isinstance(value, str) and _NEEDS_CARE.search(value):
             value = clean_text(value)
             if value.startswith(FORMULA_TRIGGERS):
                 return self.cell(value, "bare")

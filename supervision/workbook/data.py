@@ -1,20 +1,24 @@
 """What the workbook shows, taken from the dashboard and scorecard selectors.
 
 The workbook never computes a figure of its own: every percent, status, score and overdue
-day comes from `supervision.selectors` so the printed file and the pages always agree. This
+day comes from the dashboard's and scorecard's builders (`supervision.selectors`,
+`supervision.scoring`), so the printed file and the pages always agree. This
 module only flattens those results into rows, filters them to one department when asked, and
 adds the text columns the pages don't carry (targets, the latest accepted progress text).
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import OuterRef, Subquery
 
-from departments.models import Department
 from reports.models import Report, ReportState
-from supervision.facts import end_of_day
-from supervision.selectors import dashboard_data, scorecard_data
+from supervision.facts import end_of_day, load_plan_facts
+from supervision.models import ScoringSettings
+from supervision.scoring import build_scorecard
+from supervision.selectors import ComplianceRow, build_dashboard
 from tasks.models import Task, TaskAssignment
 
 
@@ -95,7 +99,7 @@ def _number(value):
 
 def targets_text(target_rows):
     """Targets (the dashboard's TargetRow), one line each:
-    '2022年：专业教师“双师型”比例 50%（实际 45%，未达成）'."""
+    '2022年：专业教师“双师型”比例 50%；实际 45%；未达成（已过期）'."""
     lines = []
     for target in target_rows:
         goal = f" {_number(target.target_value)}{target.unit}" if not target.is_milestone else ""
@@ -105,9 +109,7 @@ def targets_text(target_rows):
             actual = "已完成" if target.actual >= 1 else "未完成"
         else:
             actual = f"实际 {_number(target.actual)}{target.unit}"
-        lines.append(
-            f"{target.year}年：{target.indicator}{goal}（{actual}，{target.status_label}）"
-        )
+        lines.append(f"{target.year}年：{target.indicator}{goal}；{actual}；{target.status_label}")
     return "\n".join(lines)
 
 
@@ -132,24 +134,38 @@ def latest_progress_texts(*, plan, as_of, department=None):
     return dict(tasks.values_list("pk", "latest_progress"))
 
 
-def _key_figures(dashboard, tasks, overdue):
+def _key_figures(dashboard, tasks, overdue, department):
+    """The dashboard's headline figures; for one department, the same figures over its
+    tasks (averaged and counted the dashboard's way) and its own compliance row."""
+    year_targets = dashboard.year_targets.rows
+    if department is None:
+        overall, counts = dashboard.overall_percent, dashboard.light_counts
+        total = dashboard.compliance_total
+        overall_label = "总体完成率（各任务最新完成率平均）"
+    else:
+        percents = [t.percent or 0 for t in tasks]
+        overall = (
+            (Decimal(sum(percents)) / len(percents)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+            if percents
+            else Decimal("0.0")
+        )
+        counts = Counter(t.light for t in tasks)
+        total = next(
+            (c for c in dashboard.compliance if c.department_id == department.pk),
+            ComplianceRow(department_id=department.pk, department_name=department.name),
+        )
+        task_ids = {t.task_id for t in tasks}
+        year_targets = [r for r in year_targets if r.task_id in task_ids]
+        overall_label = "本单位参与任务平均完成率"
     figures = [
         KeyFigure("任务总数（项）", len(tasks)),
-        KeyFigure(
-            "总体完成率（各任务最新完成率平均）",
-            _fraction(dashboard.overall_percent),
-            "percent",
-        ),
-    ]
-    counts = dashboard.light_counts
-    figures += [
+        KeyFigure(overall_label, _fraction(overall), "percent"),
         KeyFigure("正常推进（绿灯，项）", counts.get("green", 0)),
         KeyFigure("预警（黄灯，项）", counts.get("amber", 0)),
         KeyFigure("滞后或逾期（红灯，项）", counts.get("red", 0)),
         KeyFigure("尚无到期报告（项）", counts.get("grey", 0)),
     ]
     period = dashboard.current_period
-    total = dashboard.compliance_total
     if period is not None:
         figures += [
             KeyFigure(f"{period.label}应报送（份）", total.expected),
@@ -159,11 +175,15 @@ def _key_figures(dashboard, tasks, overdue):
             KeyFigure(f"{period.label}退回修改（份）", total.returned),
             KeyFigure(f"{period.label}按时报送率", _fraction(total.on_time_rate), "percent"),
         ]
-    year_targets = dashboard.year_targets
     figures += [
-        KeyFigure(f"{dashboard.year}年目标（项）", year_targets.total),
-        KeyFigure(f"{dashboard.year}年目标已达成（项）", year_targets.met),
-        KeyFigure(f"{dashboard.year}年目标未达成且已过期（项）", year_targets.missed),
+        KeyFigure(f"{dashboard.year}年目标（项）", len(year_targets)),
+        KeyFigure(
+            f"{dashboard.year}年目标已达成（项）", sum(r.status == "met" for r in year_targets)
+        ),
+        KeyFigure(
+            f"{dashboard.year}年目标未达成且已过期（项）",
+            sum(r.status == "missed" for r in year_targets),
+        ),
         KeyFigure("累计逾期未报送（份）", len(overdue)),
     ]
     return figures
@@ -185,7 +205,10 @@ def collect_workbook_data(
     in the window; default the as-of date) choose the scorecard window as on its page.
     Runs about a dozen queries in all.
     """
-    dashboard = dashboard_data(plan=plan, year=year, as_of=as_of, user=user)
+    # One load of the plan's facts feeds both selectors' builders (dashboard_data and
+    # scorecard_data each load them again); tests check the figures equal theirs.
+    facts = load_plan_facts(plan=plan, as_of=as_of, user=user)
+    dashboard = build_dashboard(facts, year=year)
     texts = latest_progress_texts(plan=plan, as_of=as_of, department=department)
     tasks = [t for t in dashboard.tasks if department is None or t.task_id in texts]
     overdue = [
@@ -209,13 +232,9 @@ def collect_workbook_data(
         )
         for t in tasks
     ]
-    data.key_figures = _key_figures(dashboard, data.tasks, overdue)
+    data.key_figures = _key_figures(dashboard, tasks, overdue, department)
     # The attachment's full unit names (the dashboard shows short ones on screen).
-    names = dict(
-        Department.objects.filter(pk__in={o.department_id for o in overdue}).values_list(
-            "pk", "name"
-        )
-    )
+    names = {pk: dept.name for pk, dept in facts.departments.items()}
     data.overdue = [
         OverdueRow(
             task_number=o.task_number,
@@ -229,18 +248,17 @@ def collect_workbook_data(
         )
         for o in overdue
     ]
-    _add_scores(data, user=user, period_kind=score_period, period_start=score_period_start)
+    _add_scores(data, facts, period_kind=score_period, period_start=score_period_start)
     return data
 
 
-def _add_scores(data, *, user, period_kind, period_start):
+def _add_scores(data, facts, *, period_kind, period_start):
     """Fill the 部门评分 rows from the scorecard selector, in its ranking order."""
-    scorecard = scorecard_data(
-        plan=data.plan,
+    scorecard = build_scorecard(
+        facts,
+        settings=ScoringSettings.for_plan(data.plan),
         period_kind=period_kind,
-        as_of=data.as_of,
-        user=user,
-        period_start=period_start,
+        period_start=period_start or data.as_of,
         detailed=False,  # the ranking only: same scores, no line items
     )
     rows = [
@@ -253,7 +271,9 @@ def _add_scores(data, *, user, period_kind, period_start):
         f"评分期间：{scorecard.window_label}　统计截至：{as_of.year}年{as_of.month}月{as_of.day}日"
     )
     if scorecard.rows:
-        data.score_components = [f"{c.label}（{c.weight}分）" for c in scorecard.rows[0].components]
+        data.score_components = [
+            f"{c.label}\n（{c.weight}分）" for c in scorecard.rows[0].components
+        ]
     data.scores = [
         ScoreRow(
             rank=r.rank if r.rank is not None else "—",

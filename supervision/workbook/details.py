@@ -17,7 +17,7 @@ from tasks.periods import normalize_start, period_label
 DETAIL_STATES = (ReportState.SUBMITTED, ReportState.ACCEPTED, ReportState.RETURNED)
 
 DETAIL_COLUMNS = [
-    Column("任务序号", "center", width=6),
+    Column("任务序号", "center", width=8),
     Column("单位", width=18),
     Column("分工", "center", width=6),
     Column("填报期", "center", width=14),

@@ -154,16 +154,20 @@ def test_department_export_uses_chinese_captions(client, world, django_user_mode
     assert ("区教育体育局", "政府部门") in [r[:2] for r in rows]
 
 
-def test_import_needs_the_import_permission(client, world):
-    # Administrators are staff with change rights but no import permission by default.
-    client.force_login(world.admin)
-    assert client.get(reverse("admin:tasks_task_import")).status_code == 403
-    world.admin.user_permissions.add(Permission.objects.get(codename="import_task"))
-    world.admin.user_permissions.add(Permission.objects.get(codename="view_task"))
-    from departments.models import User
+def _staff_without_import(django_user_model):
+    """A back-office clerk who may view and change tasks but not import them."""
+    clerk = django_user_model.objects.create_user("clerk", password="x-Huancui-1", is_staff=True)
+    clerk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_task", "change_task", "view_plan"])
+    )
+    return clerk
 
-    admin = User.objects.get(pk=world.admin.pk)
-    client.force_login(admin)
+
+def test_import_needs_the_import_permission(client, world, django_user_model):
+    client.force_login(_staff_without_import(django_user_model))
+    assert client.get(reverse("admin:tasks_task_import")).status_code == 403
+    # The administrator role holds the import permission (departments/roles.py).
+    client.force_login(world.admin)
     assert client.get(reverse("admin:tasks_task_import")).status_code == 200
 
 
@@ -211,9 +215,11 @@ def test_attachment_import_page_refuses_other_files(client, world, django_user_m
     assert not Plan.objects.filter(title="新方案").exists()
 
 
-def test_attachment_import_page_needs_permission(client, world):
-    client.force_login(world.admin)
+def test_attachment_import_page_needs_permission(client, world, django_user_model):
+    client.force_login(_staff_without_import(django_user_model))
     assert client.get(reverse("admin:tasks_plan_import_attachment")).status_code == 403
+    client.force_login(world.admin)
+    assert client.get(reverse("admin:tasks_plan_import_attachment")).status_code == 200
 
 
 def test_department_import_previews_and_reports_bad_kinds(client, world, django_user_model):
