@@ -18,7 +18,7 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from departments.models import Department, Role, User
-from departments.spreadsheets import (
+from huancui_vet.xlsx import (
     FORMULA_REFUSED,
     Formula,
     SpreadsheetError,

@@ -107,7 +107,7 @@ def test_task_import_refuses_a_non_xlsx_file(client, world, django_user_model):
         reverse("admin:tasks_task_import"),
         {"import_file": _upload(b"a,b\n1,2\n", "tasks.xlsx"), "format": "0"},
     )
-    assert "文件不是 .xlsx 格式" in response.content.decode()
+    assert "文件内容不是有效的 .xlsx 工作簿" in response.content.decode()
 
 
 def test_target_import_matches_tasks_by_plan_and_number(client, world, django_user_model):
@@ -211,7 +211,7 @@ def test_attachment_import_page_refuses_other_files(client, world, django_user_m
     response = client.post(
         url, {"title": "新方案", "file": _upload(b"x", "plan.xlsx"), "_import": "1"}
     )
-    assert "文件不是 .xlsx 格式" in response.content.decode()
+    assert "文件内容不是有效的 .xlsx 工作簿" in response.content.decode()
     assert not Plan.objects.filter(title="新方案").exists()
 
 
