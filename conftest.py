@@ -4,8 +4,9 @@ import os
 import shutil
 
 import pytest
+from django.urls import reverse
 
-from huancui_vet.testing import build_world
+from huancui_vet.testing import PASSWORD, build_world
 
 # CI sets this so browser and rendering tests fail, instead of skipping, when a tool is missing.
 REQUIRE_TOOLS = os.environ.get("HUANCUI_REQUIRE_TOOLS") == "1"
@@ -72,6 +73,9 @@ def browser_context_args(browser_context_args):
 def e2e_guard(page, live_server):
     """Fail the test on console errors or any request leaving the live server (no CDN)."""
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Chromium asks for /favicon.ico by itself when a page declares no icon; its 404 must
+    # not count as a console error.
+    page.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
     problems = []
     page.on(
         "console",
@@ -89,3 +93,20 @@ def e2e_guard(page, live_server):
     )
     yield problems
     assert problems == []
+
+
+@pytest.fixture
+def login_page(page, live_server):
+    """`login_page(user)` signs in through the real login form (dropping any earlier session)
+    and returns the page."""
+
+    def log_in(user):
+        page.context.clear_cookies()
+        page.goto(live_server.url + reverse("login"))
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button:has-text('登录')")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return log_in

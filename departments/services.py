@@ -21,6 +21,8 @@ from departments.models import Department, Role, User
 from huancui_vet.xlsx import (
     FORMULA_REFUSED,
     Formula,
+    RowError,
+    RowErrors,
     SpreadsheetError,
     cell_text,
     open_uploaded_xlsx,
@@ -40,24 +42,13 @@ _PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if 
 
 
 @dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class ImportedUser:
     user: User
     initial_password: str
 
 
-class UserImportError(Exception):
-    """The list has errors; `.errors` is a list of RowError, nothing was written."""
-
-    def __init__(self, errors):
-        super().__init__(f"{len(errors)} 处错误")
-        self.errors = errors
+class UserImportError(RowErrors):
+    """The user list has errors; `.errors` is a list of RowError, nothing was written."""
 
 
 def generate_initial_password(length=12):

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from departments.spreadsheets import display_width, set_text
+from huancui_vet.xlsx import column_width, display_width, set_text
 from reports.models import ProgressStatus, Report
 from tasks.models import Target, TaskAssignment
 from tasks.periods import make_period, plan_periods
@@ -163,7 +163,7 @@ def _write_row(sheet, row_number, values, *, editable, widths):
             cell.fill = READONLY_FILL
         if isinstance(value, str):
             # openpyxl cannot auto-fit: estimate the wrapped lines so nothing is cut off.
-            lines = max(lines, -(-display_width(value, maximum=10**6) // widths[column - 1]))
+            lines = max(lines, -(-(display_width(value) + 2) // widths[column - 1]))
     sheet.row_dimensions[row_number].height = 15 * min(lines, 12)
 
 
@@ -173,7 +173,9 @@ def _header(sheet, row_number, columns):
         cell.font = BOLD
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[cell.column_letter].width = max(width, display_width(title))
+        sheet.column_dimensions[cell.column_letter].width = max(
+            width, column_width([title], maximum=60)
+        )
 
 
 def _print_setup(sheet, title_rows):

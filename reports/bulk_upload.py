@@ -1,6 +1,6 @@
 """Bulk entry from Excel, part 2: check an uploaded workbook and write the drafts.
 
-The upload passes the file checks of departments/spreadsheets.py, then every row is
+The upload passes the file checks of huancui_vet/xlsx.py, then every row is
 validated against the department's tasks (行号, 列, 原因 for each problem). Only when no row
 is wrong are the drafts written, through reports.services in ONE transaction: a row the
 services refuse rolls back every other row too.
@@ -16,9 +16,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from departments.spreadsheets import (
+from huancui_vet.xlsx import (
     FORMULA_REFUSED,
     Formula,
+    RowError,
+    RowErrors,
     SpreadsheetError,
     cell_text,
     open_uploaded_xlsx,
@@ -47,19 +49,8 @@ from tasks.periods import plan_periods
 logger = logging.getLogger("huancui_vet.security")
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # Excel row number; 0 for the whole file
-    column: str
-    reason: str
-
-
-class BulkUploadError(Exception):
-    """The upload was refused; `.errors` lists every problem. Nothing was written."""
-
-    def __init__(self, errors):
-        super().__init__(f"{len(errors)} 处错误")
-        self.errors = errors
+class BulkUploadError(RowErrors):
+    """The upload was refused; `.errors` lists every RowError. Nothing was written."""
 
 
 @dataclass

@@ -9,6 +9,8 @@ import zipfile
 
 import filetype
 
+from huancui_vet.xlsx import ZIP_SIGNATURE
+
 ALLOWED = {
     "pdf": "application/pdf",
     "jpg": "image/jpeg",
@@ -54,7 +56,7 @@ def detect_evidence_kind(uploaded_file):
     uploaded_file.seek(0)
     kind = filetype.guess(head)
     if ext in OOXML_PART:
-        ok = kind is not None and kind.extension == "zip" or head[:4] == b"PK\x03\x04"
+        ok = kind is not None and kind.extension == "zip" or head[:4] == ZIP_SIGNATURE
         ok = ok and _zip_has(uploaded_file, OOXML_PART[ext])
     else:
         expected = "jpg" if ext == "jpeg" else ext

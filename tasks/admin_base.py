@@ -1,6 +1,6 @@
 """Shared pieces for the admin classes that import spreadsheets."""
 
-from tasks.xlsx import SpreadsheetError
+from huancui_vet.xlsx import SpreadsheetError
 
 
 class ChineseImportErrorsMixin:
@@ -8,6 +8,6 @@ class ChineseImportErrorsMixin:
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, SpreadsheetError):
-            form.add_error("import_file", str(e))
+            form.add_error("import_file", e.message)
         else:
             form.add_error("import_file", "无法读取该文件，请确认是 .xlsx 格式（Excel 工作簿）。")

@@ -8,14 +8,13 @@ per-row error table of the admin's preview.
 
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import XLSX
 
+from huancui_vet.xlsx import check_xlsx, read_upload, set_text
 from tasks.models import Plan, Target, Task, TaskAssignment
 from tasks.services import task_set_units
 from tasks.units import UnitDirectory, compact, join_units, split_units
-from tasks.xlsx import SpreadsheetError, check_xlsx, safe_cell_value
 
 
 class SafeXLSX(XLSX):
@@ -26,11 +25,7 @@ class SafeXLSX(XLSX):
     """
 
     def create_dataset(self, in_stream):
-        if len(in_stream) > settings.UPLOAD_XLSX_MAX_BYTES:
-            raise SpreadsheetError(
-                f"文件超过 {settings.UPLOAD_XLSX_MAX_BYTES // (1024 * 1024)} MB，无法导入。"
-            )
-        check_xlsx(in_stream)
+        check_xlsx(read_upload(in_stream))
         return super().create_dataset(in_stream)
 
     def export_data(self, dataset, **kwargs):
@@ -44,7 +39,7 @@ class SafeXLSX(XLSX):
         ws.append(list(dataset.headers or []))
         for r, row in enumerate(dataset, start=2):
             for c, value in enumerate(row, start=1):
-                safe_cell_value(ws.cell(row=r, column=c), value)
+                set_text(ws.cell(row=r, column=c), value)
         out = io.BytesIO()
         wb.save(out)
         return out.getvalue()

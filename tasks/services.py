@@ -14,9 +14,10 @@ from django.db.models import Max
 from simple_history.utils import bulk_create_with_history
 
 from departments.models import Department
+from huancui_vet.xlsx import SpreadsheetError, read_upload
 from tasks.models import Plan, Task, TaskAssignment
 from tasks.units import UnitDirectory, compact, join_units, split_units
-from tasks.xlsx import SpreadsheetError, read_task_sheet, read_upload, write_task_sheet
+from tasks.xlsx import read_task_sheet, write_task_sheet
 
 BATCH_SIZE = 500
 _NUMBER = re.compile(r"^\s*(\d+)\s*[.．、]?\s*$")
@@ -186,7 +187,7 @@ def plan_import_xlsx(
     try:
         sheet = read_task_sheet(read_upload(file))
     except SpreadsheetError as exc:
-        raise PlanImportError([str(exc)]) from exc
+        raise PlanImportError([exc.message]) from exc
 
     errors = []
     title = (title or "").strip()

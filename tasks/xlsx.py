@@ -1,19 +1,16 @@
 """Safe reading and writing of plan-attachment spreadsheets (the 任务清单 layout).
 
-Reading: the upload is checked as a zip before openpyxl sees it (size, entry count,
-uncompressed total, compression ratio, macros), then the header row is found by its
-Chinese captions, whatever synonyms and title rows the issuing office used.
+Reading: the upload passes the checks of huancui_vet/xlsx.py before openpyxl sees it, then
+the header row is found by its Chinese captions, whatever synonyms and title rows the
+issuing office used.
 Writing: one sheet 任务清单 with 序号 | 任务内容 | 牵头单位 | 责任单位.
 """
 
 import io
 import re
-import unicodedata
-import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
+from huancui_vet.xlsx import SpreadsheetError, check_xlsx, display_width, set_text
 
 SHEET_TITLE = "任务清单"
 HEADERS = ("序号", "任务内容", "牵头单位", "责任单位")
@@ -28,63 +25,7 @@ HEADER_SYNONYMS = {
 _HEADER_SEARCH_ROWS = 15
 MAX_ROWS = 20_000
 MAX_COLUMNS = 30
-# Zip-bomb guard (security notes §B5): limits well above any real task list.
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_ZIP_ENTRIES = 200
-MAX_COMPRESSION_RATIO = 100
-# Cells that a spreadsheet would evaluate as a formula (OWASP CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 _SPACES = re.compile(r"[\s\u3000\u00a0\ufeff]+")
-
-
-class SpreadsheetError(Exception):
-    """The file is not a readable, safe xlsx task list. The message is for the user."""
-
-
-def read_upload(file, *, max_bytes=None):
-    """Bytes of a path, bytes or file-like upload, refusing anything over the size limit."""
-    max_bytes = max_bytes or settings.UPLOAD_XLSX_MAX_BYTES
-    if isinstance(file, bytes | bytearray):
-        data = bytes(file)
-    elif isinstance(file, str | Path):
-        with open(file, "rb") as fh:
-            data = fh.read(max_bytes + 1)
-    else:
-        if hasattr(file, "seek"):
-            file.seek(0)
-        data = file.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise SpreadsheetError(f"文件超过 {max_bytes // (1024 * 1024)} MB，无法导入。")
-    return data
-
-
-def check_xlsx(data):
-    """Refuse files that are not plain xlsx workbooks before openpyxl parses them."""
-    if data[:4] == b"\xd0\xcf\x11\xe0":
-        raise SpreadsheetError("文件是旧版 .xls 或已加密，请另存为 .xlsx（Excel 工作簿）后再导入。")
-    if data[:4] != b"PK\x03\x04":
-        raise SpreadsheetError("文件不是 .xlsx 格式（Excel 工作簿），请另存为 .xlsx 后再导入。")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-    except zipfile.BadZipFile as exc:
-        raise SpreadsheetError("文件已损坏或不是 .xlsx 格式，无法读取。") from exc
-    names = {i.filename for i in infos}
-    if len(infos) > MAX_ZIP_ENTRIES:
-        raise SpreadsheetError("文件结构异常（内部文件过多），已拒绝导入。")
-    total = sum(i.file_size for i in infos)
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise SpreadsheetError("文件解压后过大，已拒绝导入。")
-    # Only big parts are judged by ratio: small XML parts of real workbooks compress very well.
-    if any(
-        i.file_size > 1024 * 1024 and i.file_size > MAX_COMPRESSION_RATIO * max(i.compress_size, 1)
-        for i in infos
-    ):
-        raise SpreadsheetError("文件压缩比异常（疑似压缩炸弹），已拒绝导入。")
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise SpreadsheetError("文件不是 .xlsx 格式（Excel 工作簿），请另存为 .xlsx 后再导入。")
-    if "xl/vbaProject.bin" in names:
-        raise SpreadsheetError("文件包含宏，已拒绝导入。请另存为不含宏的 .xlsx 文件。")
 
 
 def _caption(value):
@@ -165,18 +106,6 @@ def read_task_sheet(data):
     )
 
 
-def _width(text):
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
-
-
-def safe_cell_value(cell, value):
-    """Write a value so that spreadsheet programs never evaluate user text as a formula."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-
-
 def write_task_sheet(rows, output):
     """Write [(number, content, lead_text, support_text)] in the attachment layout."""
     from openpyxl import Workbook
@@ -197,12 +126,12 @@ def write_task_sheet(rows, output):
     for r, values in enumerate(rows, start=2):
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c)
-            safe_cell_value(cell, value)
+            set_text(cell, value)
             cell.alignment = centre if c == 1 else wrap
             cell.border = border
     widths = [6, 60, 24, 36]
     for c, width in enumerate(widths, start=1):
-        longest = max((_width(v[c - 1]) for v in rows), default=0)
+        longest = max((display_width(v[c - 1]) for v in rows), default=0)
         ws.column_dimensions[chr(64 + c)].width = min(max(width, 8), max(longest, 8) + 2)
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"

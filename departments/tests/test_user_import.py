@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from departments.models import Role, User
-from departments.tests.xlsx import upload, with_macro, xlsx_bytes, zip_bomb
+from huancui_vet.tests.xlsx_files import upload, with_macro, xlsx_bytes, zip_bomb
 
 HEADER = ("姓名", "用户名", "单位", "角色")
 GOOD_ROWS = [

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from departments.tests.xlsx import upload, with_macro, xlsx_bytes
 from huancui_vet.testing import assign
+from huancui_vet.tests.xlsx_files import upload, with_macro, xlsx_bytes
 from reports.models import PeriodLock, ProgressStatus, Report, ReportEvent, ReportState
 from tasks.models import Task, TaskAssignment
 

@@ -3,21 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from huancui_vet.testing import PASSWORD
 from reports.models import Report, ReportState
 from reports.tests.factories import PDF_BYTES
 
 pytestmark = pytest.mark.e2e
 SHOTS = "/tmp/huancui_b1"
-
-
-def log_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button:has-text('登录')")
-    page.wait_for_load_state("networkidle")
 
 
 def shot(page, name):
@@ -28,15 +18,13 @@ def shot(page, name):
 
 
 def test_report_cycle_submit_return_revise_accept(
-    transactional_db, world, page, live_server, e2e_guard, tmp_path
+    transactional_db, world, page, live_server, e2e_guard, login_page, tmp_path
 ):
-    # base.html declares no icon, so Chromium asks for /favicon.ico and logs the 404.
-    page.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
     evidence = tmp_path / "实训基地验收报告.pdf"
     evidence.write_bytes(PDF_BYTES)
 
     # The reporter fills in a report, attaches a PDF and submits it.
-    log_in(page, live_server, world.reporter.username)
+    login_page(world.reporter)
     assert page.locator("h1").first.inner_text() == "我的任务"
     shot(page, "01_my_tasks")
     page.click(f"a:has-text('{world.task1.content[:10]}')")
@@ -56,7 +44,7 @@ def test_report_cycle_submit_return_revise_accept(
     assert report.state == ReportState.SUBMITTED and report.evidence.count() == 1
 
     # A supervisor of no reporting department returns it with a comment.
-    log_in(page, live_server, world.neutral_supervisor.username)
+    login_page(world.neutral_supervisor)
     shot(page, "03_review_queue")
     page.click("table a:has-text('审核')")
     shot(page, "04_review_detail")
@@ -65,7 +53,7 @@ def test_report_cycle_submit_return_revise_accept(
     assert Report.objects.get().state == ReportState.RETURNED
 
     # The reporter sees the mark, revises and resubmits.
-    log_in(page, live_server, world.reporter.username)
+    login_page(world.reporter)
     assert page.locator("text=已退回，请修改").count() == 1
     page.locator("table a:has-text('2024年12月')").first.click()
     assert page.locator("text=请补充实训基地建设进度照片。").count() >= 1
@@ -76,7 +64,7 @@ def test_report_cycle_submit_return_revise_accept(
     assert Report.objects.get().state == ReportState.SUBMITTED
 
     # The supervisor compares the two submissions and accepts.
-    log_in(page, live_server, world.neutral_supervisor.username)
+    login_page(world.neutral_supervisor)
     page.click("table a:has-text('审核')")
     page.click("a:has-text('对比两次报送')")
     assert page.locator("ins.diff-ins").count() >= 1
@@ -89,7 +77,7 @@ def test_report_cycle_submit_return_revise_accept(
     page.goto(live_server.url + reverse("reports:task_detail", args=[world.task1.pk]))
     assert page.locator("table .badge:has-text('审核通过')").count() == 1
     shot(page, "06_task_page")
-    log_in(page, live_server, world.reporter.username)
+    login_page(world.reporter)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.url + reverse("reports:task_detail", args=[world.task1.pk]))
     assert page.locator("table .badge:has-text('审核通过')").count() >= 1

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from departments.roles import sync_role_groups
-from huancui_vet.testing import PASSWORD, build_world
+from huancui_vet.testing import build_world
 
 pytestmark = pytest.mark.e2e
 SHOTS = "/tmp/huancui_c"
@@ -24,17 +24,6 @@ def e2e_world(transactional_db):
     return build_world()
 
 
-def log_in(page, live_server, username):
-    # The layout has no favicon yet; Chromium's automatic request must not count as an error.
-    page.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
-    page.context.clear_cookies()
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button:has-text('登录')")
-    page.wait_for_load_state("networkidle")
-
-
 def shot(page, name):
     os.makedirs(SHOTS, exist_ok=True)
     page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
@@ -47,9 +36,9 @@ def canvas_sizes(page):
 
 
 @pytest.mark.parametrize("persona", ["neutral_supervisor", "leader"])
-def test_dashboard_and_scorecard(e2e_world, page, live_server, e2e_guard, persona):
+def test_dashboard_and_scorecard(e2e_world, page, live_server, e2e_guard, login_page, persona):
     call_command("load_demo_reports", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    log_in(page, live_server, getattr(e2e_world, persona).username)
+    login_page(getattr(e2e_world, persona))
 
     page.goto(live_server.url + reverse("supervision:dashboard"))
     page.wait_for_load_state("networkidle")
@@ -84,8 +73,8 @@ def test_dashboard_and_scorecard(e2e_world, page, live_server, e2e_guard, person
         page.pdf(path=f"{SHOTS}/dashboard_print.pdf", prefer_css_page_size=True)
 
 
-def test_reporter_is_refused(e2e_world, page, live_server, e2e_guard):
-    log_in(page, live_server, e2e_world.reporter.username)
+def test_reporter_is_refused(e2e_world, page, live_server, e2e_guard, login_page):
+    login_page(e2e_world.reporter)
     for name in ("supervision:dashboard", "supervision:scorecard"):
         response = page.goto(live_server.url + reverse(name))
         assert response.status == 403
@@ -95,7 +84,6 @@ def test_reporter_is_refused(e2e_world, page, live_server, e2e_guard):
 
 
 def test_public_page_without_login(e2e_world, page, live_server, e2e_guard):
-    page.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
     response = page.goto(
         live_server.url + reverse("supervision:public_plan", args=[e2e_world.plan.pk])
     )

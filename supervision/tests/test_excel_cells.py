@@ -1,4 +1,7 @@
-"""Formula neutralisation and CJK widths: typed text can never become a formula."""
+"""Formula neutralisation in the leadership workbook: typed text can never become a formula.
+
+The CJK width helpers are tested with the shared xlsx module (huancui_vet/tests/test_xlsx.py).
+"""
 
 import io
 
@@ -7,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from supervision.tests.excel_fixtures import AS_OF, load_real_plan, seed_history
 from supervision.workbook import build_workbook, collect_workbook_data
-from supervision.workbook.cells import StyledCells, column_width, display_width
+from supervision.workbook.cells import StyledCells
 
 DANGEROUS = [
     '=HYPERLINK("http://evil.example","点我")',
@@ -71,10 +74,3 @@ def test_reporter_text_in_the_workbook_is_inert(world):
     headers = [c.value for c in wb["任务推进情况"][3]]
     percent = wb["任务推进情况"].cell(row=4, column=headers.index("完成率") + 1)
     assert percent.data_type == "n"
-
-
-def test_cjk_characters_count_double():
-    assert display_width("区教育体育局") == 12
-    assert display_width("PPP模式") == 7
-    assert column_width(["区教育体育局"]) == 14
-    assert column_width(["很" * 100], maximum=40) == 40

@@ -1,4 +1,4 @@
-"""Cell-level helpers for the leadership workbook: styles, safe text, CJK column widths.
+"""Cell-level helpers for the leadership workbook: styles, safe text, wrapped line counts.
 
 The workbook is written in openpyxl's write-only mode so memory stays flat however many
 rows a sheet streams. In that mode every styled value is a `WriteOnlyCell`; resolving a
@@ -9,7 +9,6 @@ into a `StyleArray` and copied onto new cells.
 import datetime
 import math
 import re
-import unicodedata
 from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,16 +17,16 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from huancui_vet.xlsx import FORMULA_TRIGGERS, display_width
+
 BODY_FONT = "宋体"
 HEADING_FONT = "黑体"
 
-# OWASP CSV injection list: a cell starting with one of these could be read as a formula
-# (or a DDE payload) by a spreadsheet program.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
-
 # One search finds both problems in bulk text: a formula trigger at the start, or a control
 # character XML cannot hold anywhere. Most text matches neither and passes untouched.
-_NEEDS_CARE = re.compile(r"^[=+\-@\t\r\n\x00]|" + ILLEGAL_CHARACTERS_RE.pattern)
+_NEEDS_CARE = re.compile(
+    "^[" + re.escape("".join(FORMULA_TRIGGERS)) + "]|" + ILLEGAL_CHARACTERS_RE.pattern
+)
 
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 PERCENT_FORMAT = "0%"
@@ -127,22 +126,6 @@ _STYLE_SPECS = {
 }
 for _light in ("green", "amber", "red", "grey"):
     _STYLE_SPECS[f"status_{_light}"] = {**_STYLE_SPECS["center"], "fill": FILLS[_light]}
-
-
-def display_width(text):
-    """Width of text in '0' characters: CJK (wide/full-width) characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
-
-
-def column_width(values, *, minimum=6, maximum=50):
-    """A column width that fits the widest line of `values`, within [minimum, maximum]."""
-    widest = 0
-    for value in values:
-        if value is None:
-            continue
-        for line in str(value).splitlines() or [""]:
-            widest = max(widest, display_width(line))
-    return max(minimum, min(maximum, widest + 2))
 
 
 def wrapped_lines(value, width):

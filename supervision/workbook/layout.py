@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from supervision.workbook.cells import StyledCells, column_width, wrapped_lines
+from huancui_vet.xlsx import column_width
+from supervision.workbook.cells import StyledCells, wrapped_lines
 
 TITLE_ROW_HEIGHT = 32
 LINE_HEIGHT = 13.5  # points per wrapped line of 10.5pt 宋体 (Excel ~13.5, LibreOffice less)

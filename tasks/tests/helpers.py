@@ -2,23 +2,12 @@
 
 import io
 
-from openpyxl import Workbook
+from huancui_vet.tests.xlsx_files import xlsx_bytes
 
 
-def make_xlsx(rows, *, sheet_title="任务清单", merges=(), extra_sheets=()):
-    """rows: lists of cell values, written from A1; merges: ranges such as "C2:C3"."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_title
-    for row in rows:
-        ws.append(list(row))
-    for rng in merges:
-        ws.merge_cells(rng)
-    for title in extra_sheets:
-        wb.create_sheet(title)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+def make_xlsx(rows, *, sheet_title="任务清单", **kwargs):
+    """An attachment whose first sheet is 任务清单 (see xlsx_bytes for merges, extra_sheets)."""
+    return xlsx_bytes(rows, sheet_title=sheet_title, **kwargs)
 
 
 def read_xlsx(data_or_path):

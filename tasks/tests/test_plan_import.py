@@ -176,7 +176,7 @@ def test_existing_title_is_refused(units):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"name,lead\n1,2\n", "不是 .xlsx 格式"),
+        (b"name,lead\n1,2\n", "不是有效的 .xlsx"),
         (b"\xd0\xcf\x11\xe0" + b"\0" * 100, "旧版 .xls"),
         (b"PK\x03\x04not really a zip", "已损坏"),
     ],
@@ -191,7 +191,7 @@ def test_oversized_and_bomb_files_are_refused(units, settings):
     import zipfile
 
     settings.UPLOAD_XLSX_MAX_BYTES = 1000
-    with pytest.raises(PlanImportError, match="文件超过"):
+    with pytest.raises(PlanImportError, match="文件过大"):
         plan_import_xlsx(file=b"PK\x03\x04" + b"0" * 2000, title="新方案")
     settings.UPLOAD_XLSX_MAX_BYTES = 5 * 1024 * 1024
     buffer = io.BytesIO()

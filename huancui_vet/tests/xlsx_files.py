@@ -1,4 +1,4 @@
-"""Helpers that build small xlsx files in memory for upload tests."""
+"""Small xlsx files built in memory for upload tests: plain, with a macro, a zip bomb."""
 
 import io
 import zipfile
@@ -7,12 +7,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 
-def xlsx_bytes(rows, *, sheet_title="Sheet1"):
+def xlsx_bytes(rows, *, sheet_title="Sheet1", merges=(), extra_sheets=()):
+    """rows: lists of cell values, written from A1; merges: ranges such as "C2:C3"."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title
     for row in rows:
         sheet.append(list(row))
+    for cell_range in merges:
+        sheet.merge_cells(cell_range)
+    for title in extra_sheets:
+        workbook.create_sheet(title)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
