@@ -1,11 +1,13 @@
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from departments.models import Role
 from huancui_vet.health import health_response
 
 
+@require_safe
 def home(request):
     """Send each role to the page it works from."""
     role = request.user.role

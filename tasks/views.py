@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from reports.access import tasks_visible_to
 from tasks.models import KeyArea, Plan, Target, Task
@@ -12,11 +13,13 @@ def get_plan_for_user(user, pk):
     return get_object_or_404(Plan, pk=pk)
 
 
+@require_safe
 def plan_list(request):
     plans = Plan.objects.annotate(n_tasks=Count("tasks")).order_by("-document_date", "title")
     return render(request, "tasks/plan_list.html", {"plans": plans})
 
 
+@require_safe
 def plan_detail(request, pk):
     """Runs a fixed number of queries whatever the number of tasks (tested with 10×)."""
     plan = get_plan_for_user(request.user, pk)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from reports import services
 from reports.access import get_evidence_for_user, get_report_for_user
@@ -32,6 +32,7 @@ def evidence_upload(request, pk):
     return redirect("reports:report_detail", pk=report.pk)
 
 
+@require_safe
 @permission_required("reports.view_report", raise_exception=True)
 def evidence_download(request, pk):
     evidence = get_evidence_for_user(request.user, pk)

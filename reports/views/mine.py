@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import permission_required
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from reports.models import Report, ReportState
 from reports.selectors import PeriodState, PlanPeriodCache, count_states, next_due, period_statuses
@@ -52,6 +53,7 @@ def _my_task_rows(department, today):
     return rows
 
 
+@require_safe
 @permission_required("reports.submit_report", raise_exception=True)
 def my_tasks(request):
     department = request.user.department
@@ -65,6 +67,7 @@ def my_tasks(request):
     return render(request, "reports/my_tasks.html", {"rows": rows, "stats": stats})
 
 
+@require_safe
 @permission_required("reports.signoff_report", raise_exception=True)
 def signoff_queue(request):
     reports = (

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from reports import services
 from reports.models import PeriodLock
@@ -15,6 +15,7 @@ from tasks.models import Plan
 from tasks.periods import make_period, periods_ended_by
 
 
+@require_safe
 @permission_required("reports.close_period", raise_exception=True)
 def period_list(request):
     today = timezone.localdate()

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.views.decorators.http import require_safe
 
 from departments.models import Department, User
 from reports.access import get_report_for_user
@@ -19,6 +20,7 @@ from tasks.models import Task
 QUEUE_PAGE_SIZE = 50
 
 
+@require_safe
 @permission_required("reports.review_report", raise_exception=True)
 def review_queue(request):
     """Submitted reports, oldest first; four queries whatever the queue length."""
@@ -80,6 +82,7 @@ def compare_snapshots(old, new):
     return rows
 
 
+@require_safe
 @permission_required("reports.view_report", raise_exception=True)
 def report_compare(request, pk):
     report = get_report_for_user(request.user, pk)
@@ -156,6 +159,7 @@ def _history_rows(records):
     return rows
 
 
+@require_safe
 @permission_required("reports.view_all_reports", raise_exception=True)
 def report_history(request, pk):
     """Every saved version of the report and its target values (django-simple-history)."""

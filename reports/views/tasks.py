@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import permission_required
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from reports.access import get_task_for_user
 from reports.models import PeriodLock, Report, ReportEvent, ReportState, ReportSummary, TargetValue
@@ -22,6 +23,7 @@ def _latest_accepted_values(targets, reports):
     return [(target, *latest.get(target.pk, (None, None))) for target in targets]
 
 
+@require_safe
 @permission_required("reports.view_report", raise_exception=True)
 def task_detail(request, pk):
     """Runs a fixed number of queries whatever the number of reports and events."""

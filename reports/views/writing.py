@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import permission_required
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from reports import services
 from reports.access import get_report_for_user, get_task_for_user
@@ -147,6 +148,7 @@ def report_edit(request, pk):
     return _render_form(request, form=form, task=task, start=start, report=report, status=400)
 
 
+@require_safe
 @permission_required("reports.view_report", raise_exception=True)
 def report_detail(request, pk):
     user = request.user

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from supervision.forms import DashboardFilterForm
 from supervision.selectors import dashboard_data
@@ -53,11 +54,13 @@ def _context(request, *, overdue_rows=OVERDUE_ROWS_SHOWN):
     }
 
 
+@require_safe
 @permission_required("reports.view_dashboard", raise_exception=True)
 def dashboard(request):
     return render(request, "supervision/dashboard.html", _context(request))
 
 
+@require_safe
 @permission_required("reports.view_dashboard", raise_exception=True)
 def dashboard_print(request):
     context = _context(request, overdue_rows=OVERDUE_ROWS_PRINTED)

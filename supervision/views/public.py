@@ -3,12 +3,14 @@
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from supervision.facts import load_plan_facts
 from supervision.selectors import status_label
 from tasks.models import Plan
 
 
+@require_safe
 @login_not_required
 def public_plan(request, plan_id):
     """Tasks, lead units and the latest accepted status/percent of each task.

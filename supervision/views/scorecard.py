@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from supervision.forms import ScorecardFilterForm
 from supervision.scoring import COMPONENTS
@@ -30,6 +31,7 @@ def _scorecard(request, *, detailed):
     return form, data
 
 
+@require_safe
 @permission_required("reports.view_dashboard", raise_exception=True)
 def scorecard(request):
     form, data = _scorecard(request, detailed=False)
@@ -40,6 +42,7 @@ def scorecard(request):
     )
 
 
+@require_safe
 @permission_required("reports.view_dashboard", raise_exception=True)
 def department_score(request, department_id):
     form, data = _scorecard(request, detailed=True)

@@ -1,0 +1,406 @@
+"""Project-wide guard tests: every named URL for every persona, the read-only leader, CSRF.
+
+The URL table below must name every non-admin URL in the resolver: a new view fails
+`test_every_named_url_is_in_the_table` until it is added here, so it is swept for 500s,
+anonymous access, leader writes and GET side effects like every other page.
+"""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from huancui_vet.testing import World
+from reports import services
+from reports.models import Evidence, PeriodLock, Report, ReportEvent, TargetValue
+from reports.tests.factories import JUNE, MAY, pdf, submitted
+from tasks.models import Plan, Target, Task
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+# June 2023 is due, so drafts and submissions are allowed; matches reports/tests/conftest.py.
+FROZEN_AT = datetime.datetime(2023, 7, 10, 10, 0, tzinfo=SHANGHAI)
+MARCH = datetime.date(2023, 3, 1)
+APRIL = datetime.date(2023, 4, 1)
+FEBRUARY = datetime.date(2023, 2, 1)
+
+PERSONAS = [
+    "anonymous",
+    "reporter",
+    "head",
+    "hr_reporter",
+    "other_reporter",
+    "supervisor",
+    "neutral_supervisor",
+    "leader",
+    "admin",
+]
+
+
+@dataclass
+class Objects:
+    """The world plus real rows for every kind of object a URL points at."""
+
+    world: World
+    draft: Report  # 教育局's June draft of task 1, with one evidence file
+    submitted: Report  # 教育局's May report of task 1, submitted twice (compare has a diff)
+    evidence: Evidence
+    closed_period: datetime.date  # closed, so period_reopen has something to reopen
+
+
+def _iso(day):
+    return day.isoformat()
+
+
+# url name → kwargs built from Objects. Every named non-admin URL must be here.
+URL_KWARGS = {
+    "home": lambda o: {},
+    "healthz": lambda o: {},
+    "login": lambda o: {},
+    "logout": lambda o: {},
+    "password_change": lambda o: {},
+    "password_change_done": lambda o: {},
+    "tasks:plan_list": lambda o: {},
+    "tasks:plan_detail": lambda o: {"pk": o.world.plan.pk},
+    "reports:my_tasks": lambda o: {},
+    "reports:signoff_queue": lambda o: {},
+    "reports:review_queue": lambda o: {},
+    "reports:task_detail": lambda o: {"pk": o.world.task1.pk},
+    # April has no report yet, so the create form (not a redirect to edit) is exercised.
+    "reports:report_create": lambda o: {"pk": o.world.task1.pk, "period": _iso(APRIL)},
+    "reports:report_detail": lambda o: {"pk": o.submitted.pk},
+    "reports:report_edit": lambda o: {"pk": o.draft.pk},
+    "reports:report_submit": lambda o: {"pk": o.draft.pk},
+    "reports:report_signoff": lambda o: {"pk": o.draft.pk},
+    "reports:report_accept": lambda o: {"pk": o.submitted.pk},
+    "reports:report_return": lambda o: {"pk": o.submitted.pk},
+    "reports:report_compare": lambda o: {"pk": o.submitted.pk},
+    "reports:report_history": lambda o: {"pk": o.submitted.pk},
+    "reports:evidence_upload": lambda o: {"pk": o.draft.pk},
+    "reports:evidence_download": lambda o: {"pk": o.evidence.pk},
+    "reports:evidence_delete": lambda o: {"pk": o.evidence.pk},
+    "reports:period_list": lambda o: {},
+    "reports:period_close": lambda o: {"plan_pk": o.world.plan.pk, "period": _iso(FEBRUARY)},
+    "reports:period_reopen": lambda o: {
+        "plan_pk": o.world.plan.pk,
+        "period": _iso(o.closed_period),
+    },
+    "reports:bulk_entry": lambda o: {},
+    "reports:bulk_download": lambda o: {},
+    "reports:bulk_upload": lambda o: {},
+    "supervision:dashboard": lambda o: {},
+    "supervision:dashboard_print": lambda o: {},
+    "supervision:scorecard": lambda o: {},
+    "supervision:department_score": lambda o: {"department_id": o.world.edu.pk},
+    "supervision:public_plan": lambda o: {"plan_id": o.world.plan.pk},
+    "supervision:export_workbook": lambda o: {},
+}
+
+# Reachable without signing in. Everything else must send anonymous visitors to the login page.
+PUBLIC = {"login", "healthz", "supervision:public_plan"}
+
+# Plausible POST bodies, so a missing permission check would actually succeed and show.
+POST_DATA = {
+    "reports:report_create": {
+        "version": 0,
+        "progress_status": "on_track",
+        "percent": 10,
+        "work_done": "开展调研。",
+    },
+    "reports:report_edit": {
+        "version": 1,
+        "progress_status": "on_track",
+        "percent": 60,
+        "work_done": "完成选址。",
+    },
+    "reports:report_accept": {"comment": "同意。"},
+    "reports:report_return": {"comment": "请补充佐证材料。"},
+}
+
+# Actions on one's own account, not on portal data: the leader may sign out and change a
+# password like everybody else. healthz is answered by middleware for any method and
+# never writes.
+LEADER_MAY_POST = {"login", "logout", "password_change", "healthz"}
+
+
+def named_urls(resolver=None, namespace=""):
+    """Every named URL pattern as 'namespace:name', the admin site left out."""
+    resolver = resolver or get_resolver()
+    names = set()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace or ""
+            if inner == "admin":
+                continue
+            prefix = f"{namespace}:{inner}" if namespace and inner else (namespace or inner)
+            names |= named_urls(entry, prefix)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(f"{namespace}:{entry.name}" if namespace else entry.name)
+    return names
+
+
+def url_for(objects, name):
+    return reverse(name, kwargs=URL_KWARGS[name](objects))
+
+
+def persona(world, name):
+    return None if name == "anonymous" else getattr(world, name)
+
+
+def db_state():
+    """Row counts plus the workflow fields a write could flip without adding rows."""
+    counts = {
+        model.__name__: model.objects.count()
+        for model in (Report, ReportEvent, Evidence, TargetValue, PeriodLock, Task, Target, Plan)
+    }
+    reports = list(Report.objects.order_by("pk").values_list("pk", "state", "version"))
+    locks = list(PeriodLock.objects.order_by("pk").values_list("pk", "is_closed"))
+    return counts, reports, locks
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(FROZEN_AT, tick=False) as traveller:
+        yield traveller
+
+
+def build_objects(world):
+    """A twice-submitted May report, a June draft with evidence, a closed March period."""
+    sent = submitted(world, period=MAY)
+    services.report_return(user=world.neutral_supervisor, report=sent, comment="补充数据")
+    sent = services.report_submit(user=world.reporter, report=sent)
+    draft = services.report_start(user=world.reporter, task=world.task1, period_start=JUNE)
+    draft = services.report_save(
+        user=world.reporter,
+        report=draft,
+        expected_version=draft.version,
+        fields={"progress_status": "on_track", "percent": 30, "work_done": "开展调研。"},
+    )
+    evidence = services.evidence_add(user=world.reporter, report=draft, uploaded_file=pdf())
+    services.period_close(user=world.neutral_supervisor, plan=world.plan, period_start=MARCH)
+    return Objects(world=world, draft=draft, submitted=sent, evidence=evidence, closed_period=MARCH)
+
+
+@pytest.fixture
+def objects(world, frozen):
+    return build_objects(world)
+
+
+def test_every_named_url_is_in_the_table():
+    names = named_urls()
+    assert names - set(URL_KWARGS) == set(), "add the new URL to URL_KWARGS in this module"
+    assert set(URL_KWARGS) - names == set(), "remove URLs that no longer exist"
+    assert names >= PUBLIC
+
+
+def test_the_walk_finds_namespaced_urls():
+    names = named_urls()
+    assert {"reports:report_detail", "supervision:dashboard", "tasks:plan_list"} <= names
+    assert not any(name.startswith("admin:") for name in names)
+
+
+@pytest.mark.parametrize("who", PERSONAS)
+def test_every_url_answers_every_persona_without_a_server_error(client, objects, who):
+    user = persona(objects.world, who)
+    if user is not None:
+        client.force_login(user)
+    before = db_state()
+    problems = []
+    for name in sorted(URL_KWARGS):
+        url = url_for(objects, name)
+        try:
+            response = client.get(url)
+        except Exception as exc:  # collect every failing URL, not just the first
+            problems.append(f"{name} {url}: raised {exc!r}")
+            continue
+        if response.status_code >= 500:
+            problems.append(f"{name} {url}: {response.status_code}")
+        if user is None and name not in PUBLIC:
+            location = response.get("Location", "")
+            if response.status_code != 302 or not location.startswith(reverse("login")):
+                problems.append(f"{name} {url}: anonymous got {response.status_code} {location}")
+        if user is None and name in PUBLIC and response.status_code != 200:
+            problems.append(f"{name} {url}: public page answered {response.status_code}")
+    assert not problems, "\n".join(problems)
+    assert db_state() == before, "a GET changed the database"
+    if user is not None:  # no GET, the logout URL's included, ended the session
+        assert client.get(reverse("tasks:plan_list")).status_code == 200
+
+
+def test_anonymous_posts_are_sent_to_login_and_change_nothing(client, objects):
+    before = db_state()
+    problems = []
+    for name in sorted(set(URL_KWARGS) - PUBLIC):
+        url = url_for(objects, name)
+        response = client.post(url, POST_DATA.get(name, {}))
+        location = response.get("Location", "")
+        if response.status_code != 302 or not location.startswith(reverse("login")):
+            problems.append(f"{name}: {response.status_code} {location}")
+    assert not problems, "\n".join(problems)
+    assert db_state() == before
+
+
+def test_leader_is_read_only(client, objects):
+    client.force_login(objects.world.leader)
+    before = db_state()
+    problems = []
+    for name in sorted(set(URL_KWARGS) - LEADER_MAY_POST):
+        url = url_for(objects, name)
+        data = dict(POST_DATA.get(name, {}))
+        if name == "reports:evidence_upload":
+            data["file"] = pdf()
+        response = client.post(url, data)
+        if response.status_code not in (403, 404, 405):
+            problems.append(f"{name}: leader POST answered {response.status_code}")
+    assert not problems, "\n".join(problems)
+    assert db_state() == before
+
+
+# Views that change state on POST, by the persona who may use them (with a token they work).
+STATE_CHANGING = {
+    "reporter": [
+        "reports:report_create",
+        "reports:report_edit",
+        "reports:report_submit",
+        "reports:evidence_upload",
+        "reports:evidence_delete",
+        "reports:bulk_upload",
+        "password_change",
+        "logout",
+    ],
+    "head": ["reports:report_signoff"],
+    "neutral_supervisor": [
+        "reports:report_accept",
+        "reports:report_return",
+        "reports:period_close",
+        "reports:period_reopen",
+        "password_change",
+        "logout",
+    ],
+}
+
+
+# Pages that only read: they answer GET/HEAD and refuse POST with 405 (require_safe).
+READ_ONLY = {
+    "home",
+    "password_change_done",
+    "tasks:plan_list",
+    "tasks:plan_detail",
+    "reports:my_tasks",
+    "reports:signoff_queue",
+    "reports:review_queue",
+    "reports:task_detail",
+    "reports:report_detail",
+    "reports:report_compare",
+    "reports:report_history",
+    "reports:evidence_download",
+    "reports:period_list",
+    "reports:bulk_entry",
+    "reports:bulk_download",
+    "supervision:dashboard",
+    "supervision:dashboard_print",
+    "supervision:scorecard",
+    "supervision:department_score",
+    "supervision:public_plan",
+    "supervision:export_workbook",
+}
+
+
+def test_every_url_is_either_read_only_or_checked_for_csrf():
+    writing = {name for names in STATE_CHANGING.values() for name in names}
+    # The login form takes a POST from anonymous visitors (CSRF-checked by Django's
+    # LoginView); healthz is answered by middleware.
+    assert writing | READ_ONLY | {"login", "healthz"} == set(URL_KWARGS)
+    assert writing & READ_ONLY == set()
+
+
+@pytest.mark.parametrize("who", ["reporter", "head", "neutral_supervisor", "admin"])
+def test_read_only_pages_refuse_posts(client, objects, who):
+    client.force_login(getattr(objects.world, who))
+    before = db_state()
+    problems = []
+    for name in sorted(READ_ONLY):
+        response = client.post(url_for(objects, name), POST_DATA.get(name, {}))
+        if response.status_code != 405:
+            problems.append(f"{name}: POST answered {response.status_code}")
+    assert not problems, "\n".join(problems)
+    assert db_state() == before
+
+
+@pytest.mark.parametrize("who", sorted(STATE_CHANGING))
+def test_posts_without_a_csrf_token_are_refused(objects, who):
+    user = getattr(objects.world, who)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    before = db_state()
+    password = user.password
+    problems = []
+    for name in STATE_CHANGING[who]:
+        data = dict(POST_DATA.get(name, {}))
+        if name == "reports:evidence_upload":
+            data["file"] = pdf()
+        if name == "password_change":
+            data.update(old_password="x", new_password1="Zz-new-pass-91", new_password2="x")
+        response = client.post(url_for(objects, name), data)
+        if response.status_code != 403:
+            problems.append(f"{name}: {response.status_code}")
+    assert not problems, "\n".join(problems)
+    assert db_state() == before
+    user.refresh_from_db()
+    assert user.password == password
+    # Still signed in: the refused logout did not end the session.
+    assert client.get(reverse("home")).status_code == 302
+    assert not client.get(reverse("home"))["Location"].startswith(reverse("login"))
+
+
+def _token(client, page):
+    client.get(page)
+    return client.cookies["csrftoken"].value
+
+
+def test_reporter_post_with_a_csrf_token_works(objects):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(objects.world.reporter)
+    page = reverse("reports:report_detail", kwargs={"pk": objects.draft.pk})
+    token = _token(client, page)
+    url = url_for(objects, "reports:report_submit")
+    response = client.post(url, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert Report.objects.get(pk=objects.draft.pk).state == "submitted"
+
+
+def test_supervisor_post_with_a_csrf_token_works(objects):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(objects.world.neutral_supervisor)
+    token = _token(client, reverse("reports:period_list"))
+    response = client.post(url_for(objects, "reports:period_close"), {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert PeriodLock.objects.get(plan=objects.world.plan, period_start=FEBRUARY).is_closed
+
+
+@pytest.mark.parametrize(
+    ("who", "page"),
+    [("reporter", "reports:my_tasks"), ("neutral_supervisor", "reports:review_queue")],
+)
+def test_removing_the_role_group_takes_effect_on_the_next_request(client, world, who, page):
+    user = getattr(world, who)
+    client.force_login(user)
+    assert client.get(reverse(page)).status_code == 200
+    user.groups.remove(Group.objects.get(name=user.role.label))
+    assert client.get(reverse(page)).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["reporter", "neutral_supervisor", "leader"])
+def test_deactivating_a_user_sends_the_next_request_to_login(client, world, who):
+    user = getattr(world, who)
+    client.force_login(user)
+    assert client.get(reverse("tasks:plan_list")).status_code == 200
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    response = client.get(reverse("tasks:plan_list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
