@@ -208,6 +208,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
-        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False}
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # axes logs every start-up and reset at INFO; lock-outs are WARNING and still shown.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

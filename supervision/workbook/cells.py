@@ -128,11 +128,15 @@ for _light in ("green", "amber", "red", "grey"):
     _STYLE_SPECS[f"status_{_light}"] = {**_STYLE_SPECS["center"], "fill": FILLS[_light]}
 
 
-def wrapped_lines(value, width):
-    """How many printed lines `value` takes in a wrapped column `width` characters wide."""
+def wrapped_lines(value, width, *, slack=1.0):
+    """How many printed lines `value` takes in a wrapped column `width` characters wide.
+
+    `slack` < 1 assumes a narrower column: fonts substituted for 宋体 (WPS, LibreOffice) set
+    CJK text up to ~10% wider than Excel, and long texts are where that adds up to a lost line.
+    """
     if value is None or value == "":
         return 1
-    usable = max(1, width - 1)
+    usable = max(1, (width - 1) * slack)
     return sum(max(1, math.ceil(display_width(line) / usable)) for line in str(value).split("\n"))
 
 

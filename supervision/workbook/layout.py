@@ -15,6 +15,11 @@ from supervision.workbook.cells import StyledCells, wrapped_lines
 
 TITLE_ROW_HEIGHT = 32
 LINE_HEIGHT = 13.5  # points per wrapped line of 10.5pt 宋体 (Excel ~13.5, LibreOffice less)
+# Free-text table rows (targets, progress text) get room for the CJK fonts that WPS and
+# LibreOffice substitute for 宋体: their line spacing is ~15pt at 10.5pt, and a row sized for
+# Excel's 13.5pt cuts the last lines off a printed copy.
+LONG_TEXT_LINE_HEIGHT = 15.5
+LONG_TEXT_SLACK = 0.95
 FOOTER = "第 &P 页，共 &N 页"
 
 
@@ -114,8 +119,8 @@ class TableSheet:
             value, style = item if isinstance(item, tuple) else (item, column.style)
             cells.append(self.cells.cell(value, style))
             if fit_height and isinstance(value, str):
-                lines = max(lines, wrapped_lines(value, width))
-        self._append(cells, height=lines * LINE_HEIGHT + 4 if fit_height else None)
+                lines = max(lines, wrapped_lines(value, width, slack=LONG_TEXT_SLACK))
+        self._append(cells, height=lines * LONG_TEXT_LINE_HEIGHT + 4 if fit_height else None)
 
     def write_note(self, text):
         """A merged, wrapped note line below the table."""
