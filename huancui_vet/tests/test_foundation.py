@@ -175,3 +175,16 @@ def test_user_without_role_sees_chinese_explanation(client, db):
     response = client.get(reverse("home"))
     assert response.status_code == 403
     assert "尚未分配角色" in response.content.decode()
+
+
+def test_env_example_lists_every_variable_the_code_reads():
+    import re
+
+    readers = re.compile(r"""(?:env(?:\.\w+)?|environ\.get)\(\s*["']([A-Z][A-Z0-9_]+)["']""")
+    sources = [BASE_DIR / "gunicorn.conf.py", *BASE_DIR.glob("*/settings.py")]
+    read = {name for path in sources for name in readers.findall(path.read_text())}
+    documented = set(
+        re.findall(r"^([A-Z][A-Z0-9_]+)=", (BASE_DIR / ".env.example").read_text(), re.M)
+    )
+    assert "SECRET_KEY" in read and "GUNICORN_WORKERS" in read  # the scan itself works
+    assert read - documented == set()
