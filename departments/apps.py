@@ -7,7 +7,10 @@ class DepartmentsConfig(AppConfig):
     verbose_name = "部门与用户"
 
     def ready(self):
+        from departments import audit  # connects the sign-in audit receivers on import
         from departments.roles import sync_role_groups_after_migrate
+
+        audit.connect_lockout_receiver()
 
         # Re-sync role groups after every migrate and test-database flush. Connected to the
         # auth app's signal so it runs after auth has created all permissions.

@@ -122,3 +122,44 @@ class User(AbstractUser):
     @property
     def is_department_staff(self):
         return self.role in (Role.REPORTER, Role.HEAD) and self.department_id is not None
+
+
+class SecurityEvent(models.Model):
+    """An append-only audit record of sign-ins, refusals, imports and exports (留痕).
+
+    Written only through `departments.audit.security_event_record`; the admin shows it
+    read-only to everyone, so no one can edit or delete the trail from the portal.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "登录成功"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        LOCKED_OUT = "locked_out", "账号锁定"
+        LOGOUT = "logout", "退出登录"
+        ACCESS_DENIED = "access_denied", "拒绝访问"
+        IMPORT = "import", "导入"
+        EXPORT = "export", "导出"
+
+    at = models.DateTimeField("时间", db_index=True)
+    kind = models.CharField("事件", max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        User,
+        verbose_name="用户",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField("用户名", max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    path = models.CharField("请求路径", max_length=300, blank=True)
+    detail = models.CharField("说明", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "安全审计记录"
+        verbose_name_plural = "安全审计记录"
+        ordering = ["-at", "-id"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"

@@ -64,6 +64,7 @@ ROLE_PERMISSIONS = {
         "supervision.change_scoringsettings",
         "supervision.view_scoringsettings",
         "supervision.view_reportdelivery",
+        "departments.view_securityevent",
     ],
 }
 

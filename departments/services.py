@@ -7,7 +7,6 @@ shown once in the admin) and never stored in clear; they change it after signing
 """
 
 import io
-import logging
 import secrets
 import string
 from dataclasses import dataclass
@@ -17,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import Workbook
 
-from departments.models import Department, Role, User
+from departments.audit import security_event_record
+from departments.models import Department, Role, SecurityEvent, User
 from huancui_vet.xlsx import (
     FORMULA_REFUSED,
     Formula,
@@ -30,8 +30,6 @@ from huancui_vet.xlsx import (
     set_text,
 )
 from tasks.units import UnitDirectory
-
-logger = logging.getLogger("huancui_vet.security")
 
 USER_IMPORT_COLUMNS = ("姓名", "用户名", "单位", "角色")
 USER_IMPORT_MAX_ROWS = 1000
@@ -199,10 +197,10 @@ def users_import(*, actor, rows):
             user.save()
             user.groups.set([group])
             imported.append(ImportedUser(user=user, initial_password=password))
-    logger.info(
-        "user import by %s: %d users created (%s)",
-        getattr(actor, "username", actor),
-        len(imported),
-        ", ".join(i.user.username for i in imported),
+    security_event_record(
+        kind=SecurityEvent.Kind.IMPORT,
+        user=actor if getattr(actor, "pk", None) else None,
+        username="" if getattr(actor, "pk", None) else str(actor or "命令行"),
+        detail=f"导入用户 {len(imported)} 个：" + "、".join(i.user.username for i in imported),
     )
     return imported

@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.http import content_disposition_header
 
-from departments.models import User
+from departments.models import SecurityEvent, User
 from departments.services import (
     UserImportError,
     read_user_list,
@@ -183,3 +183,23 @@ class UserAdmin(DjangoUserAdmin):
         # The page may show initial passwords: never cache it.
         response["Cache-Control"] = "no-store"
         return response
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """Read-only for everyone: the audit trail cannot be edited or deleted from the portal."""
+
+    list_display = ("at", "kind", "username", "ip_address", "path", "detail")
+    list_filter = ("kind", ("at", admin.DateFieldListFilter))
+    search_fields = ("username", "detail", "path")
+    date_hierarchy = "at"
+    show_full_result_count = False  # COUNT(*) on a large audit table is costly (perf-limits T10)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

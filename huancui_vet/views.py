@@ -28,6 +28,10 @@ def healthz(request):
 
 
 def permission_denied(request, exception=None):
+    from departments.audit import security_event_record
+    from departments.models import SecurityEvent
+
+    security_event_record(kind=SecurityEvent.Kind.ACCESS_DENIED, request=request)
     return render(request, "errors/403.html", status=403)
 
 

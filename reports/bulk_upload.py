@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import logging
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
+from departments.audit import security_event_record
+from departments.models import SecurityEvent
 from huancui_vet.xlsx import (
     FORMULA_REFUSED,
     Formula,
@@ -46,7 +47,6 @@ from reports.services import ReportError, is_period_closed, report_save, report_
 from tasks.periods import plan_periods
 
 # Every import is an audited security event (who, file hash, outcome): ecosystem-security B5.
-logger = logging.getLogger("huancui_vet.security")
 
 
 class BulkUploadError(RowErrors):
@@ -393,21 +393,22 @@ def upload_workbook(*, user, uploaded_file, plans):
             user=user, plan=plan, period_start=period_start, changes=changes
         )
     except BulkUploadError as exc:
-        logger.warning(
-            "bulk upload refused: user=%s file_sha256=%s errors=%d",
-            user.username,
-            _sha256(uploaded_file),
-            len(exc.errors),
+        security_event_record(
+            kind=SecurityEvent.Kind.IMPORT,
+            user=user,
+            detail=(
+                f"批量填报被拒绝：{len(exc.errors)} 处错误；"
+                f"文件 sha256={_sha256(uploaded_file)}"
+            ),
         )
         raise
-    logger.info(
-        "bulk upload saved: user=%s file_sha256=%s plan=%s period=%s created=%d updated=%d",
-        user.username,
-        _sha256(uploaded_file),
-        plan.pk,
-        period_start.isoformat(),
-        created,
-        updated,
+    security_event_record(
+        kind=SecurityEvent.Kind.IMPORT,
+        user=user,
+        detail=(
+            f"批量填报 方案{plan.pk} {period_start.isoformat()}：新增 {created}、更新 {updated}；"
+            f"文件 sha256={_sha256(uploaded_file)}"
+        ),
     )
     return plan, period_start, created, updated
 

@@ -217,12 +217,18 @@ def test_the_404_page_is_chinese_and_does_not_echo_the_exception():
     assert "Traceback" not in html
 
 
+@pytest.mark.django_db
 def test_the_403_page_is_chinese_and_does_not_echo_the_exception():
     response = views.permission_denied(_request(), PermissionDenied("internal-rule-7"))
     html = response.content.decode()
     assert response.status_code == 403
     assert "无权访问" in html
     assert "internal-rule-7" not in html
+    # The refusal is in the audit trail, without the internal reason either.
+    from departments.models import SecurityEvent
+
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.ACCESS_DENIED)
+    assert "internal-rule-7" not in event.detail
 
 
 @pytest.mark.parametrize("who", ["anonymous", "reporter", "leader"])

@@ -13,7 +13,8 @@ from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.views.decorators.http import require_GET
 
-from departments.models import Department
+from departments.audit import security_event_record
+from departments.models import Department, SecurityEvent
 from supervision.forms import DashboardFilterForm, ScorecardFilterForm
 from supervision.workbook import (
     XLSX_CONTENT_TYPE,
@@ -87,4 +88,11 @@ def workbook_download(request):
     )
     # Department figures: never keep a copy in a shared or browser cache.
     response["Cache-Control"] = "no-store"
+    security_event_record(
+        kind=SecurityEvent.Kind.EXPORT,
+        request=request,
+        detail=f"导出推进情况工作簿：方案{plan.pk}，截至{as_of.isoformat()}"
+        + (f"，单位{department.pk}" if department else "")
+        + ("，含填报明细" if details else ""),
+    )
     return response
