@@ -20,7 +20,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 
-from departments.models import Department
+from departments.audit import security_event_record
+from departments.models import Department, SecurityEvent
 from tasks.admin_base import ChineseImportErrorsMixin
 from tasks.models import DepartmentAlias, KeyArea, Plan, Target, Task, TaskAssignment
 from tasks.resources import SafeXLSX, TargetResource, TaskResource
@@ -144,8 +145,19 @@ class PlanAdmin(admin.ModelAdmin):
                 )
             except PlanImportError as exc:
                 errors = exc.errors
+                if not dry_run:
+                    security_event_record(
+                        kind=SecurityEvent.Kind.IMPORT,
+                        request=request,
+                        detail=f"导入方案附件被拒绝：{len(errors)} 处错误",
+                    )
             else:
                 if not dry_run:
+                    security_event_record(
+                        kind=SecurityEvent.Kind.IMPORT,
+                        request=request,
+                        detail=f"导入方案附件《{result.plan.title}》：{result.task_count} 项任务",
+                    )
                     created = (
                         f"，新建单位：{'、'.join(result.created_departments)}"
                         if result.created_departments
@@ -172,6 +184,9 @@ class PlanAdmin(admin.ModelAdmin):
         plan = get_object_or_404(Plan, pk=pk)
         buffer = io.BytesIO()
         plan_export_xlsx(plan=plan, output=buffer)
+        security_event_record(
+            kind=SecurityEvent.Kind.EXPORT, request=request, detail=f"导出方案附件：方案{plan.pk}"
+        )
         response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f"attachment; filename=plan-{plan.pk}-tasks.xlsx"
         return response

@@ -200,6 +200,15 @@ def test_attachment_import_page_previews_and_imports(client, world, django_user_
     response = client.get(reverse("admin:tasks_plan_export_attachment", args=[plan.pk]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
+    # Previews leave no trace; the real import and the export are in the audit trail.
+    from departments.models import SecurityEvent
+
+    trail = list(SecurityEvent.objects.order_by("id").values_list("kind", "detail"))
+    assert trail[-2:] == [
+        ("import", "导入方案附件《新方案》：1 项任务"),
+        ("export", f"导出方案附件：方案{plan.pk}"),
+    ]
+
 
 def test_attachment_import_page_refuses_other_files(client, world, django_user_model):
     client.force_login(_superuser(django_user_model))
