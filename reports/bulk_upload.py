@@ -396,10 +396,7 @@ def upload_workbook(*, user, uploaded_file, plans):
         security_event_record(
             kind=SecurityEvent.Kind.IMPORT,
             user=user,
-            detail=(
-                f"批量填报被拒绝：{len(exc.errors)} 处错误；"
-                f"文件 sha256={_sha256(uploaded_file)}"
-            ),
+            detail=f"批量填报被拒绝：{len(exc.errors)} 处错误；sha256={_sha256(uploaded_file)}",
         )
         raise
     security_event_record(
