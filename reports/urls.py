@@ -8,6 +8,7 @@ urlpatterns = [
     path("signoff/", mine.signoff_queue, name="signoff_queue"),
     path("review/", review.review_queue, name="review_queue"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/history/", tasks.task_history, name="task_history"),
     path("tasks/<int:pk>/periods/<str:period>/", writing.report_create, name="report_create"),
     path("<int:pk>/", writing.report_detail, name="report_detail"),
     path("<int:pk>/edit/", writing.report_edit, name="report_edit"),

@@ -79,6 +79,14 @@ class PlanFacts:
 
     def __post_init__(self):
         self._task_index = {t.pk: t for t in self.tasks}
+        self._deadlines = {}
+
+    def deadline(self, period):
+        """The end of the period's due day (memoised: called once per expected report)."""
+        moment = self._deadlines.get(period.start)
+        if moment is None:
+            moment = self._deadlines[period.start] = end_of_day(period.due)
+        return moment
 
     def due_periods(self):
         """Periods whose report was due before the as-of date (missing ones are overdue)."""

@@ -10,7 +10,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from reports.models import ReportSummary
+from supervision.compliance import ALL_PERIODS
 from supervision.scoring import PERIOD_KINDS
+from supervision.selectors import COMPLIANCE_LABELS
 from tasks.models import Plan
 from tasks.periods import make_period
 
@@ -118,3 +120,42 @@ class ScorecardFilterForm(PlanFilterForm):
     def resolved_window(self, as_of):
         data = self._valid_fields()
         return data.get("period_kind") or "plan", data.get("period") or as_of
+
+
+class ComplianceFilterForm(PlanFilterForm):
+    """Filters of the compliance drill-down; department and period options depend on the
+    plan, so the view fills them in (`set_choices`) once the plan's facts are loaded."""
+
+    department = forms.IntegerField(label="单位", required=False, widget=PlanSelect)
+    period = forms.CharField(label="填报期", required=False, max_length=10, widget=PlanSelect)
+    status = forms.ChoiceField(
+        label="状态", choices=[("", "全部"), *COMPLIANCE_LABELS.items()], required=False
+    )
+    field_order = ["plan", "as_of", "department", "period", "status"]
+
+    def clean_period(self):
+        value = self.cleaned_data["period"]
+        if value in ("", ALL_PERIODS):
+            return value
+        try:
+            return datetime.date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise forms.ValidationError("请选择有效的填报期。") from None
+
+    def resolved_filters(self):
+        """(department_id or None, period value, status) from valid input, else defaults."""
+        data = self._valid_fields()
+        return data.get("department"), data.get("period") or "", data.get("status") or ""
+
+    def set_choices(self, facts, current):
+        """Options from the loaded plan: its departments and its ended periods."""
+        self.fields["department"].widget.choices = [
+            ("", "全部单位"),
+            *((pk, d.display_name) for pk, d in facts.departments.items()),
+        ]
+        ended = [p for p in facts.periods if p.end < facts.as_of]
+        self.fields["period"].widget.choices = [
+            ("", f"本期（{current.label}）" if current else "本期"),
+            (ALL_PERIODS, "全部已结束填报期"),
+            *((p.start.isoformat(), p.label) for p in reversed(ended)),
+        ]

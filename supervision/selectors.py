@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from reports.models import ProgressStatus, ReportState
-from supervision.facts import PlanFacts, end_of_day, load_plan_facts, local_date
+from supervision.facts import PlanFacts, load_plan_facts, local_date
 from supervision.scoring import (  # noqa: F401 - re-exported: one import place for callers
     ComponentScore,
     DepartmentScore,
@@ -26,6 +26,15 @@ DUE_SOON_DAYS = 3
 
 LIGHT_LABELS = {"green": "正常推进", "amber": "预警", "red": "滞后/逾期", "grey": "未到期"}
 LIGHT_ORDER = ("red", "amber", "green", "grey")
+
+# Where an expected report stands on the as-of date (see compliance_kind), in table order.
+COMPLIANCE_LABELS = {
+    "on_time": "按期报送",
+    "late": "逾期报送",
+    "returned": "退回修改",
+    "missing": "逾期未报",
+    "awaiting": "未到截止",
+}
 
 
 @dataclass
@@ -103,7 +112,7 @@ class ComplianceRow:
     late: int = 0
     missing: int = 0  # due date passed, nothing submitted
     returned: int = 0  # returned for changes, not yet accepted
-    pending: int = 0  # not submitted, due date not reached yet
+    awaiting: int = 0  # not submitted, due date not reached yet
 
     @property
     def submitted(self):
@@ -198,14 +207,29 @@ def _target_rows(facts):
     return rows
 
 
+def compliance_kind(facts, fact, period):
+    """How one expected report stands on the as-of date: a key of COMPLIANCE_LABELS.
+
+    The one rule behind the dashboard's compliance counts, its overdue list and the
+    compliance drill-down page. `fact` is None when the department has no report.
+    """
+    submitted = fact is not None and fact.submitted_by(facts.cutoff)
+    if submitted and fact.state == ReportState.RETURNED:
+        return "returned"
+    if submitted:
+        return "on_time" if fact.first_submitted_at < facts.deadline(period) else "late"
+    if period.due < facts.as_of:
+        return "missing"
+    return "awaiting"
+
+
 def _overdue(facts):
     """Expected reports (assignment × period due before as-of) not submitted by the as-of day."""
-    cutoff = facts.cutoff
     items = []
     for period in facts.due_periods():
         for a in facts.assignments:
             fact = facts.facts.get((a.task_id, a.department_id, period.start))
-            if fact is not None and fact.submitted_by(cutoff):
+            if compliance_kind(facts, fact, period) != "missing":
                 continue
             task = facts.task(a.task_id)
             items.append(
@@ -236,20 +260,10 @@ def _compliance(facts, period):
     total = ComplianceRow(department_id=None, department_name="合计")
     if period is None:
         return list(rows.values()), total
-    cutoff = facts.cutoff
-    deadline = end_of_day(period.due)
     for a in facts.assignments:
         row = rows[a.department_id]
         fact = facts.facts.get((a.task_id, a.department_id, period.start))
-        submitted = fact is not None and fact.submitted_by(cutoff)
-        if submitted and fact.state == ReportState.RETURNED:
-            kind = "returned"
-        elif submitted:
-            kind = "on_time" if fact.first_submitted_at < deadline else "late"
-        elif period.due < facts.as_of:
-            kind = "missing"
-        else:
-            kind = "pending"
+        kind = compliance_kind(facts, fact, period)
         for r in (row, total):
             r.expected += 1
             setattr(r, kind, getattr(r, kind) + 1)

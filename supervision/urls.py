@@ -1,11 +1,12 @@
 from django.urls import path
 
-from supervision.views import dashboard, exports, public, scorecard
+from supervision.views import compliance, dashboard, exports, public, scorecard
 
 app_name = "supervision"
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/print/", dashboard.dashboard_print, name="dashboard_print"),
+    path("compliance/", compliance.compliance, name="compliance"),
     path("scorecard/", scorecard.scorecard, name="scorecard"),
     path("scorecard/<int:department_id>/", scorecard.department_score, name="department_score"),
     path("public/<int:plan_id>/", public.public_plan, name="public_plan"),

@@ -27,6 +27,7 @@ MATRIX = [
     ("signoff_queue", "get", None, [ANON, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN]),
     ("review_queue", "get", None, [ANON, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN]),
     ("task_detail", "get", "task", [ANON, OK, NOT_FOUND, OK, OK, OK]),
+    ("task_history", "get", "task", [ANON, OK, NOT_FOUND, OK, OK, OK]),
     ("report_create", "get", "period", [ANON, OK, NOT_FOUND, OK, FORBIDDEN, FORBIDDEN]),
     (
         "report_create",

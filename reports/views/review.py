@@ -1,19 +1,17 @@
 """The education bureau's side: review queue, comparing submissions, a report's history."""
 
-import datetime
 import difflib
 
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
 
 from departments.models import Department, User
 from reports.access import get_report_for_user
 from reports.forms import REPORT_FIELD_LABELS, ReviewFilterForm
+from reports.history import display_value
 from reports.models import Report, ReportState, TargetValue
 from tasks.models import Task
 
@@ -113,19 +111,6 @@ def report_compare(request, pk):
 HISTORY_SKIPPED_FIELDS = ["version", "updated_at"]
 
 
-def _display(field, value, users):
-    """A historical value as people read it: choice labels, local dates, user names."""
-    if value in (None, ""):
-        return ""
-    if field.choices:
-        return dict(field.flatchoices).get(value, value)
-    if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "Y年n月j日 H:i")
-    if field.is_relation:
-        return str(users.get(value, value))
-    return value
-
-
 def _history_rows(records):
     """(record, [(field label, old, new)]) newest first, from simple-history records.
 
@@ -151,8 +136,8 @@ def _history_rows(records):
             labelled.append(
                 (
                     field.verbose_name,
-                    _display(field, change.old, users),
-                    _display(field, change.new, users),
+                    display_value(field, change.old, users),
+                    display_value(field, change.new, users),
                 )
             )
         rows.append((record, labelled))

@@ -1,4 +1,5 @@
-"""The task page: verbatim task, policy text, targets with actual values, report timeline."""
+"""The task page (verbatim task, policy text, targets with actual values, report timeline)
+and the task's change history."""
 
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Prefetch
@@ -6,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from reports import history
 from reports.access import get_task_for_user
 from reports.models import PeriodLock, Report, ReportEvent, ReportState, ReportSummary, TargetValue
 from reports.selectors import responsible_period_statuses
@@ -94,3 +96,12 @@ def task_detail(request, pk):
         "my_periods": my_periods,
     }
     return render(request, "reports/task_detail.html", context)
+
+
+@require_safe
+@permission_required("reports.view_report", raise_exception=True)
+def task_history(request, pk):
+    """Every change of the task's wording and targets; three queries whatever their number."""
+    task = get_task_for_user(request.user, pk)
+    context = {"task": task, "entries": history.task_history(task)}
+    return render(request, "reports/task_history.html", context)

@@ -79,7 +79,7 @@
         { label: "逾期报送", data: pick(c, "late"), colour: COLOURS.amber },
         { label: "退回", data: pick(c, "returned"), colour: COLOURS.blue },
         { label: "未报", data: pick(c, "missing"), colour: COLOURS.red },
-        { label: "未到截止", data: pick(c, "pending"), colour: COLOURS.grey }
+        { label: "未到截止", data: pick(c, "awaiting"), colour: COLOURS.grey }
       ]);
     }
     var targets = document.getElementById("chart-targets");

@@ -49,6 +49,16 @@ def test_dashboard_and_scorecard(e2e_world, page, live_server, e2e_guard, login_
     assert page.locator("table.dash-tasks tbody tr").count() == 2
     shot(page, f"dashboard_{persona}")
 
+    # The overdue count opens the compliance drill-down listing exactly those reports.
+    overdue = page.locator("#overdue-heading a").inner_text()
+    page.click("#overdue-heading a")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").first.inner_text() == "报送情况明细"
+    assert page.locator("#rows-heading").inner_text() == f"逾期未报（共{overdue}份）"
+    shot(page, f"compliance_{persona}")
+    page.goto(live_server.url + reverse("supervision:dashboard"))
+    page.wait_for_load_state("networkidle")
+
     page.click("a.button:has-text('部门评分')")
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").first.inner_text() == "部门评分"
@@ -75,7 +85,7 @@ def test_dashboard_and_scorecard(e2e_world, page, live_server, e2e_guard, login_
 
 def test_reporter_is_refused(e2e_world, page, live_server, e2e_guard, login_page):
     login_page(e2e_world.reporter)
-    for name in ("supervision:dashboard", "supervision:scorecard"):
+    for name in ("supervision:dashboard", "supervision:compliance", "supervision:scorecard"):
         response = page.goto(live_server.url + reverse(name))
         assert response.status == 403
         assert page.locator("canvas").count() == 0

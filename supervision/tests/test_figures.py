@@ -310,7 +310,7 @@ def test_an_as_of_date_in_the_past_ignores_later_events(january):
     # On 4 February edu's January report was in, accepted that day at 16:00; hr's was not.
     data = dashboard_data(plan=january.plan, year=2023, as_of=D(2023, 2, 4), user=january.leader)
     assert data.tasks[0].percent == 20
-    assert data.compliance[1].pending == 2  # hr: nothing sent yet, due tomorrow
+    assert data.compliance[1].awaiting == 2  # hr: nothing sent yet, due tomorrow
     data = dashboard_data(plan=january.plan, year=2023, as_of=D(2023, 2, 3), user=january.leader)
     assert data.tasks[0].percent is None  # accepted only on the 4th
     assert data.tasks[0].light == "amber"  # due in 2 days, hr has not reported

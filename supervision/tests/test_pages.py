@@ -23,7 +23,12 @@ from tasks.models import Task, TaskAssignment
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
-PAGES = ["supervision:dashboard", "supervision:dashboard_print", "supervision:scorecard"]
+PAGES = [
+    "supervision:dashboard",
+    "supervision:dashboard_print",
+    "supervision:compliance",
+    "supervision:scorecard",
+]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -75,9 +80,11 @@ def test_dashboard_shows_figures_and_links(client, world):
     response = client.get(reverse("supervision:dashboard"), {"as_of": "2023-03-10", "year": 2024})
     body = response.content.decode()
     assert "10.0%" in body and "20%" in body
-    # Figures link to the reports behind them: the task's page and the review queue.
+    # Figures link to the reports behind them: the task's page and the compliance drill-down.
     assert f'href="{reverse("reports:task_detail", args=[world.task2.pk])}"' in body
-    assert f'href="{reverse("reports:review_queue")}?department={world.hr.pk}"' in body
+    drill_down = f"{reverse('supervision:compliance')}?plan={world.plan.pk}&amp;as_of=2023-03-10"
+    assert f'href="{drill_down}&amp;department={world.hr.pk}&amp;status=missing"' in body
+    assert f'href="{drill_down}&amp;status=missing&amp;period=all"' in body
     assert 'id="dashboard-data"' in body and "chart.umd.min.js" in body
     assert "2024年目标" in body and "专业教师“双师型”比例" in body
     assert " style=" not in body  # CSP: no inline styles
@@ -270,5 +277,5 @@ def test_pages_without_any_plan(client, db):
     from huancui_vet.testing import make_user
 
     client.force_login(make_user("lonely_leader", Role.LEADER))
-    for name in ("supervision:dashboard", "supervision:scorecard"):
+    for name in ("supervision:dashboard", "supervision:compliance", "supervision:scorecard"):
         assert "尚未导入实施方案" in client.get(reverse(name)).content.decode()

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 
 from supervision.forms import DashboardFilterForm
 from supervision.selectors import dashboard_data
+from supervision.templatetags.supervision_links import compliance_base_url
 
 OVERDUE_ROWS_SHOWN = 100  # a long table costs ~40-260 µs a row; the export has all of them
 OVERDUE_ROWS_PRINTED = 30  # keeps the printout to a few A4 pages
@@ -24,7 +25,7 @@ def _chart_payload(data):
                 "late": c.late,
                 "returned": c.returned,
                 "missing": c.missing,
-                "pending": c.pending,
+                "awaiting": c.awaiting,
             }
             for c in data.compliance
         ],
@@ -51,6 +52,7 @@ def _context(request, *, overdue_rows=OVERDUE_ROWS_SHOWN):
         "overdue_shown": data.overdue[:overdue_rows],
         "years": list(range(plan.start_year, plan.end_year + 1)),
         "query": request.GET.urlencode(),
+        "compliance_base": compliance_base_url(plan, as_of),
     }
 
 
