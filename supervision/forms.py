@@ -95,6 +95,22 @@ class PlanFilterForm(forms.Form):
         as_of = data.get("as_of") or default_as_of(plan)
         return plan, as_of
 
+    def showing(self, **used):
+        """This form as it should be shown: what the user typed, and the values actually used
+        in the fields they left empty (invalid input stays, with its error beside it)."""
+        if not self.is_bound:
+            return type(self)(initial=used)
+        # Validate what the user typed first (errors are cached), then fill only the data the
+        # fields render from: no second validation, so no extra query for the plan lookup.
+        self.is_valid()
+        data = self.data.copy()
+        for name, value in used.items():
+            if not data.get(name) and value is not None:
+                value = getattr(value, "pk", value)
+                data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        self.data = data
+        return self
+
 
 class DashboardFilterForm(PlanFilterForm):
     year = forms.IntegerField(label="目标年度", required=False, min_value=2000, max_value=2100)

@@ -22,8 +22,7 @@ def compliance(request):
     if plan is None:
         return render(request, "supervision/compliance.html", {"form": form, "data": None})
     department_id, period_value, status = form.resolved_filters()
-    if not form.is_bound:  # show the defaults actually used in the filter fields
-        form = ComplianceFilterForm(initial={"plan": plan, "as_of": as_of})
+    form = form.showing(plan=plan, as_of=as_of)
     facts = load_plan_facts(plan=plan, as_of=as_of, user=request.user, with_target_values=False)
     form.set_choices(facts, current_period(plan, as_of))
     periods = compliance_window(facts, period_value)

@@ -42,8 +42,7 @@ def _context(request, *, overdue_rows=OVERDUE_ROWS_SHOWN):
     if plan is None:
         return {"form": form, "data": None}
     year = form.resolved_year(plan, as_of)
-    if not form.is_bound:  # show the defaults actually used in the filter fields
-        form = DashboardFilterForm(initial={"plan": plan, "year": year, "as_of": as_of})
+    form = form.showing(plan=plan, year=year, as_of=as_of)
     data = dashboard_data(plan=plan, year=year, as_of=as_of, user=request.user)
     return {
         "form": form,

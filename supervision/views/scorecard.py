@@ -16,10 +16,7 @@ def _scorecard(request, *, detailed):
     if plan is None:
         return form, None
     period_kind, period = form.resolved_window(as_of)
-    if not form.is_bound:  # show the defaults actually used in the filter fields
-        form = ScorecardFilterForm(
-            initial={"plan": plan, "period_kind": period_kind, "period": period, "as_of": as_of}
-        )
+    form = form.showing(plan=plan, period_kind=period_kind, period=period, as_of=as_of)
     data = scorecard_data(
         plan=plan,
         period_kind=period_kind,
