@@ -211,6 +211,7 @@ class TaskAssignment(models.Model):
         blank=True,
         help_text="附件中的写法与单位名称不同时填写（如“税务局”），导出时原样写回。",
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "任务分工"

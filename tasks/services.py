@@ -266,7 +266,13 @@ def plan_import_xlsx(
                             written_as="" if compact(name) == dept.name else compact(name),
                         )
                     )
-        TaskAssignment.objects.bulk_create(assignments, batch_size=BATCH_SIZE * 2)
+        bulk_create_with_history(
+            assignments,
+            TaskAssignment,
+            batch_size=BATCH_SIZE * 2,
+            default_user=user,
+            default_change_reason="导入方案附件",
+        )
         if dry_run:
             transaction.set_rollback(True)
     return PlanImportResult(
@@ -331,15 +337,19 @@ def task_set_units(*, task, lead, support, lead_note=None, support_note=None):
     with transaction.atomic():
         if sorted(wanted) != current:
             task.assignments.all().delete()
-            TaskAssignment.objects.bulk_create(
-                TaskAssignment(
-                    task=task,
-                    role=role,
-                    position=position,
-                    department_id=dept_id,
-                    written_as=written_as,
-                )
-                for role, position, dept_id, written_as in wanted
+            # With history, so the task history page shows the units that replaced the old ones.
+            bulk_create_with_history(
+                [
+                    TaskAssignment(
+                        task=task,
+                        role=role,
+                        position=position,
+                        department_id=dept_id,
+                        written_as=written_as,
+                    )
+                    for role, position, dept_id, written_as in wanted
+                ],
+                TaskAssignment,
             )
             changed = True
             getattr(task, "_prefetched_objects_cache", {}).pop("assignments", None)

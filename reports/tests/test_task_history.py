@@ -100,9 +100,15 @@ def test_admin_changes_to_content_and_target_value_show_old_and_new_values(clien
 def test_an_admin_save_that_changes_nothing_is_left_out(client, frozen, world):
     admin_change_task(client, world, content=world.task1.content, target_value="50")
 
-    kinds = [e.kind for e in page(client, world.leader, world.task1).context["entries"]]
+    entries = page(client, world.leader, world.task1).context["entries"]
 
-    assert kinds == ["新建", "新建"]
+    # Only the creations of the task, its target and its two units; no empty 修改 rows.
+    assert sorted((e.subject, e.kind) for e in entries) == [
+        ("任务", "新建"),
+        ("单位：区人力资源社会保障局", "新建"),
+        ("单位：区教育体育局", "新建"),
+        ("目标：2024年 专业教师“双师型”比例", "新建"),
+    ]
 
 
 def test_created_and_deleted_targets_are_listed_with_their_values(client, frozen, world):
@@ -191,3 +197,17 @@ def test_query_count_stays_flat_as_the_history_grows(client, world):
         response = client.get(url)
     assert len(response.context["entries"]) > 60
     assert len(large) == len(small)
+
+
+def test_a_change_of_units_shows_who_replaced_which_unit(client, world):
+    from tasks.services import task_set_units
+
+    task_set_units(
+        task=world.task1,
+        lead=[(world.edu, "")],
+        support=[(world.finance, "")],
+    )
+    client.force_login(world.neutral_supervisor)
+    html = client.get(reverse("reports:task_history", args=[world.task1.pk])).content.decode()
+    assert "单位：区财政局" in html and "新建" in html
+    assert "单位：区人力资源社会保障局" in html and "删除" in html
