@@ -266,13 +266,11 @@ def plan_import_xlsx(
                             written_as="" if compact(name) == dept.name else compact(name),
                         )
                     )
-        bulk_create_with_history(
-            assignments,
-            TaskAssignment,
-            batch_size=BATCH_SIZE * 2,
-            default_user=user,
-            default_change_reason="导入方案附件",
-        )
+        # Plain bulk_create: a freshly imported plan has no earlier units to compare with, the
+        # task's own history row records the import, and assignment history rows would double
+        # the rows written (the import must stay within 2× a plain bulk_create, bench/).
+        # Later changes of units (task_set_units, the admin) are recorded.
+        TaskAssignment.objects.bulk_create(assignments, batch_size=BATCH_SIZE * 2)
         if dry_run:
             transaction.set_rollback(True)
     return PlanImportResult(

@@ -9,15 +9,17 @@ other way round. On 10 March 2023 the dashboard's current period is February (du
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from departments.models import Department
 from reports.models import ReportSummary
 from supervision.selectors import COMPLIANCE_LABELS, dashboard_data
-from supervision.tests.factories import make_report
-from tasks.models import Task, TaskAssignment
+from supervision.tests.factories import (
+    add_department_with_task,
+    count_queries,
+    edu_january_accepted,
+    february_sent,
+    make_report,
+)
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -29,30 +31,8 @@ def february(world):
     """January: edu sends task 1 on time (accepted), nothing else. February: edu sends
     task 1 on time and task 2 two days late; hr's task 2 was returned; hr's task 1 is a
     draft nobody sent (missing, but there is a report to open)."""
-    make_report(
-        world.task1,
-        world.edu,
-        D(2023, 1, 1),
-        author=world.reporter,
-        submitted_on=D(2023, 2, 3),
-        accepted_on=D(2023, 2, 4),
-        percent=20,
-    )
-    make_report(
-        world.task1, world.edu, D(2023, 2, 1), author=world.reporter, submitted_on=D(2023, 3, 5)
-    )
-    make_report(
-        world.task2, world.edu, D(2023, 2, 1), author=world.reporter, submitted_on=D(2023, 3, 7)
-    )
-    make_report(
-        world.task2,
-        world.hr,
-        D(2023, 2, 1),
-        author=world.hr_reporter,
-        submitted_on=D(2023, 3, 1),
-        state="returned",
-        times_returned=1,
-    )
+    edu_january_accepted(world, percent=20)
+    february_sent(world)
     draft = make_report(world.task1, world.hr, D(2023, 2, 1), author=world.hr_reporter)
     world.draft = draft
     return world
@@ -206,10 +186,7 @@ def test_the_page_refuses_posts(client, world):
 def _grow(world, start, stop):
     """A department, a task and a year of reports (half sent late, a quarter missing)."""
     for i in range(start, stop):
-        dept = Department.objects.create(name=f"扩展单位{i}", sort_order=10 + i)
-        task = Task.objects.create(plan=world.plan, number=10 + i, content=f"扩展任务{i}")
-        TaskAssignment.objects.create(task=task, department=dept, role="lead")
-        TaskAssignment.objects.create(task=task, department=world.edu, role="support")
+        dept, task = add_department_with_task(world, i)
         for month in range(1, 13):
             if month % 4 == 0:
                 continue
@@ -220,12 +197,6 @@ def _grow(world, start, stop):
                 author=world.reporter,
                 submitted_on=D(2023, month, 28) if month % 2 else None,
             )
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
 
 
 def test_query_count_is_constant_as_data_grows_tenfold(client, world):
@@ -239,10 +210,10 @@ def test_query_count_is_constant_as_data_grows_tenfold(client, world):
         URL + query + f"&period=all&status=missing&department={world.edu.pk}",
     ]
     _grow(world, 0, 2)
-    before = [_queries(client, url) for url in urls]
+    before = [count_queries(client, url) for url in urls]
     _grow(world, 2, 22)
     assert ReportSummary.objects.count() == 22 * 9
-    after = [_queries(client, url) for url in urls]
+    after = [count_queries(client, url) for url in urls]
     assert before == after
     # Session, user, groups, permissions and the session save; the rest is the page (plan
     # choices, tasks, assignments, targets, summaries, the shown rows' report ids).

@@ -14,7 +14,7 @@ import pytest
 from reports.models import ProgressStatus
 from supervision.models import ScoringSettings
 from supervision.selectors import dashboard_data, scorecard_data
-from supervision.tests.factories import make_report
+from supervision.tests.factories import edu_january_accepted, february_sent, make_report
 from tasks.models import Target, TaskAssignment
 
 D = datetime.date
@@ -31,15 +31,7 @@ def scores(world, **kwargs):
 @pytest.fixture
 def january(world):
     """edu reports task 1 for January on time (accepted, 20%); hr reports late (unreviewed)."""
-    make_report(
-        world.task1,
-        world.edu,
-        D(2023, 1, 1),
-        author=world.reporter,
-        submitted_on=D(2023, 2, 3),
-        accepted_on=D(2023, 2, 4),
-        percent=20,
-    )
+    edu_january_accepted(world, percent=20)
     make_report(
         world.task1, world.hr, D(2023, 1, 1), author=world.hr_reporter, submitted_on=D(2023, 2, 9)
     )
@@ -76,21 +68,7 @@ def test_dashboard_figures(january):
 
 
 def test_compliance_of_current_period_counts_on_time_late_returned(world):
-    make_report(
-        world.task1, world.edu, D(2023, 2, 1), author=world.reporter, submitted_on=D(2023, 3, 5)
-    )
-    make_report(
-        world.task2, world.edu, D(2023, 2, 1), author=world.reporter, submitted_on=D(2023, 3, 7)
-    )
-    make_report(
-        world.task2,
-        world.hr,
-        D(2023, 2, 1),
-        author=world.hr_reporter,
-        submitted_on=D(2023, 3, 1),
-        state="returned",
-        times_returned=1,
-    )
+    february_sent(world)
     data = dashboard_data(plan=world.plan, year=2023, as_of=D(2023, 3, 10), user=world.leader)
     edu, hr = data.compliance
     assert (edu.on_time, edu.late, edu.missing, edu.returned) == (1, 1, 0, 0)

@@ -11,15 +11,16 @@ import time_machine
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from departments.models import Department
 from reports.models import Report, ReportSummary
 from supervision.models import ScoringSettings
-from supervision.tests.factories import make_report
-from tasks.models import Task, TaskAssignment
+from supervision.tests.factories import (
+    add_department_with_task,
+    count_queries,
+    edu_january_accepted,
+    make_report,
+)
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -67,15 +68,7 @@ def test_department_drill_down(client, world):
 
 
 def test_dashboard_shows_figures_and_links(client, world):
-    make_report(
-        world.task1,
-        world.edu,
-        D(2023, 1, 1),
-        author=world.reporter,
-        submitted_on=D(2023, 2, 3),
-        accepted_on=D(2023, 2, 4),
-        percent=20,
-    )
+    edu_january_accepted(world, percent=20)
     client.force_login(world.supervisor)
     response = client.get(reverse("supervision:dashboard"), {"as_of": "2023-03-10", "year": 2024})
     body = response.content.decode()
@@ -121,10 +114,7 @@ def test_submitting_clears_the_due_soon_warning(client, world):
 def _grow(world, start, stop):
     """Add a department, a task and a year of reports for each i in range(start, stop)."""
     for i in range(start, stop):
-        dept = Department.objects.create(name=f"扩展单位{i}", sort_order=10 + i)
-        task = Task.objects.create(plan=world.plan, number=10 + i, content=f"扩展任务{i}")
-        TaskAssignment.objects.create(task=task, department=dept, role="lead")
-        TaskAssignment.objects.create(task=task, department=world.edu, role="support")
+        dept, task = add_department_with_task(world, i)
         for month in range(1, 13):
             make_report(
                 task,
@@ -137,12 +127,6 @@ def _grow(world, start, stop):
             )
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
 def test_query_count_is_constant_as_data_grows_tenfold(client, world):
     client.force_login(world.leader)
     query = f"?as_of=2024-01-10&plan={world.plan.pk}"
@@ -153,10 +137,10 @@ def test_query_count_is_constant_as_data_grows_tenfold(client, world):
         reverse("supervision:dashboard"),  # defaults
     ]
     _grow(world, 0, 2)
-    before = [_queries(client, url) for url in urls]
+    before = [count_queries(client, url) for url in urls]
     _grow(world, 2, 22)
     assert ReportSummary.objects.count() == 22 * 12
-    after = [_queries(client, url) for url in urls]
+    after = [count_queries(client, url) for url in urls]
     assert before == after
     # 5 for session, user, groups and permissions; the rest is the page (plan choices,
     # tasks, assignments, targets, summaries, target values, settings).
@@ -164,15 +148,7 @@ def test_query_count_is_constant_as_data_grows_tenfold(client, world):
 
 
 def test_public_page_without_login_shows_only_accepted_progress(client, world):
-    make_report(
-        world.task1,
-        world.edu,
-        D(2023, 1, 1),
-        author=world.reporter,
-        submitted_on=D(2023, 2, 3),
-        accepted_on=D(2023, 2, 4),
-        percent=23,
-    )
+    edu_january_accepted(world, percent=23)
     make_report(world.task1, world.edu, D(2023, 2, 1), author=world.reporter, percent=77)  # draft
     make_report(
         world.task2,
