@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
 from huancui_vet.health import health_response
@@ -36,3 +39,28 @@ class NoStoreForAuthenticatedMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body larger than any upload the portal accepts, before it is read.
+
+    The upload forms check sizes too, but only after Django has spooled the whole body to
+    disk (the CSRF check reads it first); this stops a multi-GB POST at its header. A proxy
+    in front (client_max_body_size) does the same earlier and is still recommended.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            limit_mb = settings.MAX_REQUEST_BYTES // (1024 * 1024)
+            return HttpResponse(
+                render_to_string("errors/413.html", {"limit_mb": limit_mb}),
+                status=413,
+            )
+        return self.get_response(request)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "huancui_vet.middleware.HealthCheckMiddleware",
+    "huancui_vet.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -151,6 +152,9 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
 # Spreadsheet uploads (plan import, bulk report entry).
 UPLOAD_XLSX_MAX_BYTES = env.int("UPLOAD_XLSX_MAX_MB", default=5) * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Any request body above this is refused (413) before it is read: the largest upload plus
+# room for the other form fields.
+MAX_REQUEST_BYTES = max(EVIDENCE_MAX_BYTES, UPLOAD_XLSX_MAX_BYTES) + 1024 * 1024
 
 # Mail: EMAIL_URL as django-environ understands it, e.g. smtp+tls://user:pass@host:587
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -131,7 +131,9 @@ def _columns(rows, expected, errors, sheet_label):
             missing = [c for c in expected if c not in names]
             for column in missing:
                 errors.append(RowError(row_number, column, f"{sheet_label}缺少该列。"))
-            return {c: names.index(c) for c in expected if c in names}, rows[index + 1 :]
+            if missing:  # the rows cannot be read without their columns; the errors say why
+                return None, []
+            return {c: names.index(c) for c in expected}, rows[index + 1 :]
     errors.append(
         RowError(0, sheet_label, f"{sheet_label}找不到表头行（第一列应为“{expected[0]}”）。")
     )

@@ -92,6 +92,26 @@ def _check_reviewer(user, report):
         raise ReportError("督查员不能审核本单位的报告，请由其他督查员审核。")
 
 
+def _apply_current_role(report):
+    """Take the department's role on the task from the assignment as it is now.
+
+    The plan's units can change after a report was started (an administrator re-assigns a
+    task): a unit no longer on the task cannot go on, and a unit moved from lead to
+    supporting loses the task-level figures it may no longer report.
+    """
+    role = (
+        TaskAssignment.objects.filter(task_id=report.task_id, department_id=report.department_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role is None:
+        raise ReportError("本单位已不再承担该任务，不能继续修改或报送该报告。")
+    report.role = role
+    if not report.is_lead_report:
+        report.progress_status, report.percent = "", None
+        TargetValue.objects.filter(report=report).delete()
+
+
 def _locked(report):
     """The report re-read under a row lock (a no-op on SQLite, which locks the database)."""
     return Report.objects.select_for_update().select_related("task__plan").get(pk=report.pk)
@@ -226,6 +246,7 @@ def report_save(*, user, report, expected_version, fields, target_values=None) -
         _check_open(fresh)
         if int(expected_version) != fresh.version:
             raise ConcurrentEditError(fresh)
+        _apply_current_role(fresh)
         if not fresh.is_lead_report:
             filled = [f for f in LEAD_ONLY_FIELDS if fields.get(f) not in (None, "")]
             if filled or any(v not in (None, "") for v in target_values.values()):
@@ -282,6 +303,7 @@ def report_submit(*, user, report) -> Report:
         _check_own_department(user, fresh, "reports.submit_report")
         _check_editable(fresh)
         _check_open(fresh)
+        _apply_current_role(fresh)
         _check_complete(fresh)
         now = timezone.now()
         fresh.submitted_by = user
@@ -304,6 +326,9 @@ def report_sign_off(*, user, report) -> Report:
         _check_own_department(user, fresh, "reports.signoff_report")
         if fresh.state != ReportState.AWAITING_SIGNOFF:
             raise ReportError(f"报告当前为“{fresh.get_state_display()}”，不在待签批状态。")
+        if user.pk == fresh.submitted_by_id:
+            # Sign-off is a second person's check; the one who sent it cannot approve it.
+            raise ReportError("不能签批自己提交的报告，请由本单位其他负责人签批。")
         _check_open(fresh)
         now = timezone.now()
         fresh.signed_off_by = user

@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Max
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -69,6 +70,13 @@ class PlanSelect(forms.Select):
         return format_html('<select name="{}"{}>{}</select>', name, final_attrs, options)
 
 
+# Plans run within 2000–2100; a far date would overflow the period arithmetic.
+DATE_RANGE_VALIDATORS = [
+    MinValueValidator(datetime.date(2000, 1, 1), message="日期须在2000年至2100年之间。"),
+    MaxValueValidator(datetime.date(2100, 12, 31), message="日期须在2000年至2100年之间。"),
+]
+
+
 class PlanFilterForm(forms.Form):
     plan = forms.ModelChoiceField(
         label="实施方案",
@@ -77,7 +85,9 @@ class PlanFilterForm(forms.Form):
         empty_label=None,
         widget=PlanSelect,
     )
-    as_of = forms.DateField(label="统计截至", required=False, widget=DateInput)
+    as_of = forms.DateField(
+        label="统计截至", required=False, widget=DateInput, validators=DATE_RANGE_VALIDATORS
+    )
 
     def _valid_fields(self):
         """The fields that validated (an invalid one falls back to its default alone)."""
@@ -128,6 +138,7 @@ class ScorecardFilterForm(PlanFilterForm):
     period = forms.DateField(
         label="所在期间（任一天）",
         required=False,
+        validators=DATE_RANGE_VALIDATORS,
         widget=DateInput,
         help_text="留空为统计截至日所在期间。",
     )

@@ -188,3 +188,18 @@ def test_env_example_lists_every_variable_the_code_reads():
     )
     assert "SECRET_KEY" in read and "GUNICORN_WORKERS" in read  # the scan itself works
     assert read - documented == set()
+
+
+def test_a_request_body_over_the_upload_limit_is_refused_before_it_is_read(client, world):
+    from django.conf import settings as django_settings
+
+    client.force_login(world.reporter)
+    response = client.generic(
+        "POST",
+        reverse("reports:bulk_upload"),
+        data=b"x" * 10,
+        content_type="multipart/form-data; boundary=zzz",
+        CONTENT_LENGTH=str(django_settings.MAX_REQUEST_BYTES + 1),
+    )
+    assert response.status_code == 413
+    assert "文件过大" in response.content.decode()

@@ -551,3 +551,14 @@ def test_target_values_alone_update_the_lead_draft(client, world):
     report = Report.objects.get(task=world.task1, department=world.edu)
     assert report.target_values.get().actual_value == Decimal("35.00")
     assert report.work_done == ""
+
+
+def test_a_target_sheet_without_its_value_column_is_refused_not_a_crash(client, world):
+    workbook = workbook_of(download(client, world.reporter))
+    tsheet = workbook["目标实际值"]
+    header_row = next(r for r in range(1, 6) if tsheet.cell(r, 1).value == "目标编号")
+    for column in range(1, tsheet.max_column + 1):
+        if tsheet.cell(header_row, column).value == "本期实际值":
+            tsheet.cell(header_row, column).value = "随便写的列名"
+    content = fill(workbook, rows={1: GOOD_ROW})
+    assert_refused(client, content, "目标实际值表缺少该列。")

@@ -354,3 +354,62 @@ def test_report_start_race_returns_the_colleagues_report(world, monkeypatch):
     again = services.report_start(user=world.reporter, task=world.task1, period_start=JUNE)
     assert again.pk == existing.pk
     assert Report.objects.count() == 1 and ReportEvent.objects.count() == 1
+
+
+def test_a_unit_removed_from_the_task_cannot_go_on_with_its_draft(world):
+    from tasks.services import task_set_units
+
+    report = services.report_start(
+        user=world.reporter, task=world.task1, period_start=datetime.date(2023, 5, 1)
+    )
+    task_set_units(task=world.task1, lead=[(world.hr, "")], support=[])
+    with pytest.raises(services.ReportError, match="不再承担该任务"):
+        services.report_save(
+            user=world.reporter,
+            report=report,
+            expected_version=report.version,
+            fields={"percent": 100, "work_done": "x"},
+        )
+    report.refresh_from_db()
+    assert report.percent is None and report.work_done == ""
+
+
+def test_a_lead_moved_to_supporting_loses_the_task_level_figures(world):
+    from tasks.services import task_set_units
+
+    report = services.report_start(
+        user=world.reporter, task=world.task1, period_start=datetime.date(2023, 5, 1)
+    )
+    report = services.report_save(
+        user=world.reporter,
+        report=report,
+        expected_version=report.version,
+        fields={"progress_status": "on_track", "percent": 40, "work_done": "推进中"},
+        target_values={world.target1: "30"},
+    )
+    task_set_units(task=world.task1, lead=[(world.hr, "")], support=[(world.edu, "")])
+    services.report_submit(user=world.reporter, report=report)
+    report.refresh_from_db()
+    assert (report.role, report.progress_status, report.percent) == ("support", "", None)
+    assert not report.target_values.exists()
+    assert report.summary.is_lead is False and report.summary.percent is None
+
+
+def test_a_head_cannot_sign_off_a_report_they_submitted(db):
+    from huancui_vet.testing import build_world
+
+    world = build_world(requires_head_signoff=True)
+    report = services.report_start(
+        user=world.head, task=world.task1, period_start=datetime.date(2023, 5, 1)
+    )
+    report = services.report_save(
+        user=world.head,
+        report=report,
+        expected_version=report.version,
+        fields={"progress_status": "on_track", "percent": 40, "work_done": "推进中"},
+    )
+    report = services.report_submit(user=world.head, report=report)
+    with pytest.raises(services.ReportError, match="不能签批自己提交的报告"):
+        services.report_sign_off(user=world.head, report=report)
+    report.refresh_from_db()
+    assert report.state == ReportState.AWAITING_SIGNOFF

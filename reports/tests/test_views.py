@@ -233,3 +233,44 @@ def test_form_for_a_closed_period_warns_before_typing(client, world):
     client.force_login(world.reporter)
     html = client.get(create_url(world, "2023-05-01")).content.decode()
     assert "该填报期已关闭" in html
+
+
+def test_a_new_report_created_by_a_colleague_meanwhile_is_not_overwritten(client, world):
+    """Two reporters open the create page; the second save must not overwrite the first."""
+    import datetime
+
+    from reports import services
+
+    url = reverse("reports:report_create", args=[world.task1.pk, "2023-05-01"])
+    client.force_login(world.head)
+    colleague_page = client.get(url)
+    assert colleague_page.status_code == 200
+
+    report = services.report_start(
+        user=world.reporter, task=world.task1, period_start=datetime.date(2023, 5, 1)
+    )
+    services.report_save(
+        user=world.reporter,
+        report=report,
+        expected_version=0,
+        fields={"work_done": "同事先保存的内容"},
+    )
+
+    response = client.post(url, {"version": 0, "work_done": "后保存的内容"})
+    assert response.status_code == 302  # to the colleague's report, with a warning
+    report.refresh_from_db()
+    assert report.work_done == "同事先保存的内容"
+    page = client.get(response["Location"], follow=True).content.decode()
+    assert "您刚才填写的内容未保存" in page
+
+
+def test_a_supporting_unit_sees_only_its_own_reporting_record_on_the_task_page(client, world):
+    client.force_login(world.hr_reporter)  # supports task 1, led by 教育局
+    coverage = client.get(reverse("reports:task_detail", args=[world.task1.pk])).context["coverage"]
+    assert [row[0].department for row in coverage] == [world.hr]
+
+    client.force_login(world.reporter)  # the lead unit sees every unit's record
+    coverage = client.get(reverse("reports:task_detail", args=[world.task1.pk])).context["coverage"]
+    assert sorted(row[0].department.name for row in coverage) == sorted(
+        [world.edu.name, world.hr.name]
+    )

@@ -54,6 +54,9 @@ def task_detail(request, pk):
     )
     coverage = responsible_period_statuses(task, summaries, today)
     my_role = task.role_of(user.department_id) if user.is_department_staff else None
+    if not (user.sees_all_departments or my_role == TaskAssignment.Role.LEAD):
+        # A supporting unit sees its own reporting record, not the other units'.
+        coverage = [(a, s) for a, s in coverage if a.department_id == user.department_id]
     my_periods = []
     if my_role and user.has_perm("reports.add_report"):
         closed = set(

@@ -19,9 +19,13 @@ from tasks.periods import make_period
 
 def parse_period(value):
     try:
-        return datetime.date.fromisoformat(value)
+        start = datetime.date.fromisoformat(value)
     except ValueError:
         raise Http404("填报期格式不正确。") from None
+    # Plans run within 2000–2100; far dates would overflow the period arithmetic.
+    if not 2000 <= start.year <= 2100:
+        raise Http404("填报期不在方案范围内。")
+    return start
 
 
 def _apply_errors(form, exc):
@@ -67,6 +71,10 @@ def report_create(request, pk, period):
         task=task, department_id=user.department_id, period_start=start
     ).first()
     if existing is not None:
+        if request.method == "POST":
+            messages.warning(
+                request, "本期报告已由本单位同事创建，您刚才填写的内容未保存，请在此基础上修改。"
+            )
         return redirect("reports:report_edit", pk=existing.pk)
     is_lead = role == TaskAssignment.Role.LEAD
     targets = task.targets.all() if is_lead else []
@@ -80,7 +88,9 @@ def report_create(request, pk, period):
                     services.report_save(
                         user=user,
                         report=report,
-                        expected_version=report.version,
+                        # This form was for a new report (version 0): if a colleague created
+                        # and saved it meanwhile, the version check refuses to overwrite it.
+                        expected_version=0,
                         fields=form.report_fields(),
                         target_values=form.target_values(),
                     )
