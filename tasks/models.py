@@ -104,10 +104,6 @@ class KeyArea(models.Model):
 
 
 class TaskQuerySet(models.QuerySet):
-    def for_department(self, department):
-        """Tasks the department leads or supports."""
-        return self.filter(assignments__department=department).distinct()
-
     def with_units(self):
         """Prefetch ordered assignments with their departments (two queries in all)."""
         return self.prefetch_related(
@@ -298,10 +294,6 @@ class Target(models.Model):
         if self.target_value is None:
             return ""
         return f"{format(self.target_value.normalize(), 'f')}{self.unit}"
-
-    @property
-    def has_numeric_value(self):
-        return self.target_value is not None
 
     def is_met_by(self, actual):
         """Whether an actual value meets this target (milestones: 1 = done)."""
