@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from reports.models import Evidence, Report
-from tasks.models import Task
+from tasks.models import Task, TaskAssignment
 
 
 def get_report_for_user(user, pk, *, for_edit=False):
@@ -41,6 +41,19 @@ def tasks_visible_to(user):
     if user.department_id is None:
         return Task.objects.none()
     return Task.objects.filter(assignments__department_id=user.department_id)
+
+
+def sees_every_unit_of_task(user, task):
+    """Whether `user` sees every responsible unit's reporting record on `task` (supervisors,
+    leaders, admins and the lead unit); a supporting unit sees only its own.
+
+    `task` should have its assignments prefetched (Task.objects.with_units()).
+    """
+    if user.sees_all_departments or user.has_perm("reports.view_all_reports"):
+        return True
+    return user.department_id is not None and (
+        task.role_of(user.department_id) == TaskAssignment.Role.LEAD
+    )
 
 
 def get_task_for_user(user, pk):

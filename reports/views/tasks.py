@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from reports import history
-from reports.access import get_task_for_user
+from reports.access import get_task_for_user, sees_every_unit_of_task
 from reports.models import PeriodLock, Report, ReportEvent, ReportState, ReportSummary, TargetValue
 from reports.selectors import responsible_period_statuses
 from tasks.models import Task, TaskAssignment
@@ -54,8 +54,7 @@ def task_detail(request, pk):
     )
     coverage = responsible_period_statuses(task, summaries, today)
     my_role = task.role_of(user.department_id) if user.is_department_staff else None
-    if not (user.sees_all_departments or my_role == TaskAssignment.Role.LEAD):
-        # A supporting unit sees its own reporting record, not the other units'.
+    if not sees_every_unit_of_task(user, task):
         coverage = [(a, s) for a, s in coverage if a.department_id == user.department_id]
     my_periods = []
     if my_role and user.has_perm("reports.add_report"):
