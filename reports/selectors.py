@@ -15,7 +15,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from tasks.periods import Period, plan_periods
+from tasks.periods import Period, plan_periods, submission_deadline
 
 
 class PeriodState(models.TextChoices):
@@ -71,7 +71,8 @@ def period_statuses(plan, rows, as_of: datetime.date, *, periods=None):
         row = by_start.get(period.start)
         submitted_on = _submitted_on(row)
         if submitted_on is not None and submitted_on <= as_of:
-            state = PeriodState.SUBMITTED if submitted_on <= period.due else PeriodState.LATE
+            on_time = row.first_submitted_at < submission_deadline(period)
+            state = PeriodState.SUBMITTED if on_time else PeriodState.LATE
         elif period.end >= as_of:
             state = PeriodState.IN_PROGRESS
         elif period.due >= as_of:

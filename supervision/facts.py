@@ -15,14 +15,7 @@ from django.utils import timezone
 
 from reports.models import ReportSummary, TargetValue
 from tasks.models import Target, Task
-from tasks.periods import plan_periods
-
-
-def end_of_day(day):
-    """The first instant after `day` in the portal's time zone (a deadline of "by that day")."""
-    return timezone.make_aware(
-        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
-    )
+from tasks.periods import end_of_day, plan_periods, submission_deadline
 
 
 def local_date(moment):
@@ -85,7 +78,7 @@ class PlanFacts:
         """The end of the period's due day (memoised: called once per expected report)."""
         moment = self._deadlines.get(period.start)
         if moment is None:
-            moment = self._deadlines[period.start] = end_of_day(period.due)
+            moment = self._deadlines[period.start] = submission_deadline(period)
         return moment
 
     def due_periods(self):

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from reports.models import ProgressStatus
-from supervision.facts import PlanFacts, end_of_day, load_plan_facts, local_date
+from supervision.facts import PlanFacts, load_plan_facts, local_date
 from supervision.models import ScoringSettings
 from tasks.models import TaskAssignment
+from tasks.periods import end_of_day
 
 PERIOD_KINDS = {"month": "月度", "quarter": "季度", "year": "年度", "plan": "全周期"}
 

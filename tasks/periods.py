@@ -1,11 +1,14 @@
 """Reporting periods of a plan: pure date arithmetic, no queries.
 
 A period is identified by its first day (the 1st of a month or of a quarter). Its report
-is due `plan.due_days_after_period` days after the period ends.
+is due `plan.due_days_after_period` days after the period ends, by the end of that day in
+the portal's time zone (`submission_deadline`): the one on-time rule every page uses.
 """
 
 import datetime
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -14,6 +17,18 @@ class Period:
     end: datetime.date
     due: datetime.date
     label: str
+
+
+def end_of_day(day):
+    """The first instant after `day` in the portal's time zone (a deadline of "by that day")."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    )
+
+
+def submission_deadline(period):
+    """A report first submitted before this instant is on time."""
+    return end_of_day(period.due)
 
 
 def _months_per_period(cycle):

@@ -146,3 +146,22 @@ def test_task_page_shows_policy_targets_and_everyones_timeline(client, world):
     client.force_login(world.hr_reporter)
     html = client.get(reverse("reports:task_detail", args=[world.task1.pk])).content.decode()
     assert "审核通过" in html and "人社局配合" in html
+
+
+def test_the_due_day_ends_at_local_midnight_for_my_tasks_and_the_dashboard_alike():
+    """One on-time rule (tasks.periods.submission_deadline) serves My tasks, the task page and
+    the dashboard's compliance (supervision.facts.PlanFacts.deadline)."""
+    from tasks.periods import make_period, submission_deadline
+
+    january = make_period(plan(), datetime.date(2023, 1, 1))  # due 2023-02-05
+    assert submission_deadline(january) == datetime.datetime(2023, 2, 6, tzinfo=SHANGHAI)
+    just_in = datetime.datetime(2023, 2, 5, 23, 59, tzinfo=SHANGHAI)
+    just_late = datetime.datetime(2023, 2, 6, 0, 1, tzinfo=SHANGHAI)
+    rows = [Row(datetime.date(2023, 1, 1), just_in), Row(datetime.date(2023, 2, 1), just_late)]
+    statuses = period_statuses(plan(), rows, datetime.date(2023, 3, 10))
+    # February's report (due 3-05) sent on 2-06 is on time; January's at 23:59 on 2-05 too.
+    assert states(statuses)[:2] == [(1, PeriodState.SUBMITTED), (2, PeriodState.SUBMITTED)]
+    late = period_statuses(
+        plan(), [Row(datetime.date(2023, 1, 1), just_late)], at(2023, 3, 10).date()
+    )
+    assert states(late)[0] == (1, PeriodState.LATE)

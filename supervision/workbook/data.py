@@ -15,11 +15,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import OuterRef, Subquery
 
 from reports.models import Report, ReportState
-from supervision.facts import end_of_day, load_plan_facts
+from supervision.facts import load_plan_facts
 from supervision.models import ScoringSettings
 from supervision.scoring import build_scorecard
 from supervision.selectors import ComplianceRow, build_dashboard
 from tasks.models import Task, TaskAssignment
+from tasks.periods import end_of_day
 
 
 @dataclass

@@ -9,10 +9,9 @@ from django.utils import timezone
 from openpyxl.utils.datetime import to_excel
 
 from reports.models import ProgressStatus, Report, ReportState
-from supervision.facts import end_of_day
 from supervision.workbook.layout import Column, TableSheet
 from tasks.models import TaskAssignment
-from tasks.periods import normalize_start, period_label
+from tasks.periods import end_of_day, normalize_start, period_label
 
 DETAIL_STATES = (ReportState.SUBMITTED, ReportState.ACCEPTED, ReportState.RETURNED)
 
