@@ -11,14 +11,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from departments.models import SecurityEvent
+from huancui_vet.client_ip import client_ip
 
 logger = logging.getLogger("huancui_vet.security")
-
-
-def _client_ip(request):
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it,
-    # and gunicorn's forwarded_allow_ips already maps trusted proxies into REMOTE_ADDR.
-    return (request.META.get("REMOTE_ADDR") or None) if request is not None else None
 
 
 def security_event_record(*, kind, request=None, user=None, username="", detail=""):
@@ -35,7 +30,7 @@ def security_event_record(*, kind, request=None, user=None, username="", detail=
         kind=kind,
         user=user,
         username=username,
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
         path=(request.path[:300] if request is not None else ""),
         detail=detail,
     )

@@ -139,6 +139,8 @@ class SecurityEvent(models.Model):
         ACCESS_DENIED = "access_denied", "拒绝访问"
         IMPORT = "import", "导入"
         EXPORT = "export", "导出"
+        PASSWORD_CHANGE_FAILED = "pw_change_failed", "修改密码时原密码错误"
+        THROTTLED = "throttled", "尝试次数过多被限制"
 
     at = models.DateTimeField("时间", db_index=True)
     kind = models.CharField("事件", max_length=20, choices=Kind.choices)
@@ -160,6 +162,11 @@ class SecurityEvent(models.Model):
         verbose_name_plural = "安全审计记录"
         ordering = ["-at", "-id"]
         default_permissions = ("view",)
+        # The throttles count recent failures per IP and per user (departments/throttle.py).
+        indexes = [
+            models.Index(fields=["ip_address", "kind", "at"], name="securityevent_ip_kind_at"),
+            models.Index(fields=["user", "kind", "at"], name="securityevent_user_kind_at"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"

@@ -8,7 +8,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
+        views.PortalPasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

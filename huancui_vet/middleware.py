@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
+from huancui_vet.faults import error_page_html, in_outage
 from huancui_vet.health import health_response
 
 
@@ -35,6 +35,8 @@ class NoStoreForAuthenticatedMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if in_outage(request):
+            return response  # the outage page sets no-store itself; request.user needs the DB
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
@@ -60,7 +62,7 @@ class RequestSizeLimitMiddleware:
         if length > settings.MAX_REQUEST_BYTES:
             limit_mb = settings.MAX_REQUEST_BYTES // (1024 * 1024)
             return HttpResponse(
-                render_to_string("errors/413.html", {"limit_mb": limit_mb}),
+                error_page_html("errors/413.html", limit_mb=limit_mb),
                 status=413,
             )
         return self.get_response(request)

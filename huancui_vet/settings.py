@@ -55,7 +55,8 @@ MIDDLEWARE = [
     "huancui_vet.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # SessionMiddleware that never turns a committed write into an error (huancui_vet/faults.py).
+    "huancui_vet.faults.ResilientSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -129,6 +130,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_CLIENT_IP_CALLABLE = "huancui_vet.client_ip.client_ip"
+# Password spraying: failed sign-ins from one IP across any usernames, and wrong old passwords
+# on the password-change form, are throttled too (departments/throttle.py).
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=20)
+PASSWORD_CHANGE_FAILURE_LIMIT = env.int("PASSWORD_CHANGE_FAILURE_LIMIT", default=5)
+THROTTLE_WINDOW = timedelta(minutes=env.int("THROTTLE_WINDOW_MINUTES", default=15))
+
+# Client IP behind a reverse proxy (huancui_vet/client_ip.py): X-Forwarded-For is read only
+# from these proxies (addresses or networks), or from a fixed number of proxies in front.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -171,6 +183,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+if SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE:
+    # __Host- cookies: browsers accept them only over HTTPS, host-only, for path "/".
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+CSRF_FAILURE_VIEW = "huancui_vet.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 if env.bool("BEHIND_HTTPS_PROXY", default=False):
     # Only when the proxy overwrites X-Forwarded-Proto on every request.
@@ -208,11 +225,29 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        # Both escape control characters: one record is always one line (log forging).
+        "plain": {
+            "()": "huancui_vet.logs.EscapingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "json": {"()": "huancui_vet.logs.JsonFormatter"},
+    },
+    "filters": {"db_outage": {"()": "huancui_vet.faults.OneLinePerOutageFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env("LOG_FORMAT", default="plain"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
-        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.request": {
+            "handlers": ["console"],
+            "level": "WARNING",
+            "propagate": False,
+            "filters": ["db_outage"],  # one line per request during a database outage
+        },
         # axes logs every start-up and reset at INFO; lock-outs are WARNING and still shown.
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },

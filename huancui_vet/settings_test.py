@@ -19,4 +19,10 @@ STORAGES = {
 MEDIA_ROOT = tempfile.mkdtemp(prefix="huancui-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="huancui-static-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "root": {"level": "WARNING"},
+    "filters": {"db_outage": {"()": "huancui_vet.faults.OneLinePerOutageFilter"}},
+    "loggers": {"django.request": {"filters": ["db_outage"]}},
+}

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "huancui_vet.views.bad_request"
 handler403 = "huancui_vet.views.permission_denied"
 handler404 = "huancui_vet.views.page_not_found"
 handler500 = "huancui_vet.views.server_error"

@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseBadRequest, HttpResponseForbidden, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from departments.models import Role
+from huancui_vet import faults
 from huancui_vet.health import health_response
 
 
@@ -42,4 +44,25 @@ def page_not_found(request, exception=None):
 
 @login_not_required
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    """The 500 page, or the 503 outage page when the database is what failed.
+
+    Neither touches the database or the session: both render from the template alone, so a
+    signed-in user during an outage still gets a Chinese page rather than the server's bare
+    English error.
+    """
+    if faults.is_database_error(faults.current_exception()):
+        faults.mark_outage(request)
+        return faults.outage_response()
+    return HttpResponseServerError(faults.error_page_html("errors/500.html"))
+
+
+@login_not_required
+def bad_request(request, exception=None):
+    # No request context: a bad Host header makes request.get_host() itself raise.
+    return HttpResponseBadRequest(faults.error_page_html("errors/400.html"))
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the Chinese page instead of Django's English one; nothing saved."""
+    return HttpResponseForbidden(faults.error_page_html("errors/csrf_failure.html"))
