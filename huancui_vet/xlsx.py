@@ -90,8 +90,16 @@ def check_xlsx(data):
     names = {entry.filename for entry in entries}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise SpreadsheetError("文件内容不是有效的 .xlsx 工作簿。")
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise SpreadsheetError("文件包含宏，出于安全原因不予接收：请另存为不含宏的 .xlsx。")
+    check_office_container(entries)
+
+
+def check_office_container(entries):
+    """Refuse an Office (zip) container with macros or that expands past the limits.
+
+    `entries` is `ZipFile.infolist()`. Shared by spreadsheets and docx/xlsx evidence.
+    """
+    if any(entry.filename.lower().endswith("vbaproject.bin") for entry in entries):
+        raise SpreadsheetError("文件包含宏，出于安全原因不予接收：请另存为不含宏的格式。")
     if len(entries) > MAX_ZIP_ENTRIES:
         raise SpreadsheetError("文件结构异常（内部文件过多），不予接收。")
     if sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:

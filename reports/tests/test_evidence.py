@@ -1,5 +1,8 @@
 """Evidence uploads: allowed types checked by content, size limit, access-checked download."""
 
+import io
+import zipfile
+
 import pytest
 from django.urls import reverse
 
@@ -142,3 +145,42 @@ def test_download_is_an_attachment_with_the_chinese_name(client, world):
     assert b"".join(response.streaming_content) == PDF_BYTES
     client.force_login(world.other_reporter)
     assert client.get(reverse("reports:evidence_download", args=[evidence.pk])).status_code == 404
+
+
+def ooxml_with(part, extra_name, extra_bytes, *, compression=0):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(part, "<x/>")
+        archive.writestr(extra_name, extra_bytes)
+    return buffer.getvalue()
+
+
+HTML_PAYLOAD = b"<html><body><script>alert(document.cookie)</script></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("宏.docx", ooxml_with("word/document.xml", "word/vbaProject.bin", b"\0" * 64), "宏"),
+        ("宏.xlsx", ooxml_with("xl/workbook.xml", "xl/vbaProject.bin", b"\0" * 64), "宏"),
+        (
+            "炸弹.docx",
+            ooxml_with(
+                "word/document.xml", "word/media/x.bin", b"\0" * (60 * 1024 * 1024), compression=8
+            ),
+            "压缩炸弹",
+        ),
+        ("伪装.pdf", PDF_BYTES + HTML_PAYLOAD, "网页或脚本"),
+        ("伪装.png", PNG_BYTES + b"<!DOCTYPE HTML>" + HTML_PAYLOAD, "网页或脚本"),
+        ("伪装.jpg", JPG_BYTES + b"<SCRIPT src=x>", "网页或脚本"),
+    ],
+)
+def test_macros_zip_bombs_and_html_polyglots_are_refused_by_content(world, name, content, message):
+    report = draft(world)
+    with pytest.raises(services.ReportError) as caught:
+        services.evidence_add(
+            user=world.reporter, report=report, uploaded_file=upload(name, content)
+        )
+    assert message in caught.value.message
+    assert not Evidence.objects.exists()
