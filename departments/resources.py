@@ -1,12 +1,17 @@
 """django-import-export resource for the department directory (单位名录)."""
 
-from import_export import fields, resources, widgets
+from import_export import fields, resources
 
 from departments.models import Department
-from tasks.resources import ChoiceLabelWidget, YesNoWidget
+from tasks.resources import (
+    ChineseColumnErrorsMixin,
+    ChineseIntegerWidget,
+    ChoiceLabelWidget,
+    YesNoWidget,
+)
 
 
-class DepartmentResource(resources.ModelResource):
+class DepartmentResource(ChineseColumnErrorsMixin, resources.ModelResource):
     name = fields.Field(attribute="name", column_name="单位名称")
     short_name = fields.Field(attribute="short_name", column_name="简称")
     kind = fields.Field(
@@ -14,7 +19,7 @@ class DepartmentResource(resources.ModelResource):
     )
     is_active = fields.Field(attribute="is_active", column_name="启用", widget=YesNoWidget())
     sort_order = fields.Field(
-        attribute="sort_order", column_name="排序", widget=widgets.IntegerWidget()
+        attribute="sort_order", column_name="排序", widget=ChineseIntegerWidget()
     )
 
     class Meta:

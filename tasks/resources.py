@@ -8,6 +8,7 @@ per-row error table of the admin's preview.
 
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import XLSX
 
@@ -100,6 +101,26 @@ class ChineseDecimalWidget(widgets.Widget):
         return int(value) if value == value.to_integral_value() else float(value)
 
 
+class ChineseIntegerWidget(widgets.IntegerWidget):
+    """IntegerWidget with a Chinese error, not `[<class 'decimal.ConversionSyntax'>]`."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except (InvalidOperation, ValueError, TypeError) as exc:
+            raise ValueError(f"“{value}”不是整数") from exc
+
+
+class ChineseDateWidget(widgets.DateWidget):
+    """DateWidget with a Chinese error (import-export's own says "Value could not be parsed")."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"“{value}”不是有效日期，应写作 2023-06-30") from exc
+
+
 class PlanByTitleWidget(widgets.CachedForeignKeyWidget):
     def __init__(self, **kwargs):
         super().__init__(Plan, field="title", **kwargs)
@@ -139,17 +160,51 @@ class UnitsWidget(widgets.Widget):
         return units, parsed.note
 
     def render(self, value, obj=None, **kwargs):
+        if isinstance(value, tuple):  # the parsed form, shown in the import preview
+            units, note = value
+            return join_units([written or dept.name for dept, written in units], note)
         return value or ""
 
 
-class TaskResource(resources.ModelResource):
+REQUIRED = "此项为必填项，不能为空。"
+
+
+class ChineseColumnErrorsMixin:
+    """Key row errors by the sheet's Chinese column caption, not the model's field name.
+
+    The admin's error table labels each error with its key: "排序", not "sort_order".
+    Errors on a model field without a column keep the field's verbose name.
+    """
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as exc:
+            raise ValidationError(self._chinese_keys(instance, exc.error_dict)) from exc
+
+    def _chinese_keys(self, instance, error_dict):
+        captions = {f.attribute: f.column_name for f in self.fields.values() if f.attribute}
+        renamed = {}
+        for key, errors in error_dict.items():
+            label = captions.get(key)
+            if label is None and key != NON_FIELD_ERRORS:
+                try:
+                    label = str(instance._meta.get_field(key).verbose_name)
+                except FieldDoesNotExist:
+                    label = key
+            messages = [REQUIRED if e.code in ("null", "blank") else e for e in errors]
+            renamed.setdefault(label or key, []).extend(messages)
+        return renamed
+
+
+class TaskResource(ChineseColumnErrorsMixin, resources.ModelResource):
     plan = fields.Field(attribute="plan", column_name="方案", widget=PlanByTitleWidget())
-    number = fields.Field(attribute="number", column_name="序号", widget=widgets.IntegerWidget())
+    number = fields.Field(attribute="number", column_name="序号", widget=ChineseIntegerWidget())
     content = fields.Field(attribute="content", column_name="任务内容")
     lead_units = fields.Field(attribute="imported_lead_units", column_name="牵头单位")
     supporting_units = fields.Field(attribute="imported_supporting_units", column_name="责任单位")
     deadline = fields.Field(
-        attribute="deadline", column_name="完成时限", widget=widgets.DateWidget("%Y-%m-%d")
+        attribute="deadline", column_name="完成时限", widget=ChineseDateWidget("%Y-%m-%d")
     )
 
     class Meta:
@@ -239,10 +294,10 @@ class TaskByNumberWidget(widgets.Widget):
         return value.number if value else None
 
 
-class TargetResource(resources.ModelResource):
+class TargetResource(ChineseColumnErrorsMixin, resources.ModelResource):
     plan = fields.Field(column_name="方案", readonly=True)
     task = fields.Field(attribute="task", column_name="任务序号")
-    year = fields.Field(attribute="year", column_name="年度", widget=widgets.IntegerWidget())
+    year = fields.Field(attribute="year", column_name="年度", widget=ChineseIntegerWidget())
     indicator = fields.Field(attribute="indicator", column_name="指标")
     target_value = fields.Field(
         attribute="target_value", column_name="目标值", widget=ChineseDecimalWidget()
