@@ -1,10 +1,12 @@
 from django.apps import AppConfig
+from axes import apps as axes_apps
 from django.db.models.signals import post_migrate
 
 
 class DepartmentsConfig(AppConfig):
     name = "departments"
     verbose_name = "部门与用户"
+    default = True  # this module also holds AxesChineseConfig
 
     def ready(self):
         from departments import audit  # connects the sign-in audit receivers on import
@@ -18,3 +20,10 @@ class DepartmentsConfig(AppConfig):
             sync_role_groups_after_migrate,
             dispatch_uid="departments.sync_role_groups",
         )
+
+
+class AxesChineseConfig(axes_apps.AppConfig):
+    """django-axes under a Chinese name in the admin (its AppConfig has no verbose_name)."""
+
+    verbose_name = "登录锁定记录"
+    default = False

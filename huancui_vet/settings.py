@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "import_export",
     "simple_history",
-    "axes",
+    "departments.apps.AxesChineseConfig",  # django-axes, named in Chinese
     "csp",
     "departments",
     "tasks",

@@ -1,6 +1,7 @@
 """Shared pieces for the admin classes that import spreadsheets."""
 
 from django.http import HttpResponseBadRequest
+from import_export.forms import SelectableFieldsExportForm
 
 from huancui_vet.faults import error_page_html
 from huancui_vet.xlsx import SpreadsheetError
@@ -11,14 +12,24 @@ SESSION_KEY = "import_confirmable_files"
 KEEP_LAST = 10
 
 
+class ChineseExportForm(SelectableFieldsExportForm):
+    """The export field picker labelled with the sheet's Chinese captions ("任务内容")."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        return field.column_name if field is not None and field.column_name else field_name
+
+
 class ChineseImportErrorsMixin:
     """Chinese errors for refused files, and a confirm step that only accepts this session's file.
 
     django-import-export's confirm form posts `import_file_name` back and reads that name from
     its temporary storage: a tampered name (another user's upload, `../../etc/passwd`) or an
     expired file would read the wrong file or raise FileNotFoundError (500). Here it is 400
-    with a Chinese page, and nothing is written.
+    with a Chinese page, and nothing is written. The export picker shows Chinese captions.
     """
+
+    export_form_class = ChineseExportForm
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, SpreadsheetError):
