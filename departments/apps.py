@@ -1,5 +1,5 @@
-from django.apps import AppConfig
 from axes import apps as axes_apps
+from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
