@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test pytest lint format bench clean
+.PHONY: run dev lock test pytest lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,15 +18,41 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
 
-## make run: install, migrate, load the plan and demo accounts, serve on http://127.0.0.1:8000
-run: $(VENV)/.runtime-installed
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_plan
+## make run: install, migrate, load the plan and demo accounts, serve the product as users see
+## it (DEBUG off, static files through whitenoise, gunicorn) on http://127.0.0.1:8000.
+## A local secret key is generated once into .local-secret-key (git-ignored, mode 600).
+LOCAL_KEY := .local-secret-key
+LOCAL_ENV = DEBUG=false SECRET_KEY="$$(cat $(LOCAL_KEY))" ALLOWED_HOSTS=localhost,127.0.0.1 \
+	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
+	SECURE_HSTS_SECONDS=0 SECURE_HSTS_INCLUDE_SUBDOMAINS=false
+
+$(LOCAL_KEY): | $(BIN)/python
+	@umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+run: $(VENV)/.runtime-installed $(LOCAL_KEY)
+	$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
+	$(LOCAL_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
+	$(LOCAL_ENV) $(BIN)/python manage.py load_plan
 	@echo "演示账号（用户名 密码 角色 单位），仅供本地演示："
-	@DEBUG=$${DEBUG:-true} $(BIN)/python manage.py create_demo_accounts
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo_reports
+	@$(LOCAL_ENV) $(BIN)/python manage.py create_demo_accounts --force
+	$(LOCAL_ENV) $(BIN)/python manage.py load_demo_reports
 	@echo "门户地址: http://$(HOST):$(PORT)/  （使用上面的演示账号登录）"
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(LOCAL_ENV) GUNICORN_BIND=$(HOST):$(PORT) GUNICORN_WORKERS=2 $(BIN)/gunicorn -c gunicorn.conf.py
+
+## make dev: the same data with DEBUG on and Django's auto-reloading development server.
+dev: $(VENV)/.runtime-installed
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py load_plan
+	@DEBUG=true $(BIN)/python manage.py create_demo_accounts
+	DEBUG=true $(BIN)/python manage.py load_demo_reports
+	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make lock: regenerate requirements.lock (every runtime package, pinned, with hashes) from
+## requirements.txt. Existing pins are kept; run after changing requirements.txt.
+lock: $(VENV)/.dev-installed
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+		--allow-unsafe --strip-extras --no-emit-index-url --no-emit-trusted-host \
+		--no-emit-find-links --output-file requirements.lock requirements.txt
 
 ## make test: lint, format check and the whole suite (browser/rendering tests skip without their tools)
 test: $(VENV)/.dev-installed
