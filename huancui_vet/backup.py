@@ -1,0 +1,200 @@
+"""Backup and restore of the whole portal: the database and the uploaded files (MEDIA_ROOT).
+
+One archive (`.tar.gz`) holds
+- `database.sqlite3` (SQLite's online backup API: consistent while the portal runs) or
+  `database.pgdump` (`pg_dump -Fc`, restored with `pg_restore`),
+- `media/…` every uploaded file,
+- `manifest.json`: engine, time, and the sha256 of every file, checked on restore.
+
+Used by `manage.py backup` and `manage.py restore`.
+"""
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+DB_SQLITE = "database.sqlite3"
+DB_PG = "database.pgdump"
+MANIFEST = "manifest.json"
+
+
+class BackupError(Exception):
+    pass
+
+
+def _sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _engine():
+    vendor = connection.vendor
+    if vendor not in ("sqlite", "postgresql"):
+        raise BackupError(f"unsupported database engine: {vendor}")
+    return vendor
+
+
+def _pg_env_and_args():
+    db = connection.settings_dict
+    env = {**os.environ}
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = str(db["PASSWORD"])
+    args = ["--dbname", db["NAME"]]
+    if db.get("HOST"):
+        args += ["--host", db["HOST"]]
+    if db.get("PORT"):
+        args += ["--port", str(db["PORT"])]
+    if db.get("USER"):
+        args += ["--username", db["USER"]]
+    return env, args
+
+
+def _run(command, env):
+    try:
+        # S603: the command is pg_dump/pg_restore found on PATH with the configured database.
+        subprocess.run(command, env=env, check=True, capture_output=True, text=True)  # noqa: S603
+    except subprocess.CalledProcessError as exc:
+        last = (exc.stderr or "").strip().splitlines()[-1:] or [""]
+        raise BackupError(f"{Path(command[0]).name} failed: {last[0]}") from exc
+
+
+def _tool(name):
+    path = shutil.which(name)
+    if path is None:
+        raise BackupError(f"{name} not found: install the PostgreSQL client tools")
+    return path
+
+
+def _dump_database(target_dir):
+    if _engine() == "sqlite":
+        connection.ensure_connection()
+        destination = sqlite3.connect(target_dir / DB_SQLITE)
+        try:
+            connection.connection.backup(destination)
+        finally:
+            destination.close()
+        return DB_SQLITE
+    env, args = _pg_env_and_args()
+    output = target_dir / DB_PG
+    _run([_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(output), *args], env)
+    return DB_PG
+
+
+def _media_files():
+    root = Path(settings.MEDIA_ROOT)
+    if not root.exists():
+        return []
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def backup_create(*, output):
+    """Write one archive to `output` (a file path); return the manifest."""
+    output = Path(output)
+    media_root = Path(settings.MEDIA_ROOT)
+    with tempfile.TemporaryDirectory(prefix="huancui-backup-") as tmp:
+        tmp = Path(tmp)
+        db_name = _dump_database(tmp)
+        media = {str(p.relative_to(media_root)): _sha256(p) for p in _media_files()}
+        manifest = {
+            "format": 1,
+            "created_at": timezone.now().isoformat(),
+            "engine": _engine(),
+            "database": {"name": db_name, "sha256": _sha256(tmp / db_name)},
+            "media": media,
+        }
+        output.parent.mkdir(parents=True, exist_ok=True)
+        partial = output.with_name(output.name + ".partial")
+        with tarfile.open(partial, "w:gz") as archive:
+            data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+            info = tarfile.TarInfo(MANIFEST)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+            archive.add(tmp / db_name, arcname=db_name)
+            for relative in media:
+                archive.add(media_root / relative, arcname=f"media/{relative}")
+        partial.replace(output)  # never leave a half-written archive under the final name
+    return manifest
+
+
+def database_has_data():
+    """True if the current database already holds users (so a restore would overwrite work)."""
+    from django.contrib.auth import get_user_model
+
+    table = get_user_model()._meta.db_table
+    if table not in connection.introspection.table_names():
+        return False
+    return get_user_model().objects.exists()
+
+
+def _restore_database(extracted, manifest):
+    name = manifest["database"]["name"]
+    if _sha256(extracted / name) != manifest["database"]["sha256"]:
+        raise BackupError("the database dump does not match its checksum")
+    engine = _engine()
+    if engine != manifest["engine"]:
+        raise BackupError(
+            f"the archive is a {manifest['engine']} backup; this database is {engine}"
+        )
+    if engine == "sqlite":
+        connection.ensure_connection()
+        source = sqlite3.connect(extracted / name)
+        try:
+            source.backup(connection.connection)
+        finally:
+            source.close()
+        return
+    connection.close()  # pg_restore --clean drops tables this connection may hold locks on
+    env, args = _pg_env_and_args()
+    restore = [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner"]
+    restore += ["--single-transaction", "--exit-on-error", *args, str(extracted / name)]
+    _run(restore, env)
+
+
+def _restore_media(archive, extracted, manifest):
+    media_root = Path(settings.MEDIA_ROOT)
+    members = [m for m in archive.getmembers() if m.name.startswith("media/")]
+    archive.extractall(extracted, members=members, filter="data")  # no ../ or links out
+    for relative, digest in manifest["media"].items():
+        source = extracted / "media" / relative
+        if not source.is_file() or _sha256(source) != digest:
+            raise BackupError(f"uploaded file {relative} is missing or damaged in the archive")
+    for relative in manifest["media"]:
+        target = media_root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(extracted / "media" / relative, target)
+
+
+def backup_restore(*, archive_path, replace=False):
+    """Restore the database and uploaded files from an archive; return the manifest.
+
+    Refuses to overwrite a database that already has users unless `replace` is set.
+    """
+    if not replace and database_has_data():
+        raise BackupError("the database is not empty: pass --replace to overwrite it")
+    with tempfile.TemporaryDirectory(prefix="huancui-restore-") as tmp:
+        extracted = Path(tmp)
+        with tarfile.open(archive_path, "r:gz") as archive:
+            try:
+                manifest = json.load(archive.extractfile(MANIFEST))
+            except KeyError as exc:
+                raise BackupError("not a huancui_vet backup (no manifest.json)") from exc
+            names = [manifest["database"]["name"]]
+            members = [archive.getmember(n) for n in names]
+            archive.extractall(extracted, members=members, filter="data")
+            _restore_database(extracted, manifest)
+            _restore_media(archive, extracted, manifest)
+    return manifest
