@@ -223,8 +223,9 @@ class Ledger:
 
     results: list = field(default_factory=list)
     acked_saves: dict = field(default_factory=dict)  # marker -> report id
-    conflict_saves: list = field(default_factory=list)  # markers answered 409
-    unknown_saves: list = field(default_factory=list)  # 5xx / no answer: may or may not exist
+    conflict_saves: list = field(default_factory=list)  # refused: 409, 400, redirect back
+    unknown_saves: list = field(default_factory=list)  # POST 5xx / no answer: must not exist
+    unconfirmed_saves: list = field(default_factory=list)  # 302, then the next page failed
     acked_reviews: list = field(default_factory=list)  # (report id, "accept"/"return", comment)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -352,22 +353,26 @@ def reporter(browser, spec, ledger, rng, name):
         )
         report = REPORT_ID.search(location or "")
         saved = False
+        page_failed = False
         if status == 302 and report and location.rstrip("/").endswith(report[1]):
             # Like a browser: follow the redirect and read the message. "已保存" is the
             # acknowledgement; a refusal (e.g. a colleague submitted meanwhile) says why.
             shown, page, _ = browser.request("open", "GET", f"/reports/{report[1]}/")
             saved = shown == 200 and ("草稿已保存。" in page or ">已保存。<" in page)
-            if shown >= 500:
-                status = shown  # the answer never reached the user
+            page_failed = shown >= 500
         with ledger.lock:
             if saved:
                 ledger.acked_saves[marker] = int(report[1])
-            elif status in (302, 409):
-                # 409: stale version; 302 to the edit form: a colleague created it first;
-                # 302 to the report with an error: no longer editable.
-                ledger.conflict_saves.append(marker)
+            elif page_failed:
+                # The save answered 302 but the page after it failed (database gone
+                # between the two requests): the user does not know; may exist.
+                ledger.unconfirmed_saves.append(marker)
             elif status >= 500:
                 ledger.unknown_saves.append(marker)
+            else:
+                # 409: stale version; 400: refused by a rule; 302 to the edit form: a
+                # colleague created it first; 302 to the report with an error: not editable.
+                ledger.conflict_saves.append(marker)
         if saved and rng.random() < 0.35:
             browser.request(
                 "submit",
@@ -447,7 +452,8 @@ def check_writes(cluster, ledger):
     lost = [m for m in acked if introduced.get(m, 0) == 0]
     duplicated = [m for m, n in introduced.items() if n > 1]
     conflict_written = [m for m in ledger.conflict_saves if introduced.get(m, 0)]
-    unknown_written = sum(1 for m in ledger.unknown_saves if introduced.get(m, 0))
+    unknown_written = [m for m in ledger.unknown_saves if introduced.get(m, 0)]
+    unconfirmed_written = sum(1 for m in ledger.unconfirmed_saves if introduced.get(m, 0))
     events = query(
         cluster,
         "SELECT report_id, action, comment FROM reports_reportevent WHERE comment LIKE 'LT-%%'",
@@ -461,10 +467,12 @@ def check_writes(cluster, ledger):
         "acknowledged_saves": len(acked),
         "lost_saves": lost,
         "duplicated_saves": duplicated,
-        "conflict_saves": len(ledger.conflict_saves),
-        "conflict_saves_written": conflict_written,
-        "unanswered_saves": len(ledger.unknown_saves),
-        "unanswered_saves_written": unknown_written,
+        "refused_saves": len(ledger.conflict_saves),
+        "refused_saves_written": conflict_written,
+        "error_answered_saves": len(ledger.unknown_saves),
+        "error_answered_saves_written": unknown_written,
+        "saves_whose_next_page_failed": len(ledger.unconfirmed_saves),
+        "saves_whose_next_page_failed_written": unconfirmed_written,
         "acknowledged_reviews": len(ledger.acked_reviews),
         "lost_reviews": reviews_lost,
         "duplicated_reviews": reviews_duplicated,
@@ -604,7 +612,8 @@ def main():
         failed = (
             writes["lost_saves"]
             or writes["duplicated_saves"]
-            or writes["conflict_saves_written"]
+            or writes["refused_saves_written"]
+            or writes["error_answered_saves_written"]
             or writes["lost_reviews"]
             or writes["duplicated_reviews"]
             or figures["5xx_outside_outage"]

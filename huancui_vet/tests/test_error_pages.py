@@ -47,13 +47,25 @@ def test_a_post_without_a_csrf_token_gets_the_chinese_csrf_page(world):
     assert "_auth_user_id" not in client.session
 
 
-def test_production_cookies_use_the_host_prefix():
+def test_production_cookies_are_secure_httponly_lax_with_the_host_prefix():
     code = (
         "import django;django.setup();from django.conf import settings as s;"
-        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE)"
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE,"
+        " s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE,"
+        " s.CSRF_COOKIE_SAMESITE, s.SESSION_COOKIE_PATH, s.SESSION_COOKIE_DOMAIN)"
     )
     env = {"DJANGO_SETTINGS_MODULE": "huancui_vet.settings", "SECRET_KEY": "k" * 50}
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     ).stdout.split()
-    assert out == ["__Host-sessionid", "__Host-csrftoken", "True"]
+    assert out == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",  # Secure
+        "True",
+        "True",  # HttpOnly session cookie
+        "Lax",
+        "Lax",
+        "/",  # __Host- cookies need path "/" and no Domain
+        "None",
+    ]

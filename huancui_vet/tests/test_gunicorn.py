@@ -1,7 +1,9 @@
 """The production path: gunicorn with the repository's config and production settings."""
 
+import gzip
 import http.client
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -121,3 +123,40 @@ def test_gunicorn_refuses_to_start_without_secret_key(tmp_path):
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_gunicorn_serves_hashed_static_files_gzipped_with_far_future_caching(tmp_path):
+    # As behind the HTTPS proxy: the proxy marks the request as HTTPS, so no redirect.
+    env = production_env(tmp_path, BEHIND_HTTPS_PROXY="true")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    process, port = serve(env)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", "/healthz")  # warm up
+        conn.getresponse().read()
+        manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+        hashed = re.search(r'"css/portal\.css": "([^"]+)"', manifest)[1]
+        conn.request(
+            "GET",
+            f"/static/{hashed}",
+            headers={
+                "Host": "vet.example.gov.cn",
+                "Accept-Encoding": "gzip",
+                "X-Forwarded-Proto": "https",
+            },
+        )
+        response = conn.getresponse()
+        body = response.read()
+        assert response.status == 200
+        assert response.getheader("Content-Encoding") == "gzip"
+        assert "max-age=315360000" in response.getheader("Cache-Control")
+        assert "immutable" in response.getheader("Cache-Control")
+        assert gzip.decompress(body).startswith(b"/*") or len(gzip.decompress(body)) > 100
+    finally:
+        stop(process)

@@ -83,3 +83,12 @@ def test_make_run_serves_with_debug_off_and_a_git_ignored_local_key():
         ["make", "-n", "dev"], cwd=BASE_DIR, capture_output=True, text=True, check=True
     ).stdout
     assert "DEBUG=true" in dev and "runserver" in dev
+
+
+def test_pip_check_finds_no_broken_requirements():
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "check"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

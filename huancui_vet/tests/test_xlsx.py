@@ -123,3 +123,64 @@ def test_cjk_characters_count_double():
     assert display_width("PPP模式") == 7
     assert column_width(["区教育体育局"]) == 14
     assert column_width(["很" * 100], maximum=40) == 40
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 10)
+    )
+    + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<sheetData><row><c t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'
+)
+
+BOUNDED_SCRIPT = """
+import resource, sys, zipfile, io
+resource.setrlimit(resource.RLIMIT_AS, (1024 * 1024 * 1024, 1024 * 1024 * 1024))
+import django
+django.setup()
+from django.core.files.uploadedfile import SimpleUploadedFile
+from huancui_vet.xlsx import SpreadsheetError, open_uploaded_xlsx, read_rows
+refused = 0
+for path in sys.argv[1:]:
+    data = open(path, "rb").read()
+    try:
+        workbook = open_uploaded_xlsx(SimpleUploadedFile("list.xlsx", data))
+        read_rows(workbook.worksheets[0], max_rows=1000)
+    except SpreadsheetError:
+        refused += 1
+print("refused", refused)
+"""
+
+
+def test_hostile_workbooks_are_refused_with_memory_bounded(tmp_path):
+    """Zip bomb and billion laughs are refused by a process limited to 1 GB of address space."""
+    import os
+    import subprocess
+    import sys
+
+    source = io.BytesIO(xlsx_bytes([["a"], ["b"]]))
+    laughs = io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(laughs, "w") as hostile:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = BILLION_LAUGHS.encode()
+            hostile.writestr(item, data)
+    paths = []
+    for name, data in (("bomb.xlsx", zip_bomb()), ("laughs.xlsx", laughs.getvalue())):
+        path = tmp_path / name
+        path.write_bytes(data)
+        paths.append(str(path))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "huancui_vet.settings_test"}
+    result = subprocess.run(
+        [sys.executable, "-c", BOUNDED_SCRIPT, *paths],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "refused 2"
