@@ -19,8 +19,20 @@ def escape_control(text):
     )
 
 
+def iso_time(record):
+    """The record's time in ISO 8601 with the UTC offset (2026-11-30T21:58:20.123+08:00)."""
+    local = datetime.fromtimestamp(record.created, tz=UTC).astimezone()
+    return local.isoformat(timespec="milliseconds")
+
+
 class EscapingFormatter(logging.Formatter):
-    """The plain formatter with the message escaped; tracebacks stay multi-line as written."""
+    """The plain formatter with the message escaped and ISO times with their offset.
+
+    Tracebacks stay multi-line as written.
+    """
+
+    def formatTime(self, record, datefmt=None):  # noqa: N802 - logging's API name
+        return iso_time(record)
 
     def formatMessage(self, record):
         record.message = escape_control(record.message)
@@ -30,7 +42,7 @@ class EscapingFormatter(logging.Formatter):
 class JsonFormatter(logging.Formatter):
     def format(self, record):
         payload = {
-            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(),
+            "time": iso_time(record),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 
 from django.test import Client
 
@@ -59,4 +60,17 @@ def test_json_lines_escape_every_field(db):
     parsed = [json.loads(line) for line in lines]
     failed = [p for p in parsed if "login_failed" in p["message"]]
     assert len(failed) == 1 and FORGED in failed[0]["message"]
-    assert failed[0]["logger"] == "huancui_vet.security" and failed[0]["time"].endswith("+00:00")
+    assert failed[0]["logger"] == "huancui_vet.security"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d", failed[0]["time"])
+
+
+def test_plain_lines_carry_an_iso_time_with_offset(db):
+    lines, done = capture(EscapingFormatter("%(asctime)s %(message)s"), ["huancui_vet.security"])
+    logging.getLogger("huancui_vet.security").setLevel(logging.INFO)
+    try:
+        Client().post("/accounts/login/", {"username": "someone", "password": "x"})
+    finally:
+        done()
+    stamp = lines[0].split(" ", 1)[0]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d", stamp)
+    assert "ip=127.0.0.1" in lines[0] and "user=someone" in lines[0]
