@@ -325,7 +325,8 @@ def reporter(browser, spec, ledger, rng, name):
             path = urllib.parse.urlparse(location).path
             status, text, location = browser.request("open", "GET", path)
             if status != 200:
-                continue  # submitted/accepted: not editable now
+                time.sleep(0.1)  # submitted/accepted: not editable now; look again shortly
+                continue
         elif status == 200:
             path = f"/reports/tasks/{task_id}/periods/{period}/"
         else:
@@ -333,6 +334,7 @@ def reporter(browser, spec, ledger, rng, name):
             continue
         version = VERSION.search(text)
         if version is None:
+            time.sleep(0.1)
             continue
         seq += 1
         marker = f"LT-{name}-{seq}"
