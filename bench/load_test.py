@@ -30,7 +30,6 @@ import random
 import re
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -481,9 +480,15 @@ def check_writes(cluster, ledger):
     }
 
 
+def percentile(results, fraction):
+    latencies = sorted((r.end - r.start) * 1000 for r in results)
+    if not latencies:
+        return None
+    return round(latencies[max(0, int(len(latencies) * fraction + 0.5) - 1)], 1)
+
+
 def summarise(ledger, started, finished, outage):
     results = ledger.results
-    latencies = sorted((r.end - r.start) * 1000 for r in results)
     in_outage = []
     outside = []
     for r in results:
@@ -504,14 +509,16 @@ def summarise(ledger, started, finished, outage):
         "requests": len(results),
         "seconds": round(finished - started, 1),
         "requests_per_second": round(len(results) / (finished - started), 1),
-        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
-        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 1) if latencies else None,
+        "p50_ms": percentile(results, 0.5),
+        "p99_ms": percentile(results, 0.99),
         "by_status": dict(sorted(by_status.items())),
         "by_kind_status": dict(sorted(by_kind.items())),
         "conflicts_409": by_status.get(409, 0),
         "5xx_in_outage": sum(1 for r in in_outage if r.status >= 500),
         "requests_in_outage": len(in_outage),
         "5xx_outside_outage": sum(1 for r in outside if r.status >= 500),
+        "p50_ms_outside_outage": percentile(outside, 0.5),
+        "p99_ms_outside_outage": percentile(outside, 0.99),
         "outage_seconds": round(outage[1] - outage[0], 1) if outage else None,
         "recovery_seconds_after_db_ready": recovery,
     }
