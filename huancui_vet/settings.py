@@ -5,6 +5,7 @@ no server; production sets DATABASE_URL to PostgreSQL. With DEBUG off the secure
 apply (HTTPS cookies, HSTS, SSL redirect); each can be relaxed explicitly from the environment.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -141,6 +142,14 @@ THROTTLE_WINDOW = timedelta(minutes=env.int("THROTTLE_WINDOW_MINUTES", default=1
 # from these proxies (addresses or networks), or from a fixed number of proxies in front.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network "
+            "(for example 10.0.0.2 or 10.0.0.0/24)."
+        ) from None
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
