@@ -166,13 +166,15 @@ def supervisor_digest(today, stats):
     ).count()
     waiting = ReportSummary.objects.filter(state=ReportState.SUBMITTED).count()
     yesterday = chinese_date(today - datetime.timedelta(days=1))
+    extra = [line for section in DIGEST_SECTIONS for line in section(today)]
+    if not (came_in or waiting or stats.newly_overdue or extra):
+        return  # a quiet day (e.g. every plan finished): no mail about nothing
     lines = [
         f"{yesterday}报送进展报告 {came_in} 份；",
         f"目前待审核 {waiting} 份；",
         f"{yesterday}截止、逾期未报 {stats.newly_overdue} 项（单位×任务）。",
+        *extra,
     ]
-    for section in DIGEST_SECTIONS:
-        lines.extend(section(today))
     message = Message(
         kind=Kind.SUPERVISOR_DIGEST,
         title=f"督查每日汇总（{chinese_date(today)}）",
