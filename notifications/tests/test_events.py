@@ -137,3 +137,12 @@ def test_no_notice_carries_another_units_data(world):
     for notice in Notice.objects.filter(recipient__department=world.edu):
         assert "人社局专用意见" not in notice.body + notice.title
     assert not Notice.objects.filter(recipient=world.other_reporter).exists()
+
+
+def test_admin_edit_of_a_tasks_target_tells_the_units_on_it(client, world):
+    from reports.tests.test_task_history import admin_change_task
+
+    admin_change_task(client, world, content=world.task1.content, target_value="60")
+    notices = Notice.objects.filter(kind=Kind.TASK_CHANGED)
+    assert {n.recipient.username for n in notices} == {"edu_reporter", "edu_head", "hr_reporter"}
+    assert notices.first().title == "任务调整：第1号任务（目标）"
