@@ -12,7 +12,6 @@ class SettingsForm(forms.Form):
         label="通过邮件接收的消息",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="站内消息始终保留；本角色必须接收的消息不能关闭。",
     )
 
     def __init__(self, *args, user, prefs, **kwargs):

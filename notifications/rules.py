@@ -36,6 +36,32 @@ UNIT_KINDS = {
 
 STAFF_GROUPS = (Role.REPORTER.label, Role.HEAD.label)
 
+_ORDER_KINDS = [
+    Kind.ORDER_ISSUED,
+    Kind.ORDER_URGED,
+    Kind.ORDER_SENT_BACK,
+    Kind.ORDER_LEVEL_CHANGED,
+    Kind.ORDER_EXTENSION_DECIDED,
+    Kind.ORDER_CLOSED,
+]
+_STAFF_KINDS = [
+    Kind.REPORT_RETURNED,
+    Kind.REPORT_ACCEPTED,
+    Kind.DUE_SOON,
+    Kind.DUE_TODAY,
+    Kind.OVERDUE,
+    Kind.TASK_CHANGED,
+    *_ORDER_KINDS,
+]
+# The kinds each role can receive at all (what its settings page offers).
+ROLE_KINDS = {
+    Role.REPORTER: _STAFF_KINDS,
+    Role.HEAD: [Kind.AWAITING_SIGNOFF, *_STAFF_KINDS],
+    Role.SUPERVISOR: [Kind.AWAITING_REVIEW, Kind.SUPERVISOR_DIGEST, *_ORDER_KINDS],
+    Role.LEADER: [],  # leaders read dashboards; nothing is sent to them yet
+    Role.ADMINISTRATOR: [],
+}
+
 
 def required_kinds(user):
     """Kinds `user` receives by mail regardless of settings (groups should be prefetched)."""
@@ -45,7 +71,8 @@ def required_kinds(user):
 def optional_kinds(user):
     """Kinds `user` may switch off by mail, in the order of `Kind`."""
     required = required_kinds(user)
-    return [kind for kind in Kind if kind not in required]
+    offered = ROLE_KINDS.get(user.role, [])
+    return [kind for kind in offered if kind not in required]
 
 
 def _with_groups(queryset):

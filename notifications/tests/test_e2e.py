@@ -46,3 +46,17 @@ def test_returned_report_reaches_the_reporters_bell_and_inbox(
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(live_server.url + reverse("notifications:inbox"))
     shot(page, "04_inbox_phone")
+
+
+def test_settings_pages_render(transactional_db, world, page, live_server, e2e_guard, login_page):
+    login_page(world.head)
+    page.goto(live_server.url + reverse("notifications:settings"))
+    page.check("input[name=email_mode][value=digest]")
+    page.click("button:has-text('保存')")
+    assert page.locator("text=提醒设置已保存。").count() == 1
+    shot(page, "05_settings")
+    page.click("a:has-text('本单位群机器人')")
+    page.fill("#id_dingtalk-url", "http://bot.test/robot/send")
+    page.click("button:has-text('保存')")
+    assert page.locator("text=Webhook 地址必须以 https:// 开头。").count() == 1
+    shot(page, "06_unit_bots_error")
