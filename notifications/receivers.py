@@ -5,6 +5,10 @@ only to the people entitled to see that report or task, so no notice carries ano
 unit's data. Supervision orders are wired the same way (see docs/architecture.md).
 """
 
+import functools
+import logging
+
+from django.db import transaction
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +20,23 @@ from reports import signals as report_signals
 from reports.models import Report
 from tasks.periods import make_period
 from tasks.signals import task_changed
+
+logger = logging.getLogger("notifications")
+
+
+def never_breaks_the_change(handler):
+    """Run `handler` in a savepoint; if writing notices fails, log it and let the change
+    (a return, a sign-off) commit anyway: a notice is never worth losing the user's work."""
+
+    @functools.wraps(handler)
+    def guarded(*args, **kwargs):
+        try:
+            with transaction.atomic():
+                handler(*args, **kwargs)
+        except Exception:
+            logger.exception("notices for %s could not be written", handler.__name__)
+
+    return guarded
 
 
 def _report_text(report):
@@ -31,6 +52,7 @@ def _key(kind, report):
 
 
 @receiver(report_signals.report_returned, sender=Report)
+@never_breaks_the_change
 def on_report_returned(sender, report, actor, comment="", **kwargs):
     what, url = _report_text(report)
     notify(
@@ -45,6 +67,7 @@ def on_report_returned(sender, report, actor, comment="", **kwargs):
 
 
 @receiver(report_signals.report_accepted, sender=Report)
+@never_breaks_the_change
 def on_report_accepted(sender, report, actor, **kwargs):
     what, url = _report_text(report)
     body = f"审核意见：{report.review_comment}" if report.review_comment else "报告已审核通过。"
@@ -60,6 +83,7 @@ def on_report_accepted(sender, report, actor, **kwargs):
 
 
 @receiver(report_signals.report_awaiting_signoff, sender=Report)
+@never_breaks_the_change
 def on_report_awaiting_signoff(sender, report, actor, **kwargs):
     what, url = _report_text(report)
     heads = unit_staff([report.department_id], heads_only=True)[report.department_id]
@@ -74,6 +98,7 @@ def on_report_awaiting_signoff(sender, report, actor, **kwargs):
 
 
 @receiver(report_signals.report_submitted_for_review, sender=Report)
+@never_breaks_the_change
 def on_report_submitted_for_review(sender, report, actor, **kwargs):
     what, url = _report_text(report)
     notify(
@@ -87,6 +112,7 @@ def on_report_submitted_for_review(sender, report, actor, **kwargs):
 
 
 @receiver(task_changed)
+@never_breaks_the_change
 def on_task_changed(sender, task, changes, department_ids, **kwargs):
     """Each unit on the task before or after the change hears about it, once per change."""
     staff = unit_staff(department_ids)

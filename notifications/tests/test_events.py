@@ -146,3 +146,18 @@ def test_admin_edit_of_a_tasks_target_tells_the_units_on_it(client, world):
     notices = Notice.objects.filter(kind=Kind.TASK_CHANGED)
     assert {n.recipient.username for n in notices} == {"edu_reporter", "edu_head", "hr_reporter"}
     assert notices.first().title == "任务调整：第1号任务（目标）"
+
+
+def test_a_failure_writing_notices_does_not_undo_the_change(world, monkeypatch, caplog):
+    from notifications import receivers
+    from reports.models import Report
+
+    def broken(**kwargs):
+        raise RuntimeError("notices table unavailable")
+
+    monkeypatch.setattr(receivers, "notify", broken)
+    report = submitted(world)
+    services.report_return(user=world.neutral_supervisor, report=report, comment="退回")
+    assert Report.objects.get(pk=report.pk).state == "returned"
+    assert not Notice.objects.exists()
+    assert "could not be written" in caplog.text
