@@ -20,7 +20,7 @@ _READ_ALL = _READ + ["reports.view_all_reports", "reports.view_dashboard"]
 
 ROLE_PERMISSIONS = {
     Role.REPORTER: _REPORTER,
-    Role.HEAD: _REPORTER + ["reports.signoff_report"],
+    Role.HEAD: _REPORTER + ["reports.signoff_report", "notifications.manage_unit_webhooks"],
     Role.SUPERVISOR: _READ_ALL + ["reports.review_report", "reports.close_period"],
     Role.LEADER: _READ_ALL,
     # Administrators manage the back office; they are also is_staff.
@@ -65,6 +65,13 @@ ROLE_PERMISSIONS = {
         "supervision.view_scoringsettings",
         "supervision.view_reportdelivery",
         "departments.view_securityevent",
+        "notifications.view_notice",
+        "notifications.view_delivery",
+        "notifications.change_delivery",
+        "notifications.add_unitwebhook",
+        "notifications.change_unitwebhook",
+        "notifications.delete_unitwebhook",
+        "notifications.view_unitwebhook",
     ],
 }
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tasks",
     "reports",
     "supervision",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "departments.context_processors.navigation",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -230,6 +232,16 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Leaders who receive the weekly workbook (send_report --weekly).
 REPORT_RECIPIENTS = env.list("REPORT_RECIPIENTS", default=[])
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# Notifications (notifications app): reminder days, retries, group-bot webhooks.
+NOTIFY_DUE_SOON_DAYS = env.int("NOTIFY_DUE_SOON_DAYS", default=3)
+NOTIFY_OVERDUE_DAYS = [
+    int(d) for d in env.list("NOTIFY_OVERDUE_DAYS", default=["1", "7", "14", "28"])
+]
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
+NOTIFY_WEBHOOK_TIMEOUT = env.int("NOTIFY_WEBHOOK_TIMEOUT", default=10)
+# Plain-http bot addresses are refused unless this is on (tests, a bot relay on the intranet).
+NOTIFY_WEBHOOK_ALLOW_HTTP = env.bool("NOTIFY_WEBHOOK_ALLOW_HTTP", default=False)
 
 LOGGING = {
     "version": 1,

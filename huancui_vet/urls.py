@@ -14,6 +14,7 @@ urlpatterns = [
     path("plans/", include("tasks.urls")),
     path("reports/", include("reports.urls")),
     path("supervision/", include("supervision.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

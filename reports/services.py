@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from reports import signals
 from reports.evidence_check import EvidenceRejected, detect_evidence_kind
 from reports.models import (
     EDITABLE_STATES,
@@ -290,6 +291,13 @@ def _check_complete(report):
         raise ReportError(f"请先填写：{'、'.join(missing)}。")
 
 
+def _signal_submit(report):
+    """The signal for where a submission went: the head's sign-off or the review queue."""
+    if report.state == ReportState.AWAITING_SIGNOFF:
+        return signals.report_awaiting_signoff
+    return signals.report_submitted_for_review
+
+
 def _mark_submitted(report, now):
     report.state = ReportState.SUBMITTED
     report.submitted_at = now
@@ -316,6 +324,7 @@ def report_submit(*, user, report) -> Report:
             action, snapshot = ReportEvent.Action.SUBMITTED, report_snapshot(fresh)
         _save(fresh, now)
         _event(fresh, action=action, actor=user, now=now, snapshot=snapshot)
+        _signal_submit(fresh).send(sender=Report, report=fresh, actor=user)
     return fresh
 
 
@@ -341,6 +350,7 @@ def report_sign_off(*, user, report) -> Report:
             now=now,
             snapshot=report_snapshot(fresh),
         )
+        signals.report_submitted_for_review.send(sender=Report, report=fresh, actor=user)
     return fresh
 
 
@@ -356,6 +366,7 @@ def report_accept(*, user, report, comment="") -> Report:
         fresh.review_comment = comment.strip()
         _save(fresh, now)
         _event(fresh, action=ReportEvent.Action.ACCEPTED, actor=user, now=now, comment=comment)
+        signals.report_accepted.send(sender=Report, report=fresh, actor=user)
     return fresh
 
 
@@ -377,6 +388,7 @@ def report_return(*, user, report, comment) -> Report:
         fresh.times_returned += 1
         _save(fresh, now)
         _event(fresh, action=ReportEvent.Action.RETURNED, actor=user, now=now, comment=comment)
+        signals.report_returned.send(sender=Report, report=fresh, actor=user, comment=comment)
     return fresh
 
 

@@ -26,6 +26,11 @@ from tasks.admin_base import ChineseImportErrorsMixin
 from tasks.models import DepartmentAlias, KeyArea, Plan, Target, Task, TaskAssignment
 from tasks.resources import SafeXLSX, TargetResource, TaskResource
 from tasks.services import PlanImportError, plan_export_xlsx, plan_import_xlsx
+from tasks.signals import task_changed
+
+# What a unit is told changed when an administrator edits a task (task_changed).
+TASK_CHANGE_LABELS = [("content", "任务内容"), ("deadline", "完成时限")]
+INLINE_CHANGE_LABELS = {TaskAssignment: "承担单位", Target: "目标"}
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -272,6 +277,23 @@ class TaskAdmin(ChineseImportErrorsMixin, ImportExportModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_units()
 
+    def save_related(self, request, form, formsets, change):
+        """Saves the inlines, then tells the units on the task what changed (same transaction)."""
+        task = form.instance
+        before = set(task.assignments.values_list("department_id", flat=True))
+        super().save_related(request, form, formsets, change)
+        changes = [label for name, label in TASK_CHANGE_LABELS if name in form.changed_data]
+        changes += [
+            INLINE_CHANGE_LABELS[f.model]
+            for f in formsets
+            if f.has_changed() and f.model in INLINE_CHANGE_LABELS
+        ]
+        if change and changes:
+            after = set(task.assignments.values_list("department_id", flat=True))
+            task_changed.send(
+                sender=Task, task=task, changes="、".join(changes), department_ids=before | after
+            )
+
     @admin.display(description="任务内容", ordering="content")
     def short_content(self, obj):
         return obj.content[:40] + ("…" if len(obj.content) > 40 else "")
@@ -302,6 +324,12 @@ class TargetAdmin(ChineseImportErrorsMixin, ImportExportModelAdmin):
     @admin.display(description="任务序号", ordering="task__number")
     def task_number(self, obj):
         return obj.task.number
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.changed_data:
+            units = set(obj.task.assignments.values_list("department_id", flat=True))
+            task_changed.send(sender=Task, task=obj.task, changes="目标", department_ids=units)
 
 
 @admin.register(DepartmentAlias)

@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 from departments.models import Department
 from huancui_vet.xlsx import SpreadsheetError, read_upload
 from tasks.models import Plan, Task, TaskAssignment
+from tasks.signals import task_changed
 from tasks.units import UnitDirectory, compact, join_units, split_units
 from tasks.xlsx import read_task_sheet, write_task_sheet
 
@@ -331,6 +332,7 @@ def task_set_units(*, task, lead, support, lead_note=None, support_note=None):
     current = sorted(
         (a.role, a.position, a.department_id, a.written_as) for a in task.assignments.all()
     )
+    departments = {row[2] for row in current} | {row[2] for row in wanted}
     changed = False
     with transaction.atomic():
         if sorted(wanted) != current:
@@ -359,4 +361,8 @@ def task_set_units(*, task, lead, support, lead_note=None, support_note=None):
             task.full_clean()
             task.save()
             changed = True
+        if changed:
+            task_changed.send(
+                sender=Task, task=task, changes="承担单位", department_ids=departments
+            )
     return changed

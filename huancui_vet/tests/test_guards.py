@@ -16,6 +16,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from huancui_vet.testing import World
+from notifications.channels import unsubscribe_token
+from notifications.models import Notice
 from reports import services
 from reports.models import Evidence, PeriodLock, Report, ReportEvent, TargetValue
 from reports.tests.factories import JUNE, MAY, pdf, submitted
@@ -100,10 +102,25 @@ URL_KWARGS = {
     "supervision:department_score": lambda o: {"department_id": o.world.edu.pk},
     "supervision:public_plan": lambda o: {"plan_id": o.world.plan.pk},
     "supervision:export_workbook": lambda o: {},
+    "notifications:inbox": lambda o: {},
+    # The reporter's notice of the May report's return (build_objects returns it).
+    "notifications:notice_open": lambda o: {"pk": _reporters_notice(o)},
+    "notifications:notice_read": lambda o: {"pk": _reporters_notice(o)},
+    "notifications:notice_read_all": lambda o: {},
+    "notifications:settings": lambda o: {},
+    "notifications:unit_webhooks": lambda o: {},
+    "notifications:unsubscribe": lambda o: {
+        "token": unsubscribe_token(o.world.reporter.pk, "report_accepted")
+    },
 }
 
+
+def _reporters_notice(objects):
+    return Notice.objects.filter(recipient=objects.world.reporter).values_list("pk", flat=True)[0]
+
+
 # Reachable without signing in. Everything else must send anonymous visitors to the login page.
-PUBLIC = {"login", "healthz", "supervision:public_plan"}
+PUBLIC = {"login", "healthz", "supervision:public_plan", "notifications:unsubscribe"}
 
 # Plausible POST bodies, so a missing permission check would actually succeed and show.
 POST_DATA = {
@@ -127,6 +144,12 @@ POST_DATA = {
 # password like everybody else. healthz is answered by middleware for any method and
 # never writes.
 LEADER_MAY_POST = {"login", "logout", "password_change", "healthz"}
+# The leader's own inbox and settings; the unsubscribe link acts for its token's owner.
+LEADER_MAY_POST |= {
+    "notifications:notice_read_all",
+    "notifications:settings",
+    "notifications:unsubscribe",
+}
 
 
 def named_urls(resolver=None, namespace=""):
@@ -273,8 +296,13 @@ STATE_CHANGING = {
         "reports:bulk_upload",
         "password_change",
         "logout",
+        "notifications:notice_open",
+        "notifications:notice_read",
+        "notifications:notice_read_all",
+        "notifications:settings",
+        "notifications:unsubscribe",
     ],
-    "head": ["reports:report_signoff"],
+    "head": ["reports:report_signoff", "notifications:unit_webhooks"],
     "neutral_supervisor": [
         "reports:report_accept",
         "reports:report_return",
@@ -311,6 +339,7 @@ READ_ONLY = {
     "supervision:department_score",
     "supervision:public_plan",
     "supervision:export_workbook",
+    "notifications:inbox",
 }
 
 
