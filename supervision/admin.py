@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from supervision.models import ScoringSettings
+from supervision.models import OrderSettings, ScoringSettings
 
 
 @admin.register(ScoringSettings)
@@ -38,3 +38,29 @@ class ScoringSettingsAdmin(admin.ModelAdmin):
     @admin.display(description="等级分数线")
     def bands(self, obj):
         return f"优秀≥{obj.band_excellent} 良好≥{obj.band_good} 一般≥{obj.band_fair}"
+
+
+@admin.register(OrderSettings)
+class OrderSettingsAdmin(admin.ModelAdmin):
+    """Per-plan numbering, colour thresholds (N, M, K) and the scorecard's order penalties."""
+
+    list_display = (
+        "__str__",
+        "number_prefix",
+        "amber_days",
+        "red_urgings",
+        "escalate_days",
+        "urging_penalty",
+        "send_back_penalty",
+        "partly_true_credit",
+        "updated_at",
+    )
+    list_select_related = ("plan",)
+    fieldsets = (
+        (None, {"fields": ("plan", "number_prefix")}),
+        ("三色预警", {"fields": ("amber_days", "red_urgings", "escalate_days")}),
+        (
+            "部门评分（督办单办理）",
+            {"fields": ("urging_penalty", "send_back_penalty", "partly_true_credit")},
+        ),
+    )
