@@ -34,8 +34,11 @@ _REPLAYED = (
 )
 
 
-def _local(moment):
-    return timezone.localtime(moment).date()
+def _local(moment, _zone=[]):
+    """The local calendar day of an aware datetime (the zone looked up once: called per event)."""
+    if not _zone:
+        _zone.append(timezone.get_default_timezone())
+    return moment.astimezone(_zone[0]).date()
 
 
 @dataclass

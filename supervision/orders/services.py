@@ -123,6 +123,17 @@ def _check_host(user, order):
         raise OrderError("只有主办单位可以办理此督办单。")
 
 
+def _check_independent(user, order=None, departments=()):
+    """Supervisors do not supervise their own unit (as reviewers do not review it)."""
+    if user.department_id is None:
+        return
+    named = {d.pk for d in departments}
+    if order is not None:
+        named |= set(order.units.values_list("department_id", flat=True))
+    if user.department_id in named:
+        raise OrderError("不能对本单位下发、审核或催办督办单，请由其他督查人员办理。")
+
+
 def _check_status(order, allowed, message):
     if order.status not in allowed:
         raise OrderError(message)
@@ -172,6 +183,7 @@ def order_issue(
     if deadline < today():
         raise OrderError("办理时限不能早于今天。")
     assisting = [d for d in assisting if d.pk != host.pk]
+    _check_independent(user, departments=[host, *assisting])
     checked = _checked_files(files)
     settings_row = OrderSettings.for_plan(task.plan)
     now = timezone.now()
@@ -249,6 +261,7 @@ def order_send_back(*, user, order, reason) -> SupervisionOrder:
     reason = _text(reason, "请填写退回理由。")
     with transaction.atomic():
         order = _locked(order)
+        _check_independent(user, order)
         _check_status(order, (OrderStatus.REPLIED,), "只能退回已反馈的督办单。")
         order.status = OrderStatus.SENT_BACK
         order.times_sent_back += 1
@@ -262,6 +275,7 @@ def order_close(*, user, order, comment="") -> SupervisionOrder:
     _require(user, "supervision.issue_order")
     with transaction.atomic():
         order = _locked(order)
+        _check_independent(user, order)
         _check_status(order, (OrderStatus.REPLIED,), "只能办结已反馈的督办单。")
         order.status = OrderStatus.CLOSED
         order.closed_at = timezone.now()
@@ -308,6 +322,7 @@ def order_extension_grant(*, user, order, new_deadline, comment="") -> Supervisi
     _require(user, "supervision.issue_order")
     with transaction.atomic():
         order = _locked(order)
+        _check_independent(user, order)
         if pending_extension(order) is None:
             raise OrderError("没有待审批的延期申请。")
         if new_deadline is None or new_deadline <= order.deadline:
@@ -326,6 +341,7 @@ def order_extension_refuse(*, user, order, comment) -> SupervisionOrder:
     comment = _text(comment, "请填写不同意延期的理由。")
     with transaction.atomic():
         order = _locked(order)
+        _check_independent(user, order)
         if pending_extension(order) is None:
             raise OrderError("没有待审批的延期申请。")
         _event(order, Action.EXTENSION_REFUSED, user, text=comment)
@@ -340,6 +356,7 @@ def order_urge(*, user, order, message) -> OrderEvent:
     message = _text(message, "请填写催办内容。")
     with transaction.atomic():
         order = _locked(order)
+        _check_independent(user, order)
         if not order.is_open:
             raise OrderError("已办结的督办单不能催办。")
         event = _event(order, Action.URGED, user, text=message)
@@ -360,6 +377,7 @@ def order_instruct(*, user, order, text) -> OrderEvent:
 def report_urge(*, user, task, department, period_start, message) -> ReportUrging:
     """催办 a unit's missing or late report of one period."""
     _require(user, "supervision.issue_order")
+    _check_independent(user, departments=[department])
     message = _text(message, "请填写催办内容。")
     if not task.assignments.filter(department=department).exists():
         raise OrderError("该单位不承担此任务。")
@@ -399,6 +417,7 @@ def verification_record(
 ) -> Verification:
     """督查核实. `report` (optional) must be this unit's report on this task."""
     _require(user, "supervision.issue_order")
+    _check_independent(user, departments=[department])
     scope = _text(scope, "请填写核实内容。")
     if checked_on > today():
         raise OrderError("核实日期不能晚于今天。")

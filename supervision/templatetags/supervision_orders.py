@@ -26,6 +26,7 @@ register = template.Library()
 MY_ORDERS_SHOWN = 50
 MY_URGINGS_SHOWN = 10
 DASHBOARD_ESCALATED_SHOWN = 20
+TASK_ORDERS_SHOWN = 20
 
 
 @register.simple_tag
@@ -57,22 +58,25 @@ def _with_standing(orders):
 def task_supervision(context, task):
     """Orders and verifications of a task, as the user may see them (5 queries)."""
     user = context["request"].user
+    visible = SupervisionOrder.objects.visible_to(user).filter(task=task).distinct()
+    # Open orders first, then the latest closed ones; the order list has them all.
     orders = list(
-        SupervisionOrder.objects.visible_to(user)
-        .filter(task=task)
-        .distinct()
+        visible.open()
         .prefetch_related("units__department")
-        .order_by("-issued_at")
+        .order_by("deadline", "pk")[:TASK_ORDERS_SHOWN]
     )
     checks = list(
         verifications_visible_to(user)
         .filter(task=task)
         .select_related("department", "report")
-        .order_by("-checked_on", "-pk")
+        .order_by("-checked_on", "-pk")[:TASK_ORDERS_SHOWN]
     )
+    list_query = urlencode({"plan": task.plan_id, "task": task.pk, "colour": "all"})
     return {
         "task": task,
         "rows": _with_standing(orders),
+        "total": visible.count(),
+        "list_url": f"{reverse('supervision:order_list')}?{list_query}",
         "verifications": checks,
         "perms": context.get("perms"),
     }
@@ -114,6 +118,7 @@ def dashboard_orders(context, data):
         plan=data.plan, as_of=data.as_of, department_id=visible_department_id(user)
     )
     by_unit, by_task = counts_by(facts)
+    escalated = facts.escalated()
     unit_names = {c.department_id: c.department_name for c in data.compliance}
     task_numbers = {t.task_id: t.number for t in data.tasks}
     base = reverse("supervision:order_list")
@@ -125,8 +130,8 @@ def dashboard_orders(context, data):
         "tasks": sorted(
             (task_numbers[pk], pk, c) for pk, c in by_task.items() if pk in task_numbers
         ),
-        "escalated": facts.escalated()[:DASHBOARD_ESCALATED_SHOWN],
-        "escalated_count": len(facts.escalated()),
+        "escalated": escalated[:DASHBOARD_ESCALATED_SHOWN],
+        "escalated_count": len(escalated),
         "untrue": facts.untrue(),
         "unit_names": unit_names,
         "task_rows": task_numbers,

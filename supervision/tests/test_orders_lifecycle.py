@@ -203,7 +203,7 @@ def test_deadline_in_the_past_is_refused_in_chinese(client, world, frozen):
             "source": "task",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "办理时限不能早于今天。" in response.content.decode()
     assert SupervisionOrder.objects.count() == 0
     assert OrderNumberCounter.objects.count() == 0

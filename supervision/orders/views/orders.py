@@ -144,7 +144,9 @@ def order_create(request, task_id):
 
 
 def _create_page(request, task, form):
-    return render(request, "supervision/orders/order_form.html", {"task": task, "form": form})
+    status = 400 if form.is_bound else 200
+    context = {"task": task, "form": form}
+    return render(request, "supervision/orders/order_form.html", context, status=status)
 
 
 def blank_forms(**bound):
@@ -177,7 +179,8 @@ def order_context(request, order, **bound):
     return {
         "order": order,
         "fact": order_for_display(order),
-        "units": units,
+        "host_units": [u for u in units if u.role == OrderUnit.Role.HOST],
+        "assist_units": [u for u in units if u.role == OrderUnit.Role.ASSIST],
         "events": events,
         "attachments": list(issued[0].files.all()) if issued else [],
         "instructions": [e for e in events if e.action == OrderEvent.Action.INSTRUCTED],
