@@ -34,11 +34,10 @@ _REPLAYED = (
 )
 
 
-def _local(moment, _zone=[]):
-    """The local calendar day of an aware datetime (the zone looked up once: called per event)."""
-    if not _zone:
-        _zone.append(timezone.get_default_timezone())
-    return moment.astimezone(_zone[0]).date()
+def _local(moment):
+    """The local calendar day of an aware datetime (called once per event: no per-call
+    active-timezone lookup, the portal always shows the default zone)."""
+    return moment.astimezone(timezone.get_default_timezone()).date()
 
 
 @dataclass
