@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from supervision.models import OrderSettings, ScoringSettings
+from supervision.models import (
+    OrderEvent,
+    OrderSettings,
+    OrderUnit,
+    ScoringSettings,
+    SupervisionOrder,
+)
 
 
 @admin.register(ScoringSettings)
@@ -64,3 +70,44 @@ class OrderSettingsAdmin(admin.ModelAdmin):
             {"fields": ("urging_penalty", "send_back_penalty", "partly_true_credit")},
         ),
     )
+
+
+class OrderUnitInline(admin.TabularInline):
+    model = OrderUnit
+    fields = ("department", "role")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class OrderEventInline(admin.TabularInline):
+    model = OrderEvent
+    fields = ("at", "action", "actor", "text", "new_deadline")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(SupervisionOrder)
+class SupervisionOrderAdmin(admin.ModelAdmin):
+    """Read-only: orders change only through the lifecycle services (every step on record)."""
+
+    list_display = ("number", "task_number", "status", "level", "deadline", "issued_at")
+    list_filter = ("status", "level", "plan")
+    list_select_related = ("task",)
+    search_fields = ("number", "reason", "units__department__name")
+    inlines = (OrderUnitInline, OrderEventInline)
+    readonly_fields = [f.name for f in SupervisionOrder._meta.fields]
+
+    @admin.display(description="任务", ordering="task__number")
+    def task_number(self, obj):
+        return obj.task.number
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

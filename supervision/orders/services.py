@@ -49,7 +49,8 @@ def order_number_allocate(*, prefix, year):
 
     The counter is bumped with one UPDATE … SET last = last + 1 before it is read, so two
     concurrent issuers are serialised by the row lock (PostgreSQL) or the write lock
-    (SQLite) and never get the same number; a rolled-back issue leaves a gap, never a reuse.
+    (SQLite) and never get the same number. A rolled-back issue rolls its increment back
+    too, so the number no order ever carried is handed out again; a committed one never is.
     """
     counter = OrderNumberCounter.objects.filter(prefix=prefix, year=year)
     if not counter.update(last=F("last") + 1):
