@@ -277,3 +277,50 @@ def test_issue_form_is_prefilled_from_a_returned_report(client, world, frozen):
     url = reverse("supervision:order_create", args=[world.task1.pk]) + f"?report={report.pk}"
     page = client.get(url).content.decode()
     assert "数据有误" in page and f'value="{report.pk}"' in page
+
+
+def test_compliance_row_offers_issue_and_urge_prefilled(client, world, frozen):
+    client.force_login(world.neutral_supervisor)
+    page = client.get(
+        reverse("supervision:compliance"),
+        {"plan": world.plan.pk, "as_of": "2023-07-10", "status": "missing"},
+    ).content.decode()
+    assert "source=compliance" in page and f"host={world.edu.pk}" in page
+    assert "period=2023-06-01" in page
+    assert (
+        reverse("supervision:report_urge", args=[world.task1.pk, world.edu.pk, "2023-06-01"])
+        in page
+    )
+
+
+def test_verification_from_an_accepted_report_marks_it_and_can_open_an_order(client, world, frozen):
+    from reports import services as report_services
+    from reports.tests.factories import submitted
+
+    report = submitted(world, period=D(2023, 6, 1))
+    report_services.report_accept(user=world.neutral_supervisor, report=report, comment="")
+    client.force_login(world.neutral_supervisor)
+    detail = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
+    assert "督查核实" in detail
+    response = client.post(
+        reverse("supervision:verification_create", args=[world.task1.pk]),
+        {
+            "department": world.edu.pk,
+            "report": report.pk,
+            "checked_on": "2023-07-10",
+            "method": "site",
+            "scope": "实训基地现场",
+            "finding": "untrue",
+            "open_order": "on",
+            "files": [pdf("现场照片.pdf")],
+        },
+    )
+    assert response.status_code == 302 and "source=verification" in response["Location"]
+    form = client.get(response["Location"]).content.decode()
+    assert "不属实" in form
+    task_page = client.get(reverse("reports:task_detail", args=[world.task1.pk])).content.decode()
+    assert "核实不属实" in task_page
+    from supervision.orders.models import Verification
+
+    check = Verification.objects.get()
+    assert (check.report, check.finding, check.files.count()) == (report, "untrue", 1)
