@@ -28,6 +28,10 @@ def _fmt(day):
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def month_label(day):
+    return f"{day.year}年{day.month}月"
+
+
 def order_points(order, settings, late_credit, as_of, thresholds):
     """(points, outcome) of one order, or None while it is not decided yet."""
     if order.first_replied_on is not None:
@@ -60,10 +64,11 @@ def add_order_items(order_facts, facts, *, late_credit, window, weight_of, sink)
     thresholds = order_facts.thresholds
     roles = {(a.task_id, a.department_id): a for a in facts.assignments}
     partly = Decimal(settings.partly_true_credit) / 100
+    tasks = {t.pk: t for t in facts.tasks}
 
     def base(task_id, department_id, subject):
         a = roles.get((task_id, department_id))
-        task = facts._task_index.get(task_id)
+        task = tasks.get(task_id)
         return {
             "task_id": task_id,
             "task_number": task.number if task else None,
@@ -102,5 +107,5 @@ def add_order_items(order_facts, facts, *, late_credit, window, weight_of, sink)
         if sink.detailed:
             outcome = f"核实结论：{check.finding_label}"
             if check.marks_report:
-                outcome += f"（{check.report_period_start:%Y年%-m月}报告已审核通过）"
+                outcome += f"（{month_label(check.report_period_start)}报告已审核通过）"
             sink.item(dept, component="orders", points=points, outcome=outcome, **fields)

@@ -10,6 +10,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from supervision.orders.colours import COLOUR_ORDER, Standing, Thresholds, order_standing
@@ -32,12 +33,6 @@ _REPLAYED = (
     Action.URGED,
     Action.EXTENSION_GRANTED,
 )
-
-
-def _local(moment):
-    """The local calendar day of an aware datetime (called once per event: no per-call
-    active-timezone lookup, the portal always shows the default zone)."""
-    return moment.astimezone(timezone.get_default_timezone()).date()
 
 
 @dataclass
@@ -80,10 +75,26 @@ class OrderFact:
         return department_id == self.host_id or department_id in self.assist_ids
 
 
+def _local_day(field):
+    """The local calendar day of a datetime column, computed by the database (a per-row
+    conversion in Python was the largest cost of a plan with thousands of orders)."""
+    return TruncDate(field, tzinfo=timezone.get_default_timezone())
+
+
+def _events_by_order(rows):
+    """{order_id: [(action, day, new_deadline)]} in timeline order (one query)."""
+    events = defaultdict(list)
+    columns = rows.annotate(day=_local_day("at")).order_by("at", "pk")
+    for order_id, action, day, new_deadline in columns.values_list(
+        "order_id", "action", "day", "new_deadline"
+    ):
+        events[order_id].append((action, day, new_deadline))
+    return events
+
+
 def _replay(fact, events):
-    """Apply the timeline events (sorted) to a fresh fact."""
-    for action, at, new_deadline in events:
-        day = _local(at)
+    """Apply the timeline events (action, local day, new deadline) to a fresh fact."""
+    for action, day, new_deadline in events:
         if action == Action.ACKNOWLEDGED:
             fact.status = OrderStatus.ACKNOWLEDGED
         elif action == Action.REPLIED:
@@ -174,10 +185,11 @@ def load_order_facts(*, plan, as_of, department_id=None):
         verifications = verifications.filter(department_id=department_id)
         units = units.filter(order__units__department_id=department_id)
     facts = {}
-    for pk, number, task_id, level, issued_at, original in orders.values_list(
-        "pk", "number", "task_id", "level", "issued_at", "original_deadline"
-    ).order_by("-issued_at", "-pk"):
-        facts[pk] = OrderFact(pk, number, task_id, level, _local(issued_at), original)
+    columns = orders.annotate(issued_on=_local_day("issued_at")).order_by("-issued_at", "-pk")
+    for pk, number, task_id, level, issued_on, original in columns.values_list(
+        "pk", "number", "task_id", "level", "issued_on", "original_deadline"
+    ):
+        facts[pk] = OrderFact(pk, number, task_id, level, issued_on, original)
     for order_id, dept_id, role in units.values_list("order_id", "department_id", "role"):
         fact = facts.get(order_id)
         if fact is None:
@@ -186,16 +198,10 @@ def load_order_facts(*, plan, as_of, department_id=None):
             fact.host_id = dept_id
         else:
             fact.assist_ids.append(dept_id)
-    events = defaultdict(list)
-    rows = OrderEvent.objects.filter(
-        order__plan=plan, at__lt=cutoff, action__in=_REPLAYED
-    ).order_by("at", "pk")
+    rows = OrderEvent.objects.filter(order__plan=plan, at__lt=cutoff, action__in=_REPLAYED)
     if department_id is not None:
         rows = rows.filter(order__units__department_id=department_id)
-    for order_id, action, at, new_deadline in rows.values_list(
-        "order_id", "action", "at", "new_deadline"
-    ):
-        events[order_id].append((action, at, new_deadline))
+    events = _events_by_order(rows)
     thresholds = Thresholds.of(settings)
     for fact in facts.values():
         _replay(fact, events.get(fact.pk, ()))
@@ -273,14 +279,11 @@ def standings_for(orders, *, as_of=None):
         | OrderSettings.objects.filter(plan__isnull=True)
     }
     default = settings.get(None) or OrderSettings()
-    events = defaultdict(list)
-    rows = OrderEvent.objects.filter(
-        order__in=[o.pk for o in orders], at__lt=end_of_day(as_of), action__in=_REPLAYED
-    ).order_by("at", "pk")
-    for order_id, action, at, new_deadline in rows.values_list(
-        "order_id", "action", "at", "new_deadline"
-    ):
-        events[order_id].append((action, at, new_deadline))
+    events = _events_by_order(
+        OrderEvent.objects.filter(
+            order__in=[o.pk for o in orders], at__lt=end_of_day(as_of), action__in=_REPLAYED
+        )
+    )
     result = {}
     for order in orders:
         fact = OrderFact(
@@ -288,7 +291,7 @@ def standings_for(orders, *, as_of=None):
             order.number,
             order.task_id,
             order.level,
-            _local(order.issued_at),
+            timezone.localtime(order.issued_at).date(),
             order.original_deadline,
         )
         _replay(fact, events.get(order.pk, ()))

@@ -5,6 +5,7 @@ the sheet keeps one table that sorts and filters in Excel.
 """
 
 from supervision.orders.colours import COLOUR_SHORT
+from supervision.orders.scoring import month_label
 
 ROLE = "主办"
 
@@ -48,7 +49,7 @@ def order_rows(order_facts, facts, names, *, department=None):
                 task=short_label(task.number, task.content, length=30),
                 department=names.get(check.department_id, ""),
                 role="",
-                period=f"{check.report_period_start:%Y年%-m月}报告",
+                period=f"{month_label(check.report_period_start)}报告",
                 due_date=check.checked_on,
                 days_overdue=0,
                 situation="核实不属实",

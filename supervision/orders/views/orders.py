@@ -21,6 +21,7 @@ from supervision.orders.forms import (
     TextForm,
 )
 from supervision.orders.models import OrderEvent, OrderUnit, SupervisionOrder
+from supervision.orders.scoring import month_label
 from supervision.orders.selectors import load_order_facts, order_for_display
 
 PAGE_SIZE = 50
@@ -94,7 +95,7 @@ def _prefill(request, task):
             report=report.pk,
             host=report.department_id,
             period=report.period_start,
-            reason=f"{report.period_start:%Y年%-m月}进展报告被退回："
+            reason=f"{month_label(report.period_start)}进展报告被退回："
             f"{report.review_comment or '内容不符合要求'}",
         )
     if "host" not in initial:
