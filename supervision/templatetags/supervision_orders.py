@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
 
 from supervision.facts import visible_department_id
 from supervision.orders.access import verifications_visible_to
@@ -107,7 +106,11 @@ def my_orders(context):
         .select_related("task", "urged_by")
         .order_by("-at")[:MY_URGINGS_SHOWN]
     )
-    return {"rows": _with_standing(orders), "urgings": urgings, "today": timezone.localdate()}
+    return {
+        "rows": _with_standing(orders),
+        "urgings": urgings,
+        "department_id": user.department_id,
+    }
 
 
 @register.inclusion_tag("supervision/orders/_dashboard_orders.html", takes_context=True)

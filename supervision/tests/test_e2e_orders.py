@@ -78,6 +78,9 @@ def test_issue_reply_send_back_reply_close(
     assert order.source == "dashboard"
     assert "绿色（正常）" in page.locator("h1").inner_text()
     assert "本期未被督办" in edu_orders_line(page, live_server, world)  # in time: not scored
+    open_page(page, live_server.url + reverse("supervision:dashboard"))
+    assert "未办结 1 件：红色 0 · 黄色 0 · 绿色 1" in page.locator("#orders").inner_text()
+    shot(page, "1b_dashboard_orders")
 
     # 2. The unit acknowledges and replies with a PDF.
     login_page(world.reporter)
@@ -108,6 +111,10 @@ def test_issue_reply_send_back_reply_close(
     login_page(world.reporter)
     open_page(page, live_server.url + reverse("supervision:order_detail", args=[order.pk]))
     assert "黄色（预警）" in page.locator("h1").inner_text()
+    open_page(page, live_server.url + reverse("reports:my_tasks"))
+    assert "黄色（预警）" in page.locator("#my-orders-heading + .table-wrap").inner_text()
+    shot(page, "4a_my_tasks_amber")
+    open_page(page, live_server.url + reverse("supervision:order_detail", args=[order.pk]))
     page.fill("#reply-form textarea", "已补充佐证材料。")
     page.set_input_files("#reply-form input[type=file]", str(evidence))
     page.click("button:has-text('提交反馈')")

@@ -119,6 +119,7 @@ def test_full_lifecycle_with_send_back_and_both_extension_decisions(client, worl
     assert "不予延期" in page.content.decode() and "已办结" in page.content.decode()
     printed = client.get(reverse("supervision:order_print", args=[order.pk])).content.decode()
     assert "督 办 单" in printed and "环教督〔2023〕1号" in printed and "退回重办" in printed
+    assert "css/order_print.css" in printed  # A4 portrait
 
 
 def test_numbers_follow_the_configured_prefix_and_are_never_reused(world, frozen):
