@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 
 from supervision.facts import visible_department_id
 from supervision.orders.access import verifications_visible_to
@@ -20,6 +21,7 @@ from supervision.orders.selectors import (
     standings_for,
     untrue_report_ids,
 )
+from tasks.periods import end_of_day
 
 register = template.Library()
 MY_ORDERS_SHOWN = 50
@@ -122,6 +124,17 @@ def dashboard_orders(context, data):
     )
     by_unit, by_task = counts_by(facts)
     escalated = facts.escalated()
+    # A finished plan's dashboard defaults to a past as-of date; say so when orders were
+    # issued after it, with a link to today's picture (one count query).
+    today = timezone.localdate()
+    later = 0
+    if data.as_of < today:
+        later = (
+            SupervisionOrder.objects.visible_to(user)
+            .filter(plan=data.plan, issued_at__gte=end_of_day(data.as_of))
+            .count()
+        )
+    today_query = urlencode({"plan": data.plan.pk, "as_of": today.isoformat()})
     unit_names = {c.department_id: c.department_name for c in data.compliance}
     task_numbers = {t.task_id: t.number for t in data.tasks}
     base = reverse("supervision:order_list")
@@ -140,6 +153,8 @@ def dashboard_orders(context, data):
         "task_rows": task_numbers,
         "list_url": f"{base}?{list_query}",
         "thresholds": facts.settings,
+        "later": later,
+        "today_url": f"{reverse('supervision:dashboard')}?{today_query}#orders",
     }
 
 

@@ -181,3 +181,12 @@ def test_weekly_mail_counts_orders(world, scenario):
         "督办情况：未办结督办单3件，其中红色（超期）2件、黄色（预警）0件、绿色1件；"
         "列入领导督办1件；核实不属实的已通过报告1份。"
     )
+
+
+def test_dashboard_with_a_past_as_of_points_to_orders_issued_later(client, world, scenario):
+    client.force_login(world.leader)
+    page = client.get(
+        reverse("supervision:dashboard"), {"plan": world.plan.pk, "as_of": "2023-07-01"}
+    ).content.decode()
+    assert "统计截至日之后又下发了4件督办单" in page
+    assert "as_of=" in page and "#orders" in page
