@@ -44,21 +44,23 @@ def today():
 # --- numbering -------------------------------------------------------------------------
 
 
-def order_number_allocate(*, prefix, year):
+def order_number_allocate(*, prefix, year, using=None):
     """The next sequence number for `prefix` and `year`; call inside a transaction.
 
     The counter is bumped with one UPDATE … SET last = last + 1 before it is read, so two
     concurrent issuers are serialised by the row lock (PostgreSQL) or the write lock
     (SQLite) and never get the same number. A rolled-back issue rolls its increment back
     too, so the number no order ever carried is handed out again; a committed one never is.
+    `using`: a database alias (tests race threads on a file SQLite database).
     """
-    counter = OrderNumberCounter.objects.filter(prefix=prefix, year=year)
+    counters = OrderNumberCounter.objects.db_manager(using)
+    counter = counters.filter(prefix=prefix, year=year)
     if not counter.update(last=F("last") + 1):
         # First number of the year. A concurrent first insert violates the unique
         # constraint; the savepoint lets us retry the UPDATE on the row it created.
         try:
-            with transaction.atomic():
-                OrderNumberCounter.objects.create(prefix=prefix, year=year, last=1)
+            with transaction.atomic(using=using):
+                counters.create(prefix=prefix, year=year, last=1)
                 return 1
         except IntegrityError:  # someone else created it first
             counter.update(last=F("last") + 1)

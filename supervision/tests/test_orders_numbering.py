@@ -4,7 +4,7 @@ a number (PostgreSQL row lock; SQLite write lock), and a committed number is nev
 import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from supervision.orders.models import OrderNumberCounter
 from supervision.orders.services import order_number_allocate
@@ -13,7 +13,7 @@ THREADS = 6
 PER_THREAD = 5
 
 
-def _race(prefix):
+def _race(prefix, using=DEFAULT_DB_ALIAS):
     numbers, errors = [], []
     start = threading.Barrier(THREADS)
 
@@ -21,12 +21,12 @@ def _race(prefix):
         try:
             start.wait()
             for _ in range(PER_THREAD):
-                with transaction.atomic():
-                    numbers.append(order_number_allocate(prefix=prefix, year=2026))
+                with transaction.atomic(using=using):
+                    numbers.append(order_number_allocate(prefix=prefix, year=2026, using=using))
         except Exception as exc:  # collected and reported by the test
             errors.append(exc)
         finally:
-            connection.close()
+            connections[using].close()
 
     threads = [threading.Thread(target=issuer) for _ in range(THREADS)]
     for thread in threads:
@@ -38,11 +38,33 @@ def _race(prefix):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_issuers_never_share_a_number():
-    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
-        ("file:memorydb", ":memory:")
-    ):
-        pytest.skip("an in-memory SQLite database cannot be shared by writer threads")
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite: see test_concurrent_issuers_on_a_file_sqlite_database")
     numbers, errors = _race("并发督")
+    assert errors == []
+    assert sorted(numbers) == list(range(1, THREADS * PER_THREAD + 1))
+
+
+@pytest.fixture
+def file_sqlite(tmp_path, django_db_blocker):
+    """A file SQLite database (the test database is in memory, which threads cannot share)
+    holding just the counter table, as the alias "race"."""
+    settings = {**connections.settings[DEFAULT_DB_ALIAS]}
+    settings.update(ENGINE="django.db.backends.sqlite3", NAME=str(tmp_path / "race.sqlite3"))
+    connections.settings["race"] = settings
+    try:
+        with django_db_blocker.unblock():
+            with connections["race"].schema_editor() as editor:
+                editor.create_model(OrderNumberCounter)
+            yield "race"
+    finally:
+        connections["race"].close()
+        del connections.settings["race"]
+        del connections["race"]
+
+
+def test_concurrent_issuers_on_a_file_sqlite_database(file_sqlite):
+    numbers, errors = _race("并发督", using=file_sqlite)
     assert errors == []
     assert sorted(numbers) == list(range(1, THREADS * PER_THREAD + 1))
 
