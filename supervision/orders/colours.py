@@ -35,7 +35,7 @@ class Thresholds:
         return cls(settings.amber_days, settings.red_urgings, settings.escalate_days)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # built once per order per page: slots, not frozen, keep it cheap
 class Standing:
     colour: str
     days_overdue: int  # 0 unless past the deadline on the evaluated day

@@ -35,7 +35,7 @@ _REPLAYED = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class OrderFact:
     """One order as it stood at the end of the as-of day."""
 
