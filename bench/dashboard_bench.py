@@ -10,7 +10,9 @@ Client and the full middleware stack (session, auth, CSP…), it times three sig
 in interleaved rounds: a trivial view (HttpResponse("ok")), the dashboard and the scorecard
 of one plan. Prints the median time of each and the median of the per-round ratios.
 Target (issue 5): dashboard and scorecard ≤ 30× the trivial view at 1,000,000 reports on
-PostgreSQL. Uses the database named in DATABASE_URL (default: the SQLite file
+PostgreSQL. `--orders N` adds N supervision orders (督办单, every stage and colour, one in
+ten with a verification) to the measured plan and also times its order list (issue 9).
+Uses the database named in DATABASE_URL (default: the SQLite file
 /tmp/huancui_dashboard_bench.sqlite3).
 """
 
@@ -46,6 +48,8 @@ from django.utils import timezone  # noqa: E402
 from departments.models import Department, Role  # noqa: E402
 from huancui_vet.testing import make_user  # noqa: E402
 from reports.models import Report, ReportState, ReportSummary  # noqa: E402
+from supervision.orders.models import SupervisionFile, SupervisionOrder, Verification  # noqa: E402
+from supervision.tests.orders_fixtures import bulk_orders  # noqa: E402
 from tasks.models import Plan, Target, Task, TaskAssignment  # noqa: E402
 from tasks.periods import plan_periods  # noqa: E402
 
@@ -209,16 +213,38 @@ def _user(username, role, department=None):
     return User.objects.filter(username=username).first() or make_user(username, role, department)
 
 
-def measure(rounds):
-    supervisor = _user("bench_supervisor", Role.SUPERVISOR)
+def _measured_plan_id():
     plans = list(
         Plan.objects.filter(title__startswith=TITLE).order_by("pk").values_list("pk", flat=True)
     )
-    plan_id = plans[len(plans) // 2]
+    return plans[len(plans) // 2]
+
+
+def generate_orders(count):
+    """`count` orders on the measured plan (reused when the count matches)."""
+    plan_id = _measured_plan_id()
+    if SupervisionOrder.objects.filter(plan_id=plan_id).count() == count:
+        return
+    print(f"generating {count} orders …", flush=True)
+    SupervisionFile.objects.all().delete()
+    Verification.objects.all().delete()
+    SupervisionOrder.objects.all().delete()
+    supervisor = _user("bench_supervisor", Role.SUPERVISOR)
+    bulk_orders(Plan.objects.get(pk=plan_id), count, issuer=supervisor)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def measure(rounds):
+    supervisor = _user("bench_supervisor", Role.SUPERVISOR)
+    plans = list(Plan.objects.filter(title__startswith=TITLE).values_list("pk", flat=True))
+    plan_id = _measured_plan_id()
     client = Client()
     client.force_login(supervisor)
     urls = {
         "trivial": "/trivial/",
+        "orders": f"/supervision/orders/?plan={plan_id}&as_of={AS_OF:%Y-%m-%d}&colour=red",
         "dashboard": f"/supervision/dashboard/?plan={plan_id}&as_of={AS_OF:%Y-%m-%d}",
         "scorecard": (
             f"/supervision/scorecard/?plan={plan_id}&period_kind=plan&as_of={AS_OF:%Y-%m-%d}"
@@ -237,7 +263,7 @@ def measure(rounds):
     times = {name: [] for name in urls}
     order = list(urls)
     for r in range(rounds):
-        for name in order[r % 3 :] + order[: r % 3]:  # rotate the order between rounds
+        for name in order[r % len(order) :] + order[: r % len(order)]:  # rotate each round
             started = time.perf_counter()
             client.get(urls[name])
             times[name].append(time.perf_counter() - started)
@@ -246,6 +272,7 @@ def measure(rounds):
         f"\n{connection.vendor}, {ReportSummary.objects.count():,} reports, "
         f"{len(plans)} plans, plan #{plan_id}, {rounds} rounds"
     )
+    print(f"{SupervisionOrder.objects.filter(plan_id=plan_id).count():,} orders on the plan")
     for name in urls:
         ratios = [t / b for t, b in zip(times[name], times["trivial"], strict=True)]
         print(
@@ -261,9 +288,11 @@ def main():
     )
     parser.add_argument("--reports", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--orders", type=int, default=0, help="supervision orders on the plan")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     generate(args.reports)
+    generate_orders(args.orders)
     with override_settings(ROOT_URLCONF=_urlconf(), DEBUG=False, ALLOWED_HOSTS=["testserver"]):
         measure(args.rounds)
     print(settings.DATABASES["default"]["ENGINE"])

@@ -8,21 +8,32 @@ add it here; nothing else.
 
 from departments.models import Role
 
-_READ = ["tasks.view_plan", "tasks.view_task", "tasks.view_target", "reports.view_report"]
+_READ = [
+    "tasks.view_plan",
+    "tasks.view_task",
+    "tasks.view_target",
+    "reports.view_report",
+    # Supervision orders and verifications are scoped per unit by supervision.orders.access.
+    "supervision.view_supervisionorder",
+    "supervision.view_verification",
+]
 _REPORTER = _READ + [
     "reports.add_report",
     "reports.change_report",
     "reports.submit_report",
     "reports.add_evidence",
     "reports.delete_evidence",
+    "supervision.handle_order",  # acknowledge, reply, ask for an extension (主办 unit only)
 ]
 _READ_ALL = _READ + ["reports.view_all_reports", "reports.view_dashboard"]
+# Supervisors issue, urge, close and verify (督查督办); leaders add instructions (领导批示).
+_SUPERVISE = ["supervision.issue_order"]
 
 ROLE_PERMISSIONS = {
     Role.REPORTER: _REPORTER,
     Role.HEAD: _REPORTER + ["reports.signoff_report", "notifications.manage_unit_webhooks"],
-    Role.SUPERVISOR: _READ_ALL + ["reports.review_report", "reports.close_period"],
-    Role.LEADER: _READ_ALL,
+    Role.SUPERVISOR: _READ_ALL + _SUPERVISE + ["reports.review_report", "reports.close_period"],
+    Role.LEADER: _READ_ALL + ["supervision.instruct_order"],
     # Administrators manage the back office; they are also is_staff.
     Role.ADMINISTRATOR: _READ_ALL
     + [
@@ -64,6 +75,10 @@ ROLE_PERMISSIONS = {
         "supervision.change_scoringsettings",
         "supervision.view_scoringsettings",
         "supervision.view_reportdelivery",
+        "supervision.issue_order",
+        "supervision.add_ordersettings",
+        "supervision.change_ordersettings",
+        "supervision.view_ordersettings",
         "departments.view_securityevent",
         "notifications.view_notice",
         "notifications.view_delivery",

@@ -93,3 +93,17 @@ def detect_evidence_kind(uploaded_file):
     if ext not in OOXML_PART and _carries_markup(uploaded_file):
         raise EvidenceRejected(MARKUP)
     return ALLOWED[ext]
+
+
+def check_evidence_upload(uploaded_file, *, max_bytes):
+    """Size, emptiness and content checks of any evidence upload (report or supervision).
+
+    Returns (content_type, original_name) or raises EvidenceRejected with a Chinese message.
+    """
+    if uploaded_file.size > max_bytes:
+        raise EvidenceRejected(f"文件过大：单个佐证材料不能超过 {max_bytes // (1024 * 1024)} MB。")
+    if uploaded_file.size == 0:
+        raise EvidenceRejected("文件为空，请重新选择。")
+    content_type = detect_evidence_kind(uploaded_file)
+    name = uploaded_file.name.replace("\\", "/").rsplit("/", 1)[-1][-200:]
+    return content_type, name

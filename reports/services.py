@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from reports import signals
-from reports.evidence_check import EvidenceRejected, detect_evidence_kind
+from reports.evidence_check import EvidenceRejected, check_evidence_upload
 from reports.models import (
     EDITABLE_STATES,
     Evidence,
@@ -404,16 +404,12 @@ def evidence_add(*, user, report, uploaded_file) -> Evidence:
         _check_own_department(user, fresh, "reports.add_evidence")
         _check_editable(fresh)
         _check_open(fresh)
-        limit = settings.EVIDENCE_MAX_BYTES
-        if uploaded_file.size > limit:
-            raise ReportError(f"文件过大：单个佐证材料不能超过 {limit // (1024 * 1024)} MB。")
-        if uploaded_file.size == 0:
-            raise ReportError("文件为空，请重新选择。")
         try:
-            content_type = detect_evidence_kind(uploaded_file)
+            content_type, name = check_evidence_upload(
+                uploaded_file, max_bytes=settings.EVIDENCE_MAX_BYTES
+            )
         except EvidenceRejected as exc:
             raise ReportError(str(exc)) from None
-        name = uploaded_file.name.replace("\\", "/").rsplit("/", 1)[-1][-200:]
         evidence = Evidence(
             report=fresh,
             file=uploaded_file,

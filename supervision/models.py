@@ -154,3 +154,16 @@ class ScoringSettings(models.Model):
             if row.plan_id == plan.pk:
                 return row
         return rows[0] if rows else cls()
+
+
+# Supervision orders live in their own module; imported here so Django registers them.
+from supervision.orders.models import (  # noqa: E402, F401
+    OrderEvent,
+    OrderNumberCounter,
+    OrderSettings,
+    OrderUnit,
+    ReportUrging,
+    SupervisionFile,
+    SupervisionOrder,
+    Verification,
+)

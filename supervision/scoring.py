@@ -13,7 +13,8 @@ How a score is built (shown on the scorecard page too):
      by the due date 1, done/met later `late_credit`%, not done 0. Units share their task's result.
   3. 审核结果 (review): the same expected reports once reviewed. Accepted without ever being
      returned 1; returned at least once 0; missing 0; awaiting review is not counted yet.
-  4. 督办单办理 (supervision orders): no orders exist yet, so full marks ("暂无督办单").
+  4. 督办单办理 (supervision orders and on-site verifications): see
+     supervision/orders/scoring.py for the rule.
 - A component with no items scores full marks and says so. Score = Σ weight × share,
   rounded half-up to one decimal. A department with no items at all has no score.
 
@@ -27,6 +28,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from reports.models import ProgressStatus
 from supervision.facts import PlanFacts, load_plan_facts, local_date
 from supervision.models import ScoringSettings
+from supervision.orders.scoring import NO_ORDERS_NOTE, add_order_items
+from supervision.orders.selectors import load_order_facts
 from tasks.models import TaskAssignment
 from tasks.periods import end_of_day
 
@@ -323,10 +326,12 @@ def _num(value):
 
 
 NO_ITEMS_NOTE = "本期无到期事项，按满分计"
-ORDERS_NOTE = "暂无督办单（督办功能上线后计入），按满分计"
 
 
-def build_scorecard(facts: PlanFacts, *, settings, period_kind, period_start, detailed=True):
+def build_scorecard(
+    facts: PlanFacts, *, settings, period_kind, period_start, detailed=True, orders=None
+):
+    """`orders`: the plan's OrderFacts (supervision.orders.selectors) for the 督办 component."""
     window_start, window_end, label = scoring_window(facts.plan, period_kind, period_start)
     factor = Decimal(settings.lead_factor)
 
@@ -337,6 +342,11 @@ def build_scorecard(facts: PlanFacts, *, settings, period_kind, period_start, de
     window = (window_start, window_end)
     _timeliness_and_review(facts, settings, window, weight_of, sink)
     _completion(facts, settings, window, weight_of, sink)
+    if orders is not None:
+        late = Decimal(settings.late_credit) / 100
+        add_order_items(
+            orders, facts, late_credit=late, window=window, weight_of=weight_of, sink=sink
+        )
 
     roles = {dept_id: [0, 0] for dept_id in facts.departments}
     for a in facts.assignments:
@@ -353,8 +363,8 @@ def build_scorecard(facts: PlanFacts, *, settings, period_kind, period_start, de
         components = []
         for key, comp_label, weight_field in COMPONENTS:
             earned, possible, count = totals[key]
-            if key == "orders":
-                note = ORDERS_NOTE
+            if key == "orders" and not count:
+                note = NO_ORDERS_NOTE
             elif not count:
                 note = NO_ITEMS_NOTE
             else:
@@ -417,8 +427,10 @@ def scorecard_data(*, plan, period_kind, as_of, user, period_start=None, detaile
     """
     settings = ScoringSettings.for_plan(plan)
     facts = load_plan_facts(plan=plan, as_of=as_of, user=user)
+    orders = load_order_facts(plan=plan, as_of=as_of, department_id=facts.scoped_department_id)
     return build_scorecard(
         facts,
+        orders=orders,
         settings=settings,
         period_kind=period_kind,
         period_start=period_start or as_of,

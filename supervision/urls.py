@@ -1,5 +1,6 @@
 from django.urls import path
 
+from supervision.orders.urls import urlpatterns as order_urlpatterns
 from supervision.views import compliance, dashboard, exports, public, scorecard
 
 app_name = "supervision"
@@ -13,3 +14,5 @@ urlpatterns = [
     # Leadership workbook (supervision/views/exports.py)
     path("export.xlsx", exports.workbook_download, name="export_workbook"),
 ]
+# Supervision orders (督办单), urgings and verifications: supervision/orders/urls.py
+urlpatterns += order_urlpatterns

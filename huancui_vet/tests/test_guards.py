@@ -21,6 +21,8 @@ from notifications.models import Notice
 from reports import services
 from reports.models import Evidence, PeriodLock, Report, ReportEvent, TargetValue
 from reports.tests.factories import JUNE, MAY, pdf, submitted
+from supervision.orders import services as order_services
+from supervision.orders.models import OrderEvent, ReportUrging, SupervisionOrder, Verification
 from tasks.models import Plan, Target, Task
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -52,6 +54,8 @@ class Objects:
     submitted: Report  # 教育局's May report of task 1, submitted twice (compare has a diff)
     evidence: Evidence
     closed_period: datetime.date  # closed, so period_reopen has something to reopen
+    order: object = None  # a supervision order to 教育局 (人社局 assists), with a file
+    verification: object = None
 
 
 def _iso(day):
@@ -112,6 +116,27 @@ URL_KWARGS = {
     "notifications:unsubscribe": lambda o: {
         "token": unsubscribe_token(o.world.reporter.pk, "report_accepted")
     },
+    "supervision:order_list": lambda o: {},
+    "supervision:order_create": lambda o: {"task_id": o.world.task1.pk},
+    "supervision:order_detail": lambda o: {"pk": o.order.pk},
+    "supervision:order_print": lambda o: {"pk": o.order.pk},
+    "supervision:order_acknowledge": lambda o: {"pk": o.order.pk},
+    "supervision:order_reply": lambda o: {"pk": o.order.pk},
+    "supervision:order_send_back": lambda o: {"pk": o.order.pk},
+    "supervision:order_close": lambda o: {"pk": o.order.pk},
+    "supervision:order_extension_request": lambda o: {"pk": o.order.pk},
+    "supervision:order_extension_grant": lambda o: {"pk": o.order.pk},
+    "supervision:order_extension_refuse": lambda o: {"pk": o.order.pk},
+    "supervision:order_urge": lambda o: {"pk": o.order.pk},
+    "supervision:order_instruct": lambda o: {"pk": o.order.pk},
+    "supervision:order_file": lambda o: {"pk": o.order.files.first().pk},
+    "supervision:report_urge": lambda o: {
+        "task_id": o.world.task1.pk,
+        "department_id": o.world.hr.pk,
+        "period": _iso(JUNE),
+    },
+    "supervision:verification_create": lambda o: {"task_id": o.world.task1.pk},
+    "supervision:verification_detail": lambda o: {"pk": o.verification.pk},
 }
 
 
@@ -138,6 +163,29 @@ POST_DATA = {
     },
     "reports:report_accept": {"comment": "同意。"},
     "reports:report_return": {"comment": "请补充佐证材料。"},
+    "supervision:order_create": {
+        "host": 0,  # filled in by post_data()
+        "reason": "逾期",
+        "requirement": "限期整改",
+        "deadline": "2023-07-30",
+        "level": "normal",
+        "source": "task",
+    },
+    "supervision:order_urge": {"text": "请抓紧。"},
+    "supervision:order_instruct": {"text": "务必落实。"},
+    "supervision:order_send_back": {"text": "补充材料。"},
+    "supervision:order_extension_request": {"text": "需延期", "new_deadline": "2023-08-30"},
+    "supervision:order_extension_grant": {"new_deadline": "2023-08-30"},
+    "supervision:order_extension_refuse": {"text": "不同意"},
+    "supervision:order_reply": {"text": "已整改。"},
+    "supervision:report_urge": {"text": "请报送。"},
+    "supervision:verification_create": {
+        "department": 0,  # filled in by post_data()
+        "checked_on": "2023-07-09",
+        "method": "site",
+        "scope": "实训基地",
+        "finding": "untrue",
+    },
 }
 
 # Actions on one's own account, not on portal data: the leader may sign out and change a
@@ -150,6 +198,17 @@ LEADER_MAY_POST |= {
     "notifications:settings",
     "notifications:unsubscribe",
 }
+# ...and write instructions (领导批示) on supervision orders, their one write.
+LEADER_MAY_POST |= {"supervision:order_instruct"}
+
+
+def post_data(objects, name):
+    """POST_DATA[name] with the unit fields pointing at 教育局."""
+    data = dict(POST_DATA.get(name, {}))
+    for key in ("host", "department"):
+        if key in data:
+            data[key] = objects.world.edu.pk
+    return data
 
 
 def named_urls(resolver=None, namespace=""):
@@ -180,11 +239,25 @@ def db_state():
     """Row counts plus the workflow fields a write could flip without adding rows."""
     counts = {
         model.__name__: model.objects.count()
-        for model in (Report, ReportEvent, Evidence, TargetValue, PeriodLock, Task, Target, Plan)
+        for model in (
+            Report,
+            ReportEvent,
+            Evidence,
+            TargetValue,
+            PeriodLock,
+            Task,
+            Target,
+            Plan,
+            SupervisionOrder,
+            OrderEvent,
+            ReportUrging,
+            Verification,
+        )
     }
     reports = list(Report.objects.order_by("pk").values_list("pk", "state", "version"))
     locks = list(PeriodLock.objects.order_by("pk").values_list("pk", "is_closed"))
-    return counts, reports, locks
+    orders = list(SupervisionOrder.objects.order_by("pk").values_list("pk", "status", "deadline"))
+    return counts, reports, locks, orders
 
 
 @pytest.fixture
@@ -207,7 +280,34 @@ def build_objects(world):
     )
     evidence = services.evidence_add(user=world.reporter, report=draft, uploaded_file=pdf())
     services.period_close(user=world.neutral_supervisor, plan=world.plan, period_start=MARCH)
-    return Objects(world=world, draft=draft, submitted=sent, evidence=evidence, closed_period=MARCH)
+    order = order_services.order_issue(
+        user=world.neutral_supervisor,
+        task=world.task1,
+        host=world.edu,
+        assisting=[world.hr],
+        reason="6月报告逾期。",
+        requirement="限期报送。",
+        deadline=datetime.date(2023, 7, 20),
+        files=[pdf("督办依据.pdf")],
+    )
+    verification = order_services.verification_record(
+        user=world.neutral_supervisor,
+        task=world.task1,
+        department=world.edu,
+        checked_on=datetime.date(2023, 7, 9),
+        method="site",
+        scope="实训基地建设",
+        finding="true",
+    )
+    return Objects(
+        world=world,
+        draft=draft,
+        submitted=sent,
+        evidence=evidence,
+        closed_period=MARCH,
+        order=order,
+        verification=verification,
+    )
 
 
 @pytest.fixture
@@ -261,7 +361,7 @@ def test_anonymous_posts_are_sent_to_login_and_change_nothing(client, objects):
     problems = []
     for name in sorted(set(URL_KWARGS) - PUBLIC):
         url = url_for(objects, name)
-        response = client.post(url, POST_DATA.get(name, {}))
+        response = client.post(url, post_data(objects, name))
         location = response.get("Location", "")
         if response.status_code != 302 or not location.startswith(reverse("login")):
             problems.append(f"{name}: {response.status_code} {location}")
@@ -275,7 +375,7 @@ def test_leader_is_read_only(client, objects):
     problems = []
     for name in sorted(set(URL_KWARGS) - LEADER_MAY_POST):
         url = url_for(objects, name)
-        data = dict(POST_DATA.get(name, {}))
+        data = dict(post_data(objects, name))
         if name == "reports:evidence_upload":
             data["file"] = pdf()
         response = client.post(url, data)
@@ -294,6 +394,8 @@ STATE_CHANGING = {
         "reports:evidence_upload",
         "reports:evidence_delete",
         "reports:bulk_upload",
+        "supervision:order_reply",
+        "supervision:order_extension_request",
         "password_change",
         "logout",
         "notifications:notice_open",
@@ -303,11 +405,21 @@ STATE_CHANGING = {
         "notifications:unsubscribe",
     ],
     "head": ["reports:report_signoff", "notifications:unit_webhooks"],
+    "head": ["reports:report_signoff", "supervision:order_acknowledge"],
+    "leader": ["supervision:order_instruct"],
     "neutral_supervisor": [
         "reports:report_accept",
         "reports:report_return",
         "reports:period_close",
         "reports:period_reopen",
+        "supervision:order_create",
+        "supervision:order_send_back",
+        "supervision:order_close",
+        "supervision:order_extension_grant",
+        "supervision:order_extension_refuse",
+        "supervision:order_urge",
+        "supervision:report_urge",
+        "supervision:verification_create",
         "password_change",
         "logout",
     ],
@@ -339,7 +451,12 @@ READ_ONLY = {
     "supervision:department_score",
     "supervision:public_plan",
     "supervision:export_workbook",
-    "notifications:inbox",
+    "head": [
+        "reports:report_signoff",
+        "notifications:unit_webhooks",
+        "supervision:order_acknowledge",
+    ],
+    "leader": ["supervision:order_instruct"],
 }
 
 
@@ -357,7 +474,7 @@ def test_read_only_pages_refuse_posts(client, objects, who):
     before = db_state()
     problems = []
     for name in sorted(READ_ONLY):
-        response = client.post(url_for(objects, name), POST_DATA.get(name, {}))
+        response = client.post(url_for(objects, name), post_data(objects, name))
         if response.status_code != 405:
             problems.append(f"{name}: POST answered {response.status_code}")
     assert not problems, "\n".join(problems)
@@ -373,7 +490,7 @@ def test_posts_without_a_csrf_token_are_refused(objects, who):
     password = user.password
     problems = []
     for name in STATE_CHANGING[who]:
-        data = dict(POST_DATA.get(name, {}))
+        data = dict(post_data(objects, name))
         if name == "reports:evidence_upload":
             data["file"] = pdf()
         if name == "password_change":

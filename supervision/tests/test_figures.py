@@ -85,7 +85,7 @@ def test_scores_by_hand(january):
     assert edu.component("timeliness").score == Decimal("13.3")
     assert edu.component("review").score == Decimal("6.7")
     assert edu.component("completion").note == "本期无到期事项，按满分计"
-    assert edu.component("orders").note.startswith("暂无督办单")
+    assert edu.component("orders").note.startswith("本期未被督办")
     assert (edu.score, edu.grade, edu.rank) == (Decimal("60.0"), "一般", 1)
     # hr timeliness: task1 Jan late (1×0.5), the rest missing (2+1+2) → 0.5/6 of 40 = 3.3;
     # review: the late one awaits review (not counted), others missing → 0/5 → 0.

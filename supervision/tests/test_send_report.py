@@ -56,6 +56,7 @@ def test_sends_the_workbook_to_the_configured_leaders(world, recipients):
     assert message.to == RECIPIENTS
     assert message.subject == "【督查督导】测试实施方案推进情况（截至2023年7月2日）"
     assert "各位领导" in message.body
+    assert "督办情况：未办结督办单0件" in message.body  # counts: test_orders_figures.py
     name, content, mimetype = message.attachments[0]
     assert name == "测试推进情况_2023-07-02.xlsx"
     assert mimetype == XLSX_CONTENT_TYPE

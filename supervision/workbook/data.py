@@ -17,6 +17,8 @@ from django.db.models import OuterRef, Subquery
 from reports.models import Report, ReportState
 from supervision.facts import load_plan_facts
 from supervision.models import ScoringSettings
+from supervision.orders.selectors import load_order_facts
+from supervision.orders.workbook import order_rows
 from supervision.scoring import build_scorecard
 from supervision.selectors import ComplianceRow, build_dashboard
 from tasks.models import Task, TaskAssignment
@@ -249,11 +251,13 @@ def collect_workbook_data(
         )
         for o in overdue
     ]
-    _add_scores(data, facts, period_kind=score_period, period_start=score_period_start)
+    orders = load_order_facts(plan=plan, as_of=as_of, department_id=facts.scoped_department_id)
+    data.overdue += order_rows(orders, facts, names, department=department)
+    _add_scores(data, facts, orders, period_kind=score_period, period_start=score_period_start)
     return data
 
 
-def _add_scores(data, facts, *, period_kind, period_start):
+def _add_scores(data, facts, orders, *, period_kind, period_start):
     """Fill the 部门评分 rows from the scorecard selector, in its ranking order."""
     scorecard = build_scorecard(
         facts,
@@ -261,6 +265,7 @@ def _add_scores(data, facts, *, period_kind, period_start):
         period_kind=period_kind,
         period_start=period_start or data.as_of,
         detailed=False,  # the ranking only: same scores, no line items
+        orders=orders,
     )
     rows = [
         r

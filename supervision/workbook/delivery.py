@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from supervision.models import ReportDelivery
+from supervision.orders.selectors import order_counts_sentence
 from supervision.workbook import (
     XLSX_CONTENT_TYPE,
     build_workbook,
@@ -41,6 +42,7 @@ def delivery_message(*, plan, as_of, recipients, attachment):
         "各位领导：\n\n"
         f"附件为《{plan.title}》推进情况工作簿（统计截至{_chinese_date(as_of)}），"
         "含推进情况汇总、任务推进情况、部门评分、逾期与督办四个工作表，可直接打印（A4横向）。\n\n"
+        f"{order_counts_sentence(plan=plan, as_of=as_of)}\n\n"
         "本邮件由督查督导平台按周自动发送，请勿直接回复。"
     )
     message = EmailMessage(

@@ -1,0 +1,169 @@
+"""Supervision orders on pages of lower apps (task page, My tasks, report page) and on the
+dashboard, without those apps importing supervision: their templates load this library.
+
+Each tag runs a fixed few queries whatever the number of orders.
+"""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+
+from supervision.facts import visible_department_id
+from supervision.orders.access import verifications_visible_to
+from supervision.orders.colours import COLOUR_ORDER
+from supervision.orders.models import ReportUrging, SupervisionOrder
+from supervision.orders.selectors import (
+    colour_totals,
+    counts_by,
+    load_order_facts,
+    standings_for,
+    untrue_report_ids,
+)
+from tasks.periods import end_of_day
+
+register = template.Library()
+MY_ORDERS_SHOWN = 50
+MY_URGINGS_SHOWN = 10
+DASHBOARD_ESCALATED_SHOWN = 20
+TASK_ORDERS_SHOWN = 20
+
+
+@register.simple_tag
+def order_issue_url(task_id, source="task", **params):
+    """The issue form of a task, prefilled (host, reason, period, report)."""
+    query = {"source": source, **{k: v for k, v in params.items() if v not in (None, "")}}
+    for key, value in query.items():
+        if hasattr(value, "isoformat"):
+            query[key] = value.isoformat()
+    return f"{reverse('supervision:order_create', args=[task_id])}?{urlencode(query)}"
+
+
+@register.simple_tag
+def report_urge_url(task_id, department_id, period_start):
+    return reverse(
+        "supervision:report_urge", args=[task_id, department_id, period_start.isoformat()]
+    )
+
+
+def _with_standing(orders):
+    standings = standings_for(orders)
+    rank = {c: i for i, c in enumerate(COLOUR_ORDER)}
+    rows = [(o, standings[o.pk]) for o in orders]
+    rows.sort(key=lambda r: (rank[r[1].colour], r[1].deadline, r[0].pk))
+    return rows
+
+
+@register.inclusion_tag("supervision/orders/_task_orders.html", takes_context=True)
+def task_supervision(context, task):
+    """Orders and verifications of a task, as the user may see them (5 queries)."""
+    user = context["request"].user
+    visible = SupervisionOrder.objects.visible_to(user).filter(task=task).distinct()
+    # Open orders first, then the latest closed ones; the order list has them all.
+    orders = list(
+        visible.open()
+        .prefetch_related("units__department")
+        .order_by("deadline", "pk")[:TASK_ORDERS_SHOWN]
+    )
+    checks = list(
+        verifications_visible_to(user)
+        .filter(task=task)
+        .select_related("department", "report")
+        .order_by("-checked_on", "-pk")[:TASK_ORDERS_SHOWN]
+    )
+    list_query = urlencode({"plan": task.plan_id, "task": task.pk, "colour": "all"})
+    return {
+        "task": task,
+        "rows": _with_standing(orders),
+        "total": visible.count(),
+        "list_url": f"{reverse('supervision:order_list')}?{list_query}",
+        "verifications": checks,
+        "perms": context.get("perms"),
+    }
+
+
+@register.simple_tag
+def untrue_reports(reports):
+    """Ids of these reports that an on-site check found 不属实 while accepted (one query)."""
+    return untrue_report_ids([r.pk for r in reports])
+
+
+@register.inclusion_tag("supervision/orders/_my_orders.html", takes_context=True)
+def my_orders(context):
+    """The unit's open orders, colour first, and the latest urgings of its reports."""
+    user = context["request"].user
+    if not user.department_id:
+        return {"rows": [], "urgings": []}
+    orders = list(
+        SupervisionOrder.objects.open()
+        .filter(units__department_id=user.department_id)
+        .distinct()
+        .select_related("task")
+        .prefetch_related("units__department")
+        .order_by("deadline")[:MY_ORDERS_SHOWN]
+    )
+    urgings = list(
+        ReportUrging.objects.filter(department_id=user.department_id)
+        .select_related("task", "urged_by")
+        .order_by("-at")[:MY_URGINGS_SHOWN]
+    )
+    return {
+        "rows": _with_standing(orders),
+        "urgings": urgings,
+        "department_id": user.department_id,
+    }
+
+
+@register.inclusion_tag("supervision/orders/_dashboard_orders.html", takes_context=True)
+def dashboard_orders(context, data):
+    """Open/amber/red orders per unit and per task, 领导督办 and 不属实 findings (6 queries)."""
+    user = context["request"].user
+    facts = load_order_facts(
+        plan=data.plan, as_of=data.as_of, department_id=visible_department_id(user)
+    )
+    by_unit, by_task = counts_by(facts)
+    escalated = facts.escalated()
+    # A finished plan's dashboard defaults to a past as-of date; say so when orders were
+    # issued after it, with a link to today's picture (one count query).
+    today = timezone.localdate()
+    later = 0
+    if data.as_of < today:
+        later = (
+            SupervisionOrder.objects.visible_to(user)
+            .filter(plan=data.plan, issued_at__gte=end_of_day(data.as_of))
+            .count()
+        )
+    today_query = urlencode({"plan": data.plan.pk, "as_of": today.isoformat()})
+    unit_names = {c.department_id: c.department_name for c in data.compliance}
+    task_numbers = {t.task_id: t.number for t in data.tasks}
+    base = reverse("supervision:order_list")
+    list_query = urlencode({"plan": data.plan.pk, "as_of": data.as_of.isoformat()})
+    return {
+        "data": data,
+        "totals": colour_totals(facts),
+        "units": [(unit_names.get(pk, "—"), pk, c) for pk, c in by_unit.items()],
+        "tasks": sorted(
+            (task_numbers[pk], pk, c) for pk, c in by_task.items() if pk in task_numbers
+        ),
+        "escalated": escalated[:DASHBOARD_ESCALATED_SHOWN],
+        "escalated_count": len(escalated),
+        "untrue": facts.untrue(),
+        "unit_names": unit_names,
+        "task_rows": task_numbers,
+        "list_url": f"{base}?{list_query}",
+        "thresholds": facts.settings,
+        "later": later,
+        "today_url": f"{reverse('supervision:dashboard')}?{today_query}#orders",
+    }
+
+
+@register.simple_tag
+def order_list_url(list_url, **params):
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{list_url}&{query}" if query else list_url
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)

@@ -1,0 +1,40 @@
+"""Dashboard, scorecard and order pages keep a constant number of queries with 10,000 orders."""
+
+import pytest
+from django.urls import reverse
+
+from supervision.orders.models import SupervisionOrder
+from supervision.tests.factories import count_queries
+from supervision.tests.orders_fixtures import bulk_orders
+
+pytestmark = pytest.mark.django_db
+
+
+def test_query_counts_do_not_grow_from_10_to_10000_orders(client, world):
+    client.force_login(world.leader)
+    query = f"?as_of=2023-08-31&plan={world.plan.pk}"
+    urls = [
+        reverse("supervision:dashboard") + query,
+        reverse("supervision:scorecard") + query,
+        reverse("supervision:department_score", args=[world.edu.pk]) + query,
+        reverse("supervision:order_list") + query + "&colour=all",
+        reverse("supervision:order_list") + query + f"&colour=red&department={world.edu.pk}",
+    ]
+    bulk_orders(world.plan, 10, issuer=world.neutral_supervisor)
+    before = [count_queries(client, url) for url in urls]
+    bulk_orders(world.plan, 9990, issuer=world.neutral_supervisor)
+    assert SupervisionOrder.objects.count() == 10_000
+    after = [count_queries(client, url) for url in urls]
+    assert before == after
+    # The department's drill-down shows every one of its order lines (no pagination there).
+    page = client.get(urls[2]).content.decode()
+    assert page.count("督办单基准督") > 1000
+
+
+def test_unit_pages_with_many_orders_keep_their_query_count(client, world):
+    client.force_login(world.reporter)
+    urls = [reverse("reports:my_tasks"), reverse("reports:task_detail", args=[world.task1.pk])]
+    bulk_orders(world.plan, 5, issuer=world.neutral_supervisor)
+    before = [count_queries(client, url) for url in urls]
+    bulk_orders(world.plan, 500, issuer=world.neutral_supervisor)
+    assert [count_queries(client, url) for url in urls] == before
