@@ -404,8 +404,11 @@ STATE_CHANGING = {
         "notifications:settings",
         "notifications:unsubscribe",
     ],
-    "head": ["reports:report_signoff", "notifications:unit_webhooks"],
-    "head": ["reports:report_signoff", "supervision:order_acknowledge"],
+    "head": [
+        "reports:report_signoff",
+        "notifications:unit_webhooks",
+        "supervision:order_acknowledge",
+    ],
     "leader": ["supervision:order_instruct"],
     "neutral_supervisor": [
         "reports:report_accept",
@@ -451,12 +454,12 @@ READ_ONLY = {
     "supervision:department_score",
     "supervision:public_plan",
     "supervision:export_workbook",
-    "head": [
-        "reports:report_signoff",
-        "notifications:unit_webhooks",
-        "supervision:order_acknowledge",
-    ],
-    "leader": ["supervision:order_instruct"],
+    "notifications:inbox",
+    "supervision:order_list",
+    "supervision:order_detail",
+    "supervision:order_print",
+    "supervision:order_file",
+    "supervision:verification_detail",
 }
 
 
