@@ -100,7 +100,7 @@ def main():
 
     from departments.models import Department
     from tasks.models import Plan
-    from tasks.services import plan_import_xlsx
+    from tasks.plan_import import plan_import_file
 
     call_command("migrate", verbosity=0)
     names = [f"区第{i}局" for i in range(1, 41)]
@@ -123,7 +123,13 @@ def main():
         connection.queries_log.clear()
         with CaptureQueriesContext(connection) as import_q:
             t0 = time.perf_counter()
-            result = plan_import_xlsx(file=data, title=f"bench-import-{round_no}")
+            result = plan_import_file(
+                file=data,
+                filename="bench.xlsx",
+                title=f"bench-import-{round_no}",
+                start_year=2020,
+                end_year=2023,
+            )
             import_times.append(time.perf_counter() - t0)
         assert (result.task_count, result.assignment_count) == plain_counts
         print(

@@ -1,0 +1,108 @@
+"""Word (.docx) plan attachments: read every table as a grid, write the attachment layout.
+
+Reading walks the document XML with lxml (python-docx opens the package) instead of
+python-docx's cell objects, which copy a merged cell's text into every grid column: here a
+horizontally merged cell keeps its text in its first column only (a section heading spans
+the whole row) and a vertically merged cell repeats its text in every row it spans (one
+lead unit for three tasks), the same rules as merged cells in a spreadsheet.
+"""
+
+import io
+
+from docx.oxml.ns import qn
+
+from tasks.grid import Grid, TableGrid
+
+# Paragraphs before the first table hold the attachment's title ("附件：…（2020—2023年）").
+_TITLE_PARAGRAPHS = 10
+
+
+_T, _BR, _CR, _TAB = qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab")
+
+
+def _paragraph_text(p):
+    parts = []
+    for node in p.iter(_T, _BR, _CR, _TAB):
+        if node.tag == _T:
+            parts.append(node.text or "")
+        else:
+            parts.append("\t" if node.tag == _TAB else "\n")
+    return "".join(parts)
+
+
+def _text(element):
+    """The text of a cell or paragraph: paragraphs and line breaks become "\n"."""
+    paragraphs = [element] if element.tag == qn("w:p") else element.iter(qn("w:p"))
+    return "\n".join(_paragraph_text(p) for p in paragraphs)
+
+
+def _table_rows(tbl):
+    rows = []
+    for tr in tbl.iterchildren(qn("w:tr")):
+        row = []
+        for tc in tr.iterchildren(qn("w:tc")):
+            column = len(row)
+            if tc.vMerge == "continue":
+                above = rows[-1] if rows else []
+                value = above[column] if column < len(above) else None
+            else:
+                value = _text(tc).strip() or None
+            row.append(value)
+            row.extend([None] * (tc.grid_span - 1))
+        rows.append(row)
+    return rows
+
+
+def read_docx_grid(data):
+    """Every top-level table of a .docx (in document order) and the title lines before them."""
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    title_lines, tables = [], []
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            rows = _table_rows(child)
+            tables.append(
+                TableGrid(
+                    label=f"第{len(tables) + 1}个表格",
+                    rows=list(enumerate(rows, start=1)),
+                )
+            )
+        elif child.tag == qn("w:p") and not tables and len(title_lines) < _TITLE_PARAGRAPHS:
+            text = _text(child).strip()
+            if text:
+                title_lines.append(text)
+    return Grid(title_lines=title_lines, tables=tables, document=True)
+
+
+def write_docx_table(*, title, headers, sections, output):
+    """Write a title paragraph and one table: a header row repeated on every page, then
+    `sections` [(heading text or None, [row tuples])], each heading merged across the row."""
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml import OxmlElement
+    from docx.shared import Cm, Pt
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    document.styles["Normal"].font.size = Pt(10.5)
+    document.add_paragraph(title)
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    header_row = table.rows[0]
+    header_row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for cell, caption in zip(header_row.cells, headers, strict=True):
+        cell.text = caption
+    for heading, rows in sections:
+        if heading:
+            cells = table.add_row().cells
+            merged = cells[0].merge(cells[-1])
+            merged.text = heading
+        for values in rows:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, values, strict=True):
+                cell.text = "" if value is None else str(value)
+    document.save(output)
+    return output
