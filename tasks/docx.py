@@ -104,5 +104,6 @@ def write_docx_table(*, title, headers, sections, output):
             cells = table.add_row().cells
             for cell, value in zip(cells, values, strict=True):
                 cell.text = "" if value is None else str(value)
+    document.add_paragraph("")  # Word ends every document with a paragraph, never a table
     document.save(output)
     return output

@@ -49,6 +49,7 @@ def make_docx(tables, *, title_lines=(), repeat_header=False, paragraphs_between
             merged.text = keep
         if repeat_header:
             table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    document.add_paragraph("")  # Word always ends a document with a paragraph
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
