@@ -290,7 +290,7 @@ class PlanImportResult:
 def plan_import_apply(
     *,
     preview,
-    title,
+    title=None,
     unit_map=None,
     user=None,
     issuer="",

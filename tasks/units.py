@@ -168,7 +168,7 @@ def split_units(cell, is_known=lambda name: False, *, phrases=frozenset()):
     for piece, separator in zip(pieces, separators, strict=True):
         if compact(piece) and is_open_ended(piece, phrases) and not is_known(piece):
             # The wording is a piece of its own ("区财政局、有关部门"): keep its separator.
-            notes.append(separator[:1] + compact(piece))
+            notes.append((separator[:1] or "、") + compact(piece))
         else:
             kept.append(piece)
     if kept:
