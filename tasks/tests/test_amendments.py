@@ -110,7 +110,15 @@ def test_amend_command(world, tmp_path):
     path = tmp_path / "revised.xlsx"
     path.write_bytes(_revised(world))
     with pytest.raises(CommandError, match="请填写生效日期"):
-        call_command("import_plan", str(path), "--amend", str(world.plan.pk), "--document-number", "3号", stdout=StringIO())  # fmt: skip
+        call_command(
+            "import_plan",
+            str(path),
+            "--amend",
+            str(world.plan.pk),
+            "--document-number",
+            "3号",
+            stdout=StringIO(),
+        )
     out = StringIO()
     call_command(
         "import_plan",
