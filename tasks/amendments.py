@@ -88,10 +88,13 @@ def _fields_diff(task, row):
     if (task.deadline, task.deadline_text) != (row.deadline.date, row.deadline.text):
         old = task.deadline_text or task.deadline or "（无）"
         lines.append(f"完成时限：{old} → {row.deadline.text or '（无）'}")
-    if (task.lead_note, task.support_note) != (row.lead.note, row.support.note):
-        lines.append("单位附注修改")
-    if task.remark != row.remark:
-        lines.append("备注修改")
+    for label, old, new in (
+        ("牵头单位附注", task.lead_note, row.lead.note),
+        ("责任单位附注", task.support_note, row.support.note),
+        ("备注", task.remark, row.remark),
+    ):
+        if old != new:
+            lines.append(f"{label}：{_short(old) or '（无）'} → {_short(new) or '（无）'}")
     return lines
 
 
