@@ -56,7 +56,7 @@ def _sections(tasks):
         return [(None, rows)]
     sections = []
     for (area,), row in zip(areas, rows, strict=True):
-        if not sections or sections[-1][0] is not area:
+        if not sections or sections[-1][0].pk != area.pk:
             if any(s[0].pk == area.pk for s in sections):
                 return [(None, rows)]  # not contiguous
             sections.append((area, []))

@@ -89,7 +89,9 @@ def _section(values):
     match = SECTION.match(text)
     if not match:
         return None
-    return ParsedSection(label=compact(match.group("label")), title=match.group("title"), text=text)
+    # "一、" is stored as "一" so pages show "重点任务一" (a bracketed "（二）" stays as written).
+    label = compact(match.group("label")).rstrip("、.．")
+    return ParsedSection(label=label, title=match.group("title"), text=text)
 
 
 def _units(values, directory, single_column):

@@ -96,48 +96,65 @@ def read_xls_grid(data):
     return Grid(tables=tables)
 
 
-def write_task_sheet(*, title, headers, sections, output):
-    """Write the title row, the header row and `sections` [(heading or None, [row tuples])]."""
-    from openpyxl import Workbook
+def _styles():
     from openpyxl.styles import Alignment, Border, Font, Side
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET_TITLE
     thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(wrap_text=True, vertical="center")
-    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    set_text(ws.cell(row=1, column=1), title)
-    ws.cell(row=1, column=1).font = Font(name="黑体", bold=True, size=14)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws.append(headers)
-    for cell in ws[2]:
-        cell.font = Font(name="黑体", bold=True)
-        cell.alignment = centre
-        cell.border = border
-    all_rows = []
-    for heading, rows in sections:
-        if heading:
-            r = ws.max_row + 1
-            set_text(ws.cell(row=r, column=1), heading)
-            ws.cell(row=r, column=1).font = Font(bold=True)
-            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(headers))
-        for values in rows:
-            r = ws.max_row + 1
-            for c, value in enumerate(values, start=1):
-                cell = ws.cell(row=r, column=c)
-                set_text(cell, value)
-                cell.alignment = centre if c == 1 else wrap
-                cell.border = border
-        all_rows.extend(rows)
+    return {
+        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
+        "wrap": Alignment(wrap_text=True, vertical="center"),
+        "centre": Alignment(horizontal="center", vertical="center", wrap_text=True),
+        "title": Font(name="黑体", bold=True, size=14),
+        "header": Font(name="黑体", bold=True),
+        "section": Font(bold=True),
+    }
+
+
+def _merged_line(ws, row, text, width, font):
+    set_text(ws.cell(row=row, column=1), text)
+    ws.cell(row=row, column=1).font = font
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+
+
+def _task_row(ws, values, style):
+    r = ws.max_row + 1
+    for c, value in enumerate(values, start=1):
+        cell = ws.cell(row=r, column=c)
+        set_text(cell, value)
+        cell.alignment = style["centre"] if c == 1 else style["wrap"]
+        cell.border = style["border"]
+
+
+def _page_setup(ws, headers, rows):
     widths = [6, 60, 24, 36, 14, 40, 20]
     for c, width in enumerate(widths[: len(headers)], start=1):
-        longest = max((display_width(v[c - 1] or "") for v in all_rows), default=0)
+        longest = max((display_width(v[c - 1] or "") for v in rows), default=0)
         ws.column_dimensions[chr(64 + c)].width = min(max(width, 8), max(longest, 8) + 2)
     ws.freeze_panes = "A3"
     ws.print_title_rows = "2:2"
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
+
+
+def write_task_sheet(*, title, headers, sections, output):
+    """Write the title row, the header row and `sections` [(heading or None, [row tuples])]."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_TITLE
+    style = _styles()
+    _merged_line(ws, 1, title, len(headers), style["title"])
+    ws.append(headers)
+    for cell in ws[2]:
+        cell.font, cell.alignment, cell.border = style["header"], style["centre"], style["border"]
+    all_rows = []
+    for heading, rows in sections:
+        if heading:
+            _merged_line(ws, ws.max_row + 1, heading, len(headers), style["section"])
+        for values in rows:
+            _task_row(ws, values, style)
+        all_rows.extend(rows)
+    _page_setup(ws, headers, all_rows)
     wb.save(output)  # a path or a binary file-like object
     return output

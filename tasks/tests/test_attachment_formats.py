@@ -251,3 +251,18 @@ def _docx_cells(data):
     document = docx.Document(io.BytesIO(data))
     paragraphs = [p.text for p in document.paragraphs]
     return paragraphs, [[c.text for c in row.cells] for t in document.tables for row in t.rows]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_sections_deadlines_targets_and_remarks_survive_a_round_trip(units, fmt):
+    from tasks.plan_export import plan_export_table, plan_export_xlsx
+
+    plan = plan_import_file(file=_ministry_docx(), filename="a.docx", title="提质培优").plan
+    before = plan_export_table(plan=plan)
+    assert [heading for heading, _ in before.sections] == ["一、提升办学条件", "（二）深化产教融合"]
+    out = io.BytesIO()
+    (plan_export_xlsx if fmt == "xlsx" else plan_export_docx)(plan=plan, output=out)
+    Plan.objects.all().delete()
+    copy = plan_import_file(file=out.getvalue(), filename=f"a.{fmt}").plan
+    assert copy.title == "提质培优"
+    assert plan_export_table(plan=copy) == before

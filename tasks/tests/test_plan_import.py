@@ -242,7 +242,7 @@ def test_header_synonyms_title_rows_and_section_rows(units):
     ]
     # Section rows are the plan's key areas; the tasks below a section belong to it.
     areas = list(result.plan.key_areas.order_by("number"))
-    assert [(a.label, a.title) for a in areas] == [("一、", "重点任务"), ("二、", "工作保障")]
+    assert [(a.label, a.title) for a in areas] == [("一", "重点任务"), ("二", "工作保障")]
     assert [list(t.key_areas.all()) for t in result.plan.tasks.order_by("number")] == [
         [areas[0]],
         [areas[1]],

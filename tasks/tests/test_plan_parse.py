@@ -50,7 +50,21 @@ def test_open_ended_phrases_are_notes(units, cell, names, note):
 
 
 def test_the_phrase_list_is_data_an_admin_extends(units):
-    assert OpenEndedPhrase.objects.filter(text="各地有关部门").exists()  # seeded by migration
+    import importlib
+
+    from django.apps import apps
+
+    seed = importlib.import_module("tasks.migrations.0006_open_ended_phrases_data")
+    seed.add_phrases(apps, None)  # what migrate ran (an earlier flush may have emptied it)
+    issue_list = [
+        "各地有关部门",
+        "相关省份有关部门",
+        "各有关单位",
+        "有关行业主管部门",
+        "各镇街",
+        "各学校",
+    ]
+    assert set(issue_list) <= set(OpenEndedPhrase.objects.values_list("text", flat=True))
     assert UnitDirectory.load().split("区财政局、驻区单位").names == ["区财政局", "驻区单位"]
     OpenEndedPhrase.objects.create(text="驻区单位")
     parsed = UnitDirectory.load().split("区财政局、驻区单位")
@@ -193,3 +207,28 @@ def test_unreadable_rows_are_listed_with_row_and_reason(units):
     assert preview.parsed.skipped == [
         "第4行：“注：本表由区教育体育局负责解释”既无序号也无单位，不是任务行，已跳过。"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "title"),
+    [
+        ("一）提升办学条件", "一）", "提升办学条件"),
+        ("（二）深化产教融合", "（二）", "深化产教融合"),
+        ("二、工作保障", "二", "工作保障"),
+        ("十一、其他", "十一", "其他"),
+    ],
+)
+def test_section_rows(text, label, title):
+    from tasks.plan_parse import _section
+
+    section = _section({"number": text, "content": None, "lead": None})
+    assert (section.label, section.title, section.text) == (label, title, text)
+
+
+def test_a_header_row_repeated_inside_one_table_is_skipped(units):
+    from tasks.tests.helpers import make_docx
+
+    rows = [HEADER, ["1", "任务一", "教育部", ""], HEADER, ["2", "任务二", "教育部", ""]]
+    preview = plan_import_preview(file=make_docx([{"rows": rows}]), filename="a.docx")
+    assert [t.number for t in preview.tasks] == [1, 2] and preview.errors == []
+    assert preview.parsed.table.skipped_headers == 1
