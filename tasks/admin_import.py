@@ -5,6 +5,7 @@ a random name (its key lives in the user's session), and previewed; the confirma
 the plan, its years, and a unit for every name the directory does not know.
 """
 
+import datetime
 import io
 import uuid
 from pathlib import Path
@@ -17,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from departments.audit import security_event_record
 from departments.models import Department, SecurityEvent
@@ -35,6 +37,8 @@ from tasks.plan_import import PlanImportError, plan_import_apply, plan_import_pr
 STAGING_DIR = "plan-imports"
 SESSION_KEY = "plan_import_uploads"
 NEW_UNIT = "new"
+# A preview nobody confirmed leaves its file behind; the next upload removes such files.
+STAGED_MAX_AGE = datetime.timedelta(days=1)
 
 
 class AttachmentUploadForm(forms.Form):
@@ -96,7 +100,18 @@ class AmendConfirmForm(UnitChoicesForm):
     effective_date = forms.DateField(label="生效日期", help_text="格式：2022-03-01")
 
 
+def _remove_abandoned_uploads():
+    if not default_storage.exists(STAGING_DIR):
+        return
+    cutoff = timezone.now() - STAGED_MAX_AGE
+    for name in default_storage.listdir(STAGING_DIR)[1]:
+        path = f"{STAGING_DIR}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+
+
 def _stage(request, name, data):
+    _remove_abandoned_uploads()
     token = uuid.uuid4().hex
     path = default_storage.save(
         f"{STAGING_DIR}/{token}{Path(name).suffix.lower()}", ContentFile(data)

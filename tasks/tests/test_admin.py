@@ -268,3 +268,24 @@ def test_department_import_previews_and_reports_bad_kinds(client, world, django_
     data = make_xlsx([header, ["区审计局", "审计局", "事业单位", "是", 30]])
     response = client.post(url, {"import_file": _upload(data), "format": "0"})
     assert "“事业单位”不是有效的选项" in response.content.decode()
+
+
+def test_abandoned_preview_uploads_are_removed_by_the_next_upload(
+    client, world, settings, tmp_path
+):
+    import datetime
+    import os
+
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = str(tmp_path)  # previews of other tests leave their files
+    client.force_login(world.admin)
+    url = reverse("admin:tasks_plan_import_attachment")
+    data = make_xlsx([HEADER, [1, "任务一", "区教育体育局", ""]])
+    client.post(url, {"file": _upload(data), "_preview": "1"})
+    (old,) = default_storage.listdir("plan-imports")[1]
+    past = (datetime.datetime.now() - datetime.timedelta(days=2)).timestamp()
+    os.utime(default_storage.path(f"plan-imports/{old}"), (past, past))
+    client.post(url, {"file": _upload(data), "_preview": "1"})
+    files = default_storage.listdir("plan-imports")[1]
+    assert old not in files and len(files) == 1
