@@ -39,7 +39,7 @@ def _text(element):
 def _table_rows(tbl):
     rows = []
     for tr in tbl.iterchildren(qn("w:tr")):
-        row = []
+        row = [None] * tr.grid_before  # a row that starts right of the first grid column
         for tc in tr.iterchildren(qn("w:tc")):
             column = len(row)
             if tc.vMerge == "continue":

@@ -289,3 +289,16 @@ def test_abandoned_preview_uploads_are_removed_by_the_next_upload(
     client.post(url, {"file": _upload(data), "_preview": "1"})
     files = default_storage.listdir("plan-imports")[1]
     assert old not in files and len(files) == 1
+
+
+def test_a_fifty_megabyte_attachment_upload_is_refused_at_its_header(client, world):
+    client.force_login(world.admin)
+    url = reverse("admin:tasks_plan_import_attachment")
+    response = client.post(
+        url,
+        data=b"--x--",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert not Plan.objects.filter(title="新方案").exists()
