@@ -13,6 +13,8 @@ from docx.oxml.ns import qn
 
 from tasks.grid import Grid, TableGrid
 
+# Column widths of the exported table on landscape A4 (25.7 cm between the margins).
+_COLUMN_CM = (1.2, 8.0, 3.5, 4.5, 2.5, 4.5, 1.5)
 # Paragraphs before the first table hold the attachment's title ("附件：…（2020—2023年）").
 _TITLE_PARAGRAPHS = 10
 
@@ -80,6 +82,7 @@ def write_docx_table(*, title, headers, sections, output):
     `sections` [(heading text or None, [row tuples])], each heading merged across the row."""
     import docx
     from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.shared import Cm, Pt
 
@@ -88,21 +91,29 @@ def write_docx_table(*, title, headers, sections, output):
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
     document.styles["Normal"].font.size = Pt(10.5)
-    document.add_paragraph(title)
+    heading_paragraph = document.add_paragraph()
+    heading_paragraph.add_run(title).bold = True
+    heading_paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
+    table.autofit = False
+    widths = [Cm(w) for w in _COLUMN_CM[: len(headers)]]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the table grid, which LibreOffice and WPS lay out from
     header_row = table.rows[0]
     header_row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-    for cell, caption in zip(header_row.cells, headers, strict=True):
-        cell.text = caption
+    for cell, caption, width in zip(header_row.cells, headers, widths, strict=True):
+        cell.width = width
+        cell.paragraphs[0].add_run(caption).bold = True
     for heading, rows in sections:
         if heading:
             cells = table.add_row().cells
             merged = cells[0].merge(cells[-1])
-            merged.text = heading
+            merged.paragraphs[0].add_run(heading).bold = True
         for values in rows:
             cells = table.add_row().cells
-            for cell, value in zip(cells, values, strict=True):
+            for cell, value, width in zip(cells, values, widths, strict=True):
+                cell.width = width  # Word lays columns out from every cell's own width
                 cell.text = "" if value is None else str(value)
     document.add_paragraph("")  # Word ends every document with a paragraph, never a table
     document.save(output)
