@@ -20,6 +20,9 @@ _TITLE_PARAGRAPHS = 10
 
 
 _T, _BR, _CR, _TAB = qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab")
+_P, _TR, _TC, _TC_PR = qn("w:p"), qn("w:tr"), qn("w:tc"), qn("w:tcPr")
+_GRID_SPAN, _V_MERGE, _VAL = qn("w:gridSpan"), qn("w:vMerge"), qn("w:val")
+_TBL = qn("w:tbl")
 
 
 def _paragraph_text(p):
@@ -34,23 +37,36 @@ def _paragraph_text(p):
 
 def _text(element):
     """The text of a cell or paragraph: paragraphs and line breaks become "\n"."""
-    paragraphs = [element] if element.tag == qn("w:p") else element.iter(qn("w:p"))
+    paragraphs = [element] if element.tag == _P else element.iter(_P)
     return "\n".join(_paragraph_text(p) for p in paragraphs)
+
+
+def _merge_properties(tc):
+    """(grid span, vertical merge: None, "restart" or "continue") read with plain lxml
+    (python-docx's properties cost ~10× more on a 2,000-row table)."""
+    props = tc.find(_TC_PR)
+    if props is None:
+        return 1, None
+    span = props.find(_GRID_SPAN)
+    merge = props.find(_V_MERGE)
+    vmerge = None if merge is None else (merge.get(_VAL) or "continue")
+    return (int(span.get(_VAL)) if span is not None else 1), vmerge
 
 
 def _table_rows(tbl):
     rows = []
-    for tr in tbl.iterchildren(qn("w:tr")):
+    for tr in tbl.iterchildren(_TR):
         row = [None] * tr.grid_before  # a row that starts right of the first grid column
-        for tc in tr.iterchildren(qn("w:tc")):
+        for tc in tr.iterchildren(_TC):
             column = len(row)
-            if tc.vMerge == "continue":
+            span, vmerge = _merge_properties(tc)
+            if vmerge == "continue":
                 above = rows[-1] if rows else []
                 value = above[column] if column < len(above) else None
             else:
                 value = _text(tc).strip() or None
             row.append(value)
-            row.extend([None] * (tc.grid_span - 1))
+            row.extend([None] * (span - 1))
         rows.append(row)
     return rows
 
@@ -62,7 +78,7 @@ def read_docx_grid(data):
     document = docx.Document(io.BytesIO(data))
     title_lines, tables = [], []
     for child in document.element.body.iterchildren():
-        if child.tag == qn("w:tbl"):
+        if child.tag == _TBL:
             rows = _table_rows(child)
             tables.append(
                 TableGrid(
@@ -70,7 +86,7 @@ def read_docx_grid(data):
                     rows=list(enumerate(rows, start=1)),
                 )
             )
-        elif child.tag == qn("w:p") and not tables and len(title_lines) < _TITLE_PARAGRAPHS:
+        elif child.tag == _P and not tables and len(title_lines) < _TITLE_PARAGRAPHS:
             text = _text(child).strip()
             if text:
                 title_lines.append(text)
