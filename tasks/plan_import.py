@@ -197,7 +197,7 @@ def build_assignments(task_id, parsed, directory):
         (TaskAssignment.Role.LEAD, parsed.lead),
         (TaskAssignment.Role.SUPPORT, parsed.support),
     ):
-        for position, name in enumerate(units.names):
+        for position, name in enumerate(units.names):  # names are compacted already
             dept = directory.get(name)
             # *_id assignment skips the related-object descriptors (2,000-task imports
             # build ~10,000 of these).
@@ -207,7 +207,7 @@ def build_assignments(task_id, parsed, directory):
                     department_id=dept.pk,
                     role=role,
                     position=position,
-                    written_as="" if compact(name) == dept.name else compact(name),
+                    written_as="" if name == dept.name else name,
                 )
             )
     return assignments

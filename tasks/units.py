@@ -75,10 +75,12 @@ class UnitDirectory:
         self._by_name[compact(name)] = department
 
     def get(self, name):
-        return self._by_name.get(compact(name))
+        # Most names arrive compacted already (split_units); keys never hold whitespace.
+        found = self._by_name.get(name)
+        return found if found is not None else self._by_name.get(compact(name))
 
     def __contains__(self, name):
-        return compact(name) in self._by_name
+        return name in self._by_name or compact(name) in self._by_name
 
     def split(self, cell):
         """split_units() with this directory's names and open-ended phrases."""
