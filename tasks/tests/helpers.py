@@ -1,7 +1,6 @@
 """Build real-shaped plan attachments in memory (xlsx, docx, xls) for the importer tests."""
 
 import io
-import struct
 
 from huancui_vet.tests.xlsx_files import xlsx_bytes
 
@@ -74,19 +73,12 @@ def make_xls(rows, *, merges=(), sheet_title="任务清单"):
     return buffer.getvalue()
 
 
-def encrypted_office_file():
-    """What Word writes for a password-protected .docx: an OLE compound file (not a zip)
-    whose directory holds the EncryptionInfo and EncryptedPackage streams.
+def encrypted_docx(password="secret"):  # noqa: S107 (a test file's password)
+    """A real password-protected .docx (what Word writes: an OLE container holding the
+    EncryptionInfo and EncryptedPackage streams), encrypted with msoffcrypto-tool."""
+    from msoffcrypto.format.ooxml import OOXMLFile
 
-    Built by hand (header + one directory sector) because no pinned library writes it; the
-    importer only needs the container signature and the stream names to refuse it.
-    """
-    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HH", 0x3E, 3)
-    header = header.ljust(512, b"\0")
-
-    def entry(name, kind):
-        encoded = (name + "\0").encode("utf-16-le")
-        return (encoded.ljust(64, b"\0") + struct.pack("<HB", len(encoded), kind)).ljust(128, b"\0")
-
-    directory = entry("Root Entry", 5) + entry("EncryptionInfo", 2) + entry("EncryptedPackage", 2)
-    return header + directory.ljust(512, b"\0") + b"\0" * 4096
+    plain = make_docx([{"rows": [["序号", "任务内容", "牵头单位"], ["1", "任务一", "区财政局"]]}])
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(plain)).encrypt(password, out)
+    return out.getvalue()
