@@ -155,7 +155,8 @@ def test_xls_with_title_merged_units_and_date_cells(units):
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
-def test_doc_is_converted_with_libreoffice(units, tmp_path):
+@pytest.mark.parametrize("suffix", [".doc", ".wps"])  # WPS saves Word-97 binaries as .wps
+def test_doc_is_converted_with_libreoffice(units, tmp_path, suffix):
     source = tmp_path / "plan.docx"
     source.write_bytes(_ministry_docx())
     subprocess.run(
@@ -167,7 +168,7 @@ def test_doc_is_converted_with_libreoffice(units, tmp_path):
     )  # fmt: skip
     data = (tmp_path / "plan.doc").read_bytes()
     assert data[:4] == b"\xd0\xcf\x11\xe0"
-    result = plan_import_file(file=data, filename="plan.doc", title="旧版Word")
+    result = plan_import_file(file=data, filename=f"plan{suffix}", title="旧版Word")
     assert _table(result.plan) == [
         (1, "改善实训条件", "区教育体育局", "区财政局"),
         (2, "建设双师队伍", "区教育体育局", "区人力资源社会保障局"),
