@@ -1,18 +1,22 @@
 """方案调整: a revised attachment applied to an existing plan as one recorded amendment.
 
-Tasks are matched by 序号. `plan_amendment_diff()` says what would change (tasks added,
-removed, reworded; units added, removed, moved between lead and support; deadlines,
-targets, notes) without writing; `plan_amend()` applies it in one transaction and records a
-PlanAmendment. Every history row it writes carries "方案调整（文号）", so the task history
-page shows the amendment. Units taken off a task go through task_set_units, exactly as when
-an administrator re-assigns a task: their open reports stay and can no longer be submitted.
-A task or target that already has reports is never deleted: the amendment is refused.
+A revised row keeps its task (and so the task's reports) when its wording is the same,
+or its 序号 is the same and its wording close, or another task reads almost the same
+(renumbered because a task was inserted or removed). `plan_amendment_diff()` says what
+would change (tasks added, removed, reworded, renumbered; units added, removed, moved
+between lead and support; deadlines, targets, notes) without writing; `plan_amend()`
+applies it in one transaction and records a PlanAmendment. Every history row it writes
+carries "方案调整（文号）", so the task history page shows the amendment. Units taken off
+a task go through task_set_units, exactly as when an administrator re-assigns a task:
+their open reports stay and can no longer be submitted. A task or target that already
+has reports is never deleted: the amendment is refused.
 """
 
+import difflib
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import F, ProtectedError
 
 from tasks.models import KeyArea, PlanAmendment, Task, TaskAssignment
 from tasks.plan_import import (
@@ -27,6 +31,11 @@ from tasks.services import task_set_units
 from tasks.units import compact
 
 _LEAD, _SUPPORT = TaskAssignment.Role.LEAD, TaskAssignment.Role.SUPPORT
+# How alike (difflib ratio) a revised row must read to keep an existing task: at its own
+# 序号 (reworded), or at another one (renumbered because a task was inserted or removed).
+SAME_NUMBER_SIMILARITY = 0.4
+MOVED_SIMILARITY = 0.6
+RENUMBER_OFFSET = 1_000_000
 
 
 def _short(text, size=30):
@@ -83,6 +92,8 @@ def _targets_diff(task, row, default_year):
 
 def _fields_diff(task, row):
     lines = []
+    if task.number != row.number:
+        lines.append(f"原为任务 {task.number}（序号调整）")
     if task.content != row.content:
         lines.append(f"内容修改：{_short(task.content)} → {_short(row.content)}")
     if (task.deadline, task.deadline_text) != (row.deadline.date, row.deadline.text):
@@ -114,22 +125,58 @@ class TaskDiff:
         return [f"任务 {self.number} {line}" for line in self.lines]
 
 
+def _similarity(a, b):
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def _pair_tasks(current, rows):
+    """[(task or None, row or None)]: a revised row keeps its task (and the task's reports)
+    when the wording is the same, else when the 序号 is the same and the wording close,
+    else when another unmatched task reads almost the same (a task renumbered and reworded).
+    """
+    unmatched = dict(current)  # number -> task
+    by_content = {t.content: t for t in current.values()}
+    pairs, rest = [], []
+    for row in rows:
+        task = by_content.get(row.content)
+        if task is not None and unmatched.pop(task.number, None) is not None:
+            pairs.append((task, row))
+        else:
+            rest.append(row)
+    leftover = []
+    for row in rest:
+        task = unmatched.get(row.number)
+        if task is not None and _similarity(task.content, row.content) >= SAME_NUMBER_SIMILARITY:
+            pairs.append((unmatched.pop(row.number), row))
+        else:
+            leftover.append(row)
+    for row in leftover:
+        best = max(
+            unmatched.values(), key=lambda t: _similarity(t.content, row.content), default=None
+        )
+        if best is not None and _similarity(best.content, row.content) >= MOVED_SIMILARITY:
+            pairs.append((unmatched.pop(best.number), row))
+        else:
+            pairs.append((None, row))
+    return pairs + [(task, None) for task in unmatched.values()]
+
+
 def plan_amendment_diff(*, plan, preview):
     """[TaskDiff] between the plan and a preview of its revised attachment (no writes)."""
-    current = _current_tasks(plan)
     directory = preview.directory
     diffs = []
-    for row in preview.tasks:
-        task = current.pop(row.number, None)
+    for task, row in _pair_tasks(_current_tasks(plan), preview.tasks):
         if task is None:
             diffs.append(TaskDiff(row.number, "added", [], row=row))
-            continue
-        lines = _fields_diff(task, row) + _units_diff(task, row, directory)
-        lines += _targets_diff(task, row, plan.end_year)
-        if lines:
-            diffs.append(TaskDiff(row.number, "changed", lines, row=row, task=task))
-    diffs += [TaskDiff(n, "removed", [], task=t) for n, t in current.items()]
-    return sorted(diffs, key=lambda d: d.number)
+        elif row is None:
+            diffs.append(TaskDiff(task.number, "removed", [], task=task))
+        else:
+            lines = _fields_diff(task, row) + _units_diff(task, row, directory)
+            lines += _targets_diff(task, row, plan.end_year)
+            if lines:
+                diffs.append(TaskDiff(row.number, "changed", lines, row=row, task=task))
+    order = {"removed": 0, "changed": 1, "added": 2}
+    return sorted(diffs, key=lambda d: (d.number, order[d.kind]))
 
 
 def _section_area(plan, preview, row):
@@ -215,7 +262,7 @@ def _change_task(plan, preview, diff, reason):
         support_note=row.support.note,
         change_reason=reason,
     )
-    task.content, task.remark = row.content, row.remark
+    task.number, task.content, task.remark = row.number, row.content, row.remark
     task.deadline, task.deadline_text = row.deadline.date, row.deadline.text
     task._change_reason = reason
     task.full_clean()
@@ -265,10 +312,17 @@ def plan_amend(*, plan, preview, document_number, effective_date, unit_map=None,
 
 
 def _apply(plan, preview, diffs, reason):
+    """Removals first (they free their numbers), renumbered tasks parked on free numbers so
+    that no two tasks ever share one (a database constraint), then changes, then additions."""
     for diff in diffs:
         if diff.kind == "removed":
             _remove_task(diff, reason)
-        elif diff.kind == "added":
-            _add_task(plan, preview, diff.row, reason)
-        else:
+    moved = [d.task.pk for d in diffs if d.kind == "changed" and d.task.number != d.row.number]
+    if moved:
+        Task.objects.filter(pk__in=moved).update(number=F("number") + RENUMBER_OFFSET)
+    for diff in diffs:
+        if diff.kind == "changed":
             _change_task(plan, preview, diff, reason)
+    for diff in diffs:
+        if diff.kind == "added":
+            _add_task(plan, preview, diff.row, reason)
