@@ -122,7 +122,7 @@ def unit_choices_errors(preview, unit_map):
     listed = "；".join(u.describe() for u in undecided)
     return [
         f"以下 {len(undecided)} 个单位不在单位名录中：{listed}。请为每个单位选择对应的现有单位"
-        "（将记为别称）或创建新单位后重新导入。"
+        "（将记为别称）或创建新单位后重新导入（命令行：--map 写法=单位名称，或 --new 写法）。"
     ]
 
 
@@ -330,12 +330,21 @@ def plan_import_apply(
     )
 
 
+def create_unlike_units(preview, unit_map):
+    """Decide "create" for every unknown name the caller left open that resembles no known
+    unit. A name that resembles one ("区人社局") stays open: creating it would split one
+    department in two, so the caller must map it or ask for it by name."""
+    for unknown in preview.unknown:
+        if unknown.suggestion is None:
+            unit_map.setdefault(unknown.name, None)
+    return unit_map
+
+
 def plan_import_file(*, file, filename="", create_departments=False, unit_map=None, **kwargs):
     """Preview and apply in one call (the command and scripts); `create_departments=True`
-    creates every unknown unit the caller did not map."""
+    creates the unknown units that resemble no known unit (see create_unlike_units)."""
     preview = plan_import_preview(file=file, filename=filename)
     unit_map = dict(unit_map or {})
     if create_departments:
-        for unknown in preview.unknown:
-            unit_map.setdefault(unknown.name, None)
+        create_unlike_units(preview, unit_map)
     return plan_import_apply(preview=preview, unit_map=unit_map, **kwargs)

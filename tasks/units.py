@@ -24,8 +24,9 @@ _NOTE_SUFFIX = re.compile(
 _LEADING_SEPARATORS = "、，,；;"
 # A piece starting with 各 ("各镇街", "各学校") addresses a whole class of bodies, not a unit.
 _CLASS_PREFIX = "各"
-# Below this difflib ratio a known name is not offered as a likely match.
-SUGGESTION_CUTOFF = 0.5
+# At or below this difflib ratio a known name is not offered as a likely match: "区审计局"
+# and "区统计局" (0.75) are two departments; "区财政" and "区财政局" (0.86) are one.
+SUGGESTION_CUTOFF = 0.79
 # An unknown fragment this short ("局", "委员会") is the tail of a name broken across lines.
 _TAIL_MAX_CHARS = 3
 

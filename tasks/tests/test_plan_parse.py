@@ -232,3 +232,20 @@ def test_a_header_row_repeated_inside_one_table_is_skipped(units):
     preview = plan_import_preview(file=make_docx([{"rows": rows}]), filename="a.docx")
     assert [t.number for t in preview.tasks] == [1, 2] and preview.errors == []
     assert preview.parsed.table.skipped_headers == 1
+
+
+def test_create_departments_never_creates_a_near_duplicate(units, tmp_path):
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(_file([[1, "任务一", "区人社局", "区新设中心"]]))
+    with pytest.raises(CommandError, match="可能是“区人力资源社会保障局”"):
+        call_command("import_plan", str(path), "--create-departments", stdout=StringIO())
+    assert Department.objects.count() == 5 and not Plan.objects.exists()
+    call_command(
+        "import_plan", str(path), "--create-departments", "--new", "区人社局", stdout=StringIO()
+    )
+    assert set(Department.objects.values_list("name", flat=True)) >= {"区人社局", "区新设中心"}
+
+
+def test_two_departments_that_merely_look_alike_are_not_suggested(units):
+    Department.objects.create(name="区统计局", sort_order=9)
+    assert UnitDirectory.load().suggest("区审计局") is None

@@ -5,7 +5,12 @@ from django.core.management.base import BaseCommand, CommandError
 from tasks.amendments import plan_amend
 from tasks.attachments import ACCEPTED_TEXT
 from tasks.models import Plan
-from tasks.plan_import import PlanImportError, plan_import_apply, plan_import_preview
+from tasks.plan_import import (
+    PlanImportError,
+    create_unlike_units,
+    plan_import_apply,
+    plan_import_preview,
+)
 from tasks.units import UnitDirectory, compact
 
 
@@ -39,9 +44,17 @@ class Command(BaseCommand):
             help="把附件中的单位写法对应到现有单位（记为别称），可重复",
         )
         parser.add_argument(
+            "--new",
+            action="append",
+            default=[],
+            metavar="写法",
+            help="把附件中的该写法作为新单位创建，可重复",
+        )
+        parser.add_argument(
             "--create-departments",
             action="store_true",
-            help="创建其余不在单位名录中的单位（默认列出这些单位并中止）",
+            help="创建其余与现有单位都不相近的新单位"
+            "（相近的须用 --map 或 --new 指明；默认列出并中止）",
         )
         parser.add_argument("--issuer", default="", help="发文机关")
         parser.add_argument(
@@ -59,9 +72,9 @@ class Command(BaseCommand):
         try:
             preview = plan_import_preview(file=options["file"])
             unit_map = _unit_map(options["map"])
+            unit_map.update({compact(name): None for name in options["new"]})
             if options["create_departments"]:
-                for unknown in preview.unknown:
-                    unit_map.setdefault(unknown.name, None)
+                create_unlike_units(preview, unit_map)
             if options["amend"]:
                 self._amend(preview, unit_map, options)
             else:
