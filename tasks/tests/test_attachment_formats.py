@@ -269,3 +269,9 @@ def test_sections_deadlines_targets_and_remarks_survive_a_round_trip(units, fmt)
     copy = plan_import_file(file=out.getvalue(), filename=f"a.{fmt}").plan
     assert copy.title == "提质培优"
     assert plan_export_table(plan=copy) == before
+
+
+def test_openpyxl_keeps_parsing_with_defusedxml_although_lxml_is_installed():
+    import openpyxl
+
+    assert openpyxl.LXML is False and openpyxl.DEFUSEDXML is True  # huancui_vet/__init__.py
