@@ -82,24 +82,30 @@ def check_xlsx(data):
         raise SpreadsheetError("文件已加密或为旧版 .xls 格式：请去掉密码并另存为 .xlsx 后再上传。")
     if data[:4] != ZIP_SIGNATURE:
         raise SpreadsheetError("文件内容不是有效的 .xlsx 工作簿（可能是改了扩展名的其他文件）。")
+    check_office_zip(data, main_part="xl/workbook.xml", label=".xlsx 工作簿")
+
+
+def check_office_zip(data, *, main_part, label):
+    """Refuse a zip-based Office file (xlsx, docx) without `main_part`, with macros or a bomb."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise SpreadsheetError("文件已损坏，无法读取。") from exc
     names = {entry.filename for entry in entries}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise SpreadsheetError("文件内容不是有效的 .xlsx 工作簿。")
+    if "[Content_Types].xml" not in names or main_part not in names:
+        raise SpreadsheetError(f"文件内容不是有效的 {label}。")
     check_office_container(entries)
 
 
 def check_office_container(entries):
     """Refuse an Office (zip) container with macros or that expands past the limits.
 
-    `entries` is `ZipFile.infolist()`. Shared by spreadsheets and docx/xlsx evidence.
+    `entries` is `ZipFile.infolist()`. Shared by spreadsheets, plan attachments (docx) and
+    docx/xlsx evidence.
     """
     if any(entry.filename.lower().endswith("vbaproject.bin") for entry in entries):
-        raise SpreadsheetError("文件包含宏，出于安全原因不予接收：请另存为不含宏的格式。")
+        raise SpreadsheetError("文件包含宏，出于安全原因不予接收：请另存为不含宏的文件。")
     if len(entries) > MAX_ZIP_ENTRIES:
         raise SpreadsheetError("文件结构异常（内部文件过多），不予接收。")
     if sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:

@@ -18,7 +18,15 @@ HISTORY_TYPE_LABELS = {"+": "新建", "~": "修改", "-": "删除"}
 
 # What a supervisor needs to follow a task's wording and targets; `plan`, `task` and
 # `sort_order` are bookkeeping that the admin changes without changing the plan.
-TASK_FIELDS = ["number", "content", "lead_note", "support_note", "deadline"]
+TASK_FIELDS = [
+    "number",
+    "content",
+    "lead_note",
+    "support_note",
+    "deadline",
+    "deadline_text",
+    "remark",
+]
 TARGET_FIELDS = ["year", "indicator", "target_value", "unit", "kind", "source_sentence"]
 ASSIGNMENT_FIELDS = ["department", "role", "position"]
 

@@ -5,54 +5,33 @@ Spreadsheet import/export needs the model's import/export permission
 (IMPORT_EXPORT_*_PERMISSION_CODE in settings).
 """
 
-import io
-
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.core.validators import FileExtensionValidator
+from django.contrib import admin
 from django.db import models
 from django.db.models import Count
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 
-from departments.audit import security_event_record
-from departments.models import Department, SecurityEvent
+from departments.models import Department
+from tasks import admin_import
 from tasks.admin_base import ChineseImportErrorsMixin
-from tasks.models import DepartmentAlias, KeyArea, Plan, Target, Task, TaskAssignment
+from tasks.models import (
+    DepartmentAlias,
+    KeyArea,
+    OpenEndedPhrase,
+    Plan,
+    PlanAmendment,
+    Target,
+    Task,
+    TaskAssignment,
+)
 from tasks.resources import SafeXLSX, TargetResource, TaskResource
-from tasks.services import PlanImportError, plan_export_xlsx, plan_import_xlsx
 from tasks.signals import task_changed
 
 # What a unit is told changed when an administrator edits a task (task_changed).
 TASK_CHANGE_LABELS = [("content", "任务内容"), ("deadline", "完成时限")]
 INLINE_CHANGE_LABELS = {TaskAssignment: "承担单位", Target: "目标"}
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class PlanAttachmentImportForm(forms.Form):
-    file = forms.FileField(
-        label="任务清单附件（.xlsx）",
-        validators=[FileExtensionValidator(["xlsx"], message="只接受 .xlsx 格式的 Excel 文件。")],
-        help_text="表头需包含“序号”“任务内容”“牵头单位”“责任单位”（或同义列名）。",
-    )
-    title = forms.CharField(label="方案名称", max_length=200)
-    issuer = forms.CharField(label="发文机关", max_length=100, required=False)
-    document_date = forms.DateField(label="印发日期", required=False, help_text="格式：2020-06-15")
-    start_year = forms.IntegerField(
-        label="起始年度", required=False, min_value=2000, max_value=2100
-    )
-    end_year = forms.IntegerField(label="截止年度", required=False, min_value=2000, max_value=2100)
-    create_departments = forms.BooleanField(
-        label="创建单位名录中没有的单位",
-        required=False,
-        help_text="不勾选时，附件中出现未知单位将中止导入并列出这些单位。",
-    )
 
 
 class KeyAreaInline(admin.TabularInline):
@@ -60,6 +39,23 @@ class KeyAreaInline(admin.TabularInline):
     extra = 0
     fields = ("section", "number", "label", "title")
     show_change_link = True
+
+
+class PlanAmendmentInline(admin.TabularInline):
+    """The plan's amendments, read-only: they are written only by applying a revised file."""
+
+    model = PlanAmendment
+    extra = 0
+    can_delete = False
+    fields = ("document_number", "effective_date", "created_by", "created_at", "change_list")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="调整内容")
+    def change_list(self, obj):
+        return format_html("<br>".join(["{}"] * len(obj.changes)), *obj.changes)
 
 
 @admin.register(Plan)
@@ -75,8 +71,9 @@ class PlanAdmin(admin.ModelAdmin):
     )
     list_filter = ("is_public", "reporting_cycle")
     search_fields = ("title", "short_title", "issuer")
-    inlines = [KeyAreaInline]
+    inlines = [KeyAreaInline, PlanAmendmentInline]
     change_list_template = "tasks/admin/plan_change_list.html"
+    change_form_template = "tasks/admin/plan_change_form.html"
     fieldsets = (
         (None, {"fields": ("title", "short_title", "issuer", "document_date", "is_public")}),
         (
@@ -108,8 +105,11 @@ class PlanAdmin(admin.ModelAdmin):
 
     @admin.display(description="任务清单")
     def export_link(self, obj):
-        url = reverse("admin:tasks_plan_export_attachment", args=[obj.pk])
-        return format_html('<a href="{}">导出 .xlsx</a>', url)
+        return format_html(
+            '<a href="{}">导出 .xlsx</a> · <a href="{}">导出 .docx</a>',
+            reverse("admin:tasks_plan_export_attachment", args=[obj.pk]),
+            reverse("admin:tasks_plan_export_attachment_docx", args=[obj.pk]),
+        )
 
     def get_urls(self):
         return [
@@ -119,82 +119,35 @@ class PlanAdmin(admin.ModelAdmin):
                 name="tasks_plan_import_attachment",
             ),
             path(
+                "<int:pk>/amend-attachment/",
+                self.admin_site.admin_view(self.amend_attachment_view),
+                name="tasks_plan_amend_attachment",
+            ),
+            path(
                 "<int:pk>/export-attachment/",
-                self.admin_site.admin_view(self.export_attachment_view),
+                self.admin_site.admin_view(admin_import.export_attachment_view),
                 name="tasks_plan_export_attachment",
+            ),
+            path(
+                "<int:pk>/export-attachment.docx",
+                self.admin_site.admin_view(admin_import.export_attachment_view),
+                {"fmt": "docx"},
+                name="tasks_plan_export_attachment_docx",
             ),
             *super().get_urls(),
         ]
 
     def import_attachment_view(self, request):
-        if not (
-            request.user.has_perm("tasks.add_plan") and request.user.has_perm("tasks.import_plan")
-        ):
-            raise PermissionDenied
-        form = PlanAttachmentImportForm(request.POST or None, request.FILES or None)
-        result, errors = None, []
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            dry_run = "_preview" in request.POST
-            try:
-                result = plan_import_xlsx(
-                    file=data["file"],
-                    title=data["title"],
-                    create_departments=data["create_departments"],
-                    user=request.user,
-                    issuer=data["issuer"],
-                    document_date=data["document_date"],
-                    start_year=data["start_year"],
-                    end_year=data["end_year"],
-                    dry_run=dry_run,
-                )
-            except PlanImportError as exc:
-                errors = exc.errors
-                if not dry_run:
-                    security_event_record(
-                        kind=SecurityEvent.Kind.IMPORT,
-                        request=request,
-                        detail=f"导入方案附件被拒绝：{len(errors)} 处错误",
-                    )
-            else:
-                if not dry_run:
-                    security_event_record(
-                        kind=SecurityEvent.Kind.IMPORT,
-                        request=request,
-                        detail=f"导入方案附件《{result.plan.title}》：{result.task_count} 项任务",
-                    )
-                    created = (
-                        f"，新建单位：{'、'.join(result.created_departments)}"
-                        if result.created_departments
-                        else ""
-                    )
-                    messages.success(
-                        request,
-                        f"已导入《{result.plan.title}》：{result.task_count} 项任务{created}。",
-                    )
-                    return self.response_post_save_add(request, result.plan)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "导入方案附件（任务清单）",
-            "form": form,
-            "result": result,
-            "errors": errors,
-        }
-        return TemplateResponse(request, "tasks/admin/import_attachment.html", context)
+        return admin_import.import_attachment_view(request, self)
 
-    def export_attachment_view(self, request, pk):
-        if not request.user.has_perm("tasks.export_plan"):
-            raise PermissionDenied
-        plan = get_object_or_404(Plan, pk=pk)
-        buffer = io.BytesIO()
-        plan_export_xlsx(plan=plan, output=buffer)
-        security_event_record(
-            kind=SecurityEvent.Kind.EXPORT, request=request, detail=f"导出方案附件：方案{plan.pk}"
-        )
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f"attachment; filename=plan-{plan.pk}-tasks.xlsx"
-        return response
+    def amend_attachment_view(self, request, pk):
+        return admin_import.amend_attachment_view(request, self, pk)
+
+
+@admin.register(OpenEndedPhrase)
+class OpenEndedPhraseAdmin(admin.ModelAdmin):
+    list_display = ("text",)
+    search_fields = ("text",)
 
 
 @admin.register(KeyArea)
@@ -271,7 +224,17 @@ class TaskAdmin(ChineseImportErrorsMixin, ImportExportModelAdmin):
     list_select_related = ("plan",)
     show_full_result_count = False
     inlines = [AssignmentInline, TargetInline]
-    fields = ("plan", "number", "content", "lead_note", "support_note", "key_areas", "deadline")
+    fields = (
+        "plan",
+        "number",
+        "content",
+        "lead_note",
+        "support_note",
+        "key_areas",
+        "deadline",
+        "deadline_text",
+        "remark",
+    )
     filter_horizontal = ("key_areas",)
 
     def get_queryset(self, request):

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -137,6 +138,13 @@ class Task(models.Model):
         KeyArea, verbose_name="对应重点领域", blank=True, related_name="tasks"
     )
     deadline = models.DateField("完成时限", null=True, blank=True)
+    deadline_text = models.CharField(
+        "完成时限原文",
+        max_length=100,
+        blank=True,
+        help_text="附件中的写法，如“2021年底前”“长期坚持”；导出时原样写回。",
+    )
+    remark = models.TextField("备注", blank=True)
     history = HistoricalRecords()
 
     objects = TaskQuerySet.as_manager()
@@ -302,3 +310,55 @@ class Target(models.Model):
         if self.target_value is None:
             return actual >= 1
         return actual >= self.target_value
+
+
+class OpenEndedPhrase(models.Model):
+    """Wording in a unit cell that names no unit ("各地有关部门", "各镇街").
+
+    Data an administrator extends: the importer keeps these as the task's note and never
+    turns them into departments.
+    """
+
+    text = models.CharField("表述", max_length=50, unique=True)
+
+    class Meta:
+        verbose_name = "开放表述（不作为单位）"
+        verbose_name_plural = "开放表述（不作为单位）"
+        ordering = ["text"]
+
+    def __str__(self):
+        return self.text
+
+
+class PlanAmendment(models.Model):
+    """A 方案调整: a revised attachment applied to an existing plan, as one recorded change."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="amendments", verbose_name="实施方案"
+    )
+    document_number = models.CharField("调整文号", max_length=100)
+    effective_date = models.DateField("生效日期")
+    source_name = models.CharField("附件文件名", max_length=200, blank=True)
+    changes = models.JSONField("调整内容", default=list, help_text="每项变更一句话。")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "方案调整"
+        verbose_name_plural = "方案调整"
+        ordering = ["plan", "-effective_date", "-created_at"]
+
+    def __str__(self):
+        return f"{self.plan.display_title}：{self.document_number}"
+
+    @property
+    def change_reason(self):
+        """What the history rows written by this amendment say."""
+        return f"方案调整（{self.document_number}）"

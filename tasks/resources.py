@@ -15,7 +15,7 @@ from import_export.formats.base_formats import XLSX
 from huancui_vet.xlsx import check_xlsx, read_upload, set_text
 from tasks.models import Plan, Target, Task, TaskAssignment
 from tasks.services import task_set_units
-from tasks.units import UnitDirectory, compact, join_units, split_units
+from tasks.units import UnitDirectory, compact, join_units
 
 
 class SafeXLSX(XLSX):
@@ -147,7 +147,7 @@ class UnitsWidget(widgets.Widget):
 
     def clean(self, value, row=None, **kwargs):
         directory = self.resource.unit_directory()
-        parsed = split_units(value, directory.__contains__)
+        parsed = directory.split(value)
         if self.required and not parsed.names:
             raise ValueError("缺少牵头单位")
         unknown = [name for name in parsed.names if directory.get(name) is None]

@@ -48,6 +48,9 @@ def plan_detail(request, pk):
         "key_task_areas": [a for a in key_areas if a.section == KeyArea.Section.KEY_TASK],
         "safeguard_areas": [a for a in key_areas if a.section == KeyArea.Section.SAFEGUARD],
         "department_count": len({a.department_id for t in tasks for a in t.assignments.all()}),
+        "amendments": plan.amendments.select_related("created_by").order_by(
+            "-effective_date", "-created_at"
+        ),
         "target_count": sum(len(t.targets.all()) for t in tasks),
     }
     return render(request, "tasks/plan_detail.html", context)

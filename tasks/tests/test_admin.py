@@ -171,27 +171,26 @@ def test_import_needs_the_import_permission(client, world, django_user_model):
     assert client.get(reverse("admin:tasks_task_import")).status_code == 200
 
 
-def test_attachment_import_page_previews_and_imports(client, world, django_user_model):
+def test_attachment_import_page_previews_then_imports(client, world, django_user_model):
     client.force_login(_superuser(django_user_model))
     url = reverse("admin:tasks_plan_import_attachment")
-    assert client.get(url).status_code == 200
+    assert "可导入的格式" in client.get(url).content.decode()
     data = make_xlsx([HEADER, [1, "任务一", "区教育体育局", "区新设局"]])
-    form = {"title": "新方案", "start_year": 2024, "end_year": 2025}
 
-    response = client.post(url, {**form, "file": _upload(data), "_preview": "1"})
+    response = client.post(url, {"file": _upload(data), "_preview": "1"})
     html = response.content.decode()
-    assert "区新设局" in html and "不在单位名录中" in html
+    assert "预览（尚未写入）" in html and "区新设局" in html and "待确认单位" in html
+    assert "未能读出，请填写" in html  # no title row: the years are asked for
+    token = response.context["form"]["token"].value()
     assert not Plan.objects.filter(title="新方案").exists()
 
-    response = client.post(
-        url, {**form, "file": _upload(data), "create_departments": "on", "_preview": "1"}
-    )
-    assert "预览：将导入 1 项任务" in response.content.decode()
+    form = {"token": token, "title": "新方案", "start_year": 2024, "end_year": 2025}
+    response = client.post(url, {**form, "_confirm": "1"})  # the unknown unit is not decided
+    assert "请选择" in response.content.decode() or response.context["form"].errors
+    assert not Plan.objects.filter(title="新方案").exists()
     assert not Department.objects.filter(name="区新设局").exists()
 
-    response = client.post(
-        url, {**form, "file": _upload(data), "create_departments": "on", "_import": "1"}
-    )
+    response = client.post(url, {**form, "unit_0": "new", "_confirm": "1"})
     assert response.status_code == 302
     plan = Plan.objects.get(title="新方案")
     assert (plan.start_year, plan.end_year) == (2024, 2025)
@@ -199,27 +198,54 @@ def test_attachment_import_page_previews_and_imports(client, world, django_user_
 
     response = client.get(reverse("admin:tasks_plan_export_attachment", args=[plan.pk]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    response = client.get(reverse("admin:tasks_plan_export_attachment_docx", args=[plan.pk]))
+    assert "wordprocessingml" in response["Content-Type"]
 
-    # Previews leave no trace; the real import and the export are in the audit trail.
+    # Previews leave no trace; the real import and the exports are in the audit trail.
     from departments.models import SecurityEvent
 
     trail = list(SecurityEvent.objects.order_by("id").values_list("kind", "detail"))
-    assert trail[-2:] == [
+    assert trail[-3:] == [
         ("import", "导入方案附件《新方案》：1 项任务"),
         ("export", f"导出方案附件：方案{plan.pk}"),
+        ("export", f"导出方案附件：方案{plan.pk}"),
     ]
+
+
+def test_attachment_import_page_maps_an_abbreviation_to_an_existing_unit(
+    client, world, django_user_model
+):
+    client.force_login(_superuser(django_user_model))
+    url = reverse("admin:tasks_plan_import_attachment")
+    data = make_xlsx([["某方案任务清单（2021—2022年）"], HEADER, [1, "任务一", "区人社局", ""]])
+    response = client.post(url, {"file": _upload(data), "_preview": "1"})
+    form = response.context["form"]
+    assert form["unit_0"].value() == str(world.hr.pk)  # the suggestion is preselected
+    assert form["title"].value() == "某方案" and form["start_year"].value() == 2021
+    response = client.post(
+        url,
+        {
+            "token": form["token"].value(),
+            "title": "某方案",
+            "start_year": 2021,
+            "end_year": 2022,
+            "unit_0": str(world.hr.pk),
+            "_confirm": "1",
+        },
+    )
+    assert response.status_code == 302
+    task = Task.objects.with_units().get(plan__title="某方案")
+    assert task.lead_departments == [world.hr]
+    assert task.assignments.get().written_as == "区人社局"
+    assert not Department.objects.filter(name="区人社局").exists()
 
 
 def test_attachment_import_page_refuses_other_files(client, world, django_user_model):
     client.force_login(_superuser(django_user_model))
     url = reverse("admin:tasks_plan_import_attachment")
-    response = client.post(
-        url, {"title": "新方案", "file": _upload(b"x", "plan.csv"), "_import": "1"}
-    )
-    assert "只接受 .xlsx 格式的 Excel 文件。" in response.content.decode()
-    response = client.post(
-        url, {"title": "新方案", "file": _upload(b"x", "plan.xlsx"), "_import": "1"}
-    )
+    response = client.post(url, {"file": _upload(b"x", "plan.csv"), "_preview": "1"})
+    assert "不支持该文件格式" in response.content.decode()
+    response = client.post(url, {"file": _upload(b"x", "plan.xlsx"), "_preview": "1"})
     assert "文件内容不是有效的 .xlsx 工作簿" in response.content.decode()
     assert not Plan.objects.filter(title="新方案").exists()
 
@@ -242,3 +268,37 @@ def test_department_import_previews_and_reports_bad_kinds(client, world, django_
     data = make_xlsx([header, ["区审计局", "审计局", "事业单位", "是", 30]])
     response = client.post(url, {"import_file": _upload(data), "format": "0"})
     assert "“事业单位”不是有效的选项" in response.content.decode()
+
+
+def test_abandoned_preview_uploads_are_removed_by_the_next_upload(
+    client, world, settings, tmp_path
+):
+    import datetime
+    import os
+
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = str(tmp_path)  # previews of other tests leave their files
+    client.force_login(world.admin)
+    url = reverse("admin:tasks_plan_import_attachment")
+    data = make_xlsx([HEADER, [1, "任务一", "区教育体育局", ""]])
+    client.post(url, {"file": _upload(data), "_preview": "1"})
+    (old,) = default_storage.listdir("plan-imports")[1]
+    past = (datetime.datetime.now() - datetime.timedelta(days=2)).timestamp()
+    os.utime(default_storage.path(f"plan-imports/{old}"), (past, past))
+    client.post(url, {"file": _upload(data), "_preview": "1"})
+    files = default_storage.listdir("plan-imports")[1]
+    assert old not in files and len(files) == 1
+
+
+def test_a_fifty_megabyte_attachment_upload_is_refused_at_its_header(client, world):
+    client.force_login(world.admin)
+    url = reverse("admin:tasks_plan_import_attachment")
+    response = client.post(
+        url,
+        data=b"--x--",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert not Plan.objects.filter(title="新方案").exists()

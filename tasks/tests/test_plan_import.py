@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 
 from departments.models import Department
 from tasks.models import DepartmentAlias, Plan, Task, TaskAssignment
-from tasks.services import PlanImportError, plan_export_xlsx, plan_import_xlsx
+from tasks.plan_export import plan_export_xlsx
+from tasks.plan_import import PlanImportError, plan_import_file
 from tasks.tests.helpers import make_xlsx, read_xlsx
 
 HEADER = ["序号", "任务内容", "牵头单位", "责任单位"]
@@ -31,8 +32,13 @@ def _nothing_written():
 
 
 def _import(rows, **kwargs):
-    return plan_import_xlsx(
-        file=make_xlsx(rows, **kwargs.pop("xlsx", {})), title="新方案", **kwargs
+    kwargs.setdefault("start_year", 2024)
+    kwargs.setdefault("end_year", 2025)
+    return plan_import_file(
+        file=make_xlsx(rows, **kwargs.pop("xlsx", {})),
+        filename="plan.xlsx",
+        title="新方案",
+        **kwargs,
     )
 
 
@@ -57,17 +63,22 @@ def test_round_trip_of_the_huancui_plan_is_identical(db, tmp_path):
     )
     sheets, rows = read_xlsx(str(first))
     assert sheets == ["任务清单"]
-    assert rows[0] == tuple(HEADER)
-    assert len(rows) == 17
-    assert rows[3][3] == "区财政局、区自然资源局、区地方金融监管局、税务局等"
-    assert rows[14][2] == "区委组织部、区人力资源社会保障局"
-    assert rows[16][3] == "区人力资源社会保障局及有关行业主管部门"
-    assert rows[5][3] is None  # task 5 has no supporting unit
+    assert rows[0][0] == "环翠区职业教育创新发展高地建设实施方案任务清单（2020—2023年）"
+    assert rows[1] == tuple(HEADER) + ("完成时限", "目标", "备注")
+    assert len(rows) == 18
+    assert rows[4][3] == "区财政局、区自然资源局、区地方金融监管局、税务局等"
+    assert rows[15][2] == "区委组织部、区人力资源社会保障局"
+    assert rows[17][3] == "区人力资源社会保障局及有关行业主管部门"
+    assert rows[6][3] is None  # task 5 has no supporting unit
+    assert rows[2][4] == "2022年底前"
+    assert rows[2][5] == "2022年：达到国家办学标准\n2022年：专业教师“双师型”比例：50%"
 
+    # The copy takes its name and years from the title row: delete the original first.
+    Plan.objects.all().delete()
     out = StringIO()
-    call_command("import_plan", str(first), "--title", "往返测试", stdout=out)
-    assert "16 项任务" in out.getvalue()
-    copy = Plan.objects.get(title="往返测试")
+    call_command("import_plan", str(first), stdout=out)
+    assert "16 项任务" in out.getvalue() and "2020—2023年" in out.getvalue()
+    copy = Plan.objects.get(title="环翠区职业教育创新发展高地建设实施方案")
     call_command("export_plan", "--plan", str(copy.pk), "--output", str(second), stdout=StringIO())
     assert read_xlsx(str(second)) == (sheets, rows)
     assert Department.objects.count() == 19
@@ -80,7 +91,7 @@ def test_export_quote_prefixes_formula_like_text(units):
     plan_export_xlsx(plan=plan, output=buffer)
     from openpyxl import load_workbook
 
-    cell = load_workbook(io.BytesIO(buffer.getvalue())).active["B2"]
+    cell = load_workbook(io.BytesIO(buffer.getvalue())).active["B3"]  # title, header, task
     assert cell.data_type == "s" and cell.quotePrefix
 
 
@@ -96,7 +107,7 @@ def test_unknown_units_are_listed_and_nothing_is_written(units):
     with pytest.raises(PlanImportError) as exc:
         _import(rows)
     message = str(exc.value)
-    assert "“区新设局”（第2、3行）" in message
+    assert "“区新设局”（第2行、第3行）" in message
     assert "“区未知中心”（第2行）" in message
     assert "创建新单位" in message
     assert _nothing_written()
@@ -113,11 +124,18 @@ def test_unknown_units_are_created_when_confirmed(units):
 def test_import_plan_command_fails_with_the_list_of_unknown_units(units, tmp_path):
     path = tmp_path / "plan.xlsx"
     path.write_bytes(make_xlsx([HEADER, [1, "任务一", "区新设局", ""]]))
+    years = ["--start-year", "2024", "--end-year", "2025"]
     with pytest.raises(CommandError, match="区新设局"):
-        call_command("import_plan", str(path), "--title", "新方案", stdout=StringIO())
+        call_command("import_plan", str(path), "--title", "新方案", *years, stdout=StringIO())
     assert _nothing_written()
     call_command(
-        "import_plan", str(path), "--title", "新方案", "--create-departments", stdout=StringIO()
+        "import_plan",
+        str(path),
+        "--title",
+        "新方案",
+        *years,
+        "--create-departments",
+        stdout=StringIO(),
     )
     assert Department.objects.filter(name="区新设局").exists()
 
@@ -183,7 +201,7 @@ def test_existing_title_is_refused(units):
 )
 def test_non_xlsx_files_are_refused(units, data, message):
     with pytest.raises(PlanImportError, match=message):
-        plan_import_xlsx(file=data, title="新方案")
+        plan_import_file(file=data, filename="plan.xlsx", title="新方案")
     assert _nothing_written()
 
 
@@ -192,7 +210,7 @@ def test_oversized_and_bomb_files_are_refused(units, settings):
 
     settings.UPLOAD_XLSX_MAX_BYTES = 1000
     with pytest.raises(PlanImportError, match="文件过大"):
-        plan_import_xlsx(file=b"PK\x03\x04" + b"0" * 2000, title="新方案")
+        plan_import_file(file=b"PK\x03\x04" + b"0" * 2000, filename="a.xlsx", title="新方案")
     settings.UPLOAD_XLSX_MAX_BYTES = 5 * 1024 * 1024
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -200,7 +218,7 @@ def test_oversized_and_bomb_files_are_refused(units, settings):
         zf.writestr("xl/workbook.xml", "<x/>")
         zf.writestr("xl/worksheets/sheet1.xml", "0" * (20 * 1024 * 1024))
     with pytest.raises(PlanImportError, match="压缩比异常"):
-        plan_import_xlsx(file=buffer.getvalue(), title="新方案")
+        plan_import_file(file=buffer.getvalue(), filename="a.xlsx", title="新方案")
     assert _nothing_written()
 
 
@@ -221,6 +239,13 @@ def test_header_synonyms_title_rows_and_section_rows(units):
     assert _table(result.plan) == [
         (1, "任务一", "区教育体育局", "区财政局"),
         (2, "任务二", "区财政局", ""),
+    ]
+    # Section rows are the plan's key areas; the tasks below a section belong to it.
+    areas = list(result.plan.key_areas.order_by("number"))
+    assert [(a.label, a.title) for a in areas] == [("一", "重点任务"), ("二", "工作保障")]
+    assert [list(t.key_areas.all()) for t in result.plan.tasks.order_by("number")] == [
+        [areas[0]],
+        [areas[1]],
     ]
 
 
@@ -268,17 +293,10 @@ def test_task_sheet_is_found_among_other_sheets(units):
     data = make_xlsx(
         [HEADER, [1, "任务一", "区财政局", ""]], sheet_title="Sheet1", extra_sheets=["说明"]
     )
-    result = plan_import_xlsx(file=data, title="新方案")
-    assert result.task_count == 1
-
-
-def test_dry_run_writes_nothing(units):
-    result = _import(
-        [HEADER, [1, "任务一", "区财政局", "区新设局"]], create_departments=True, dry_run=True
+    result = plan_import_file(
+        file=data, filename="a.xlsx", title="新方案", start_year=2024, end_year=2024
     )
-    assert result.rows == [(1, "任务一", "区财政局", "区新设局")]
-    assert _nothing_written()
-    assert not Department.objects.filter(name="区新设局").exists()
+    assert result.task_count == 1
 
 
 def test_import_runs_queries_per_batch_not_per_row(units, django_assert_max_num_queries):
@@ -289,7 +307,9 @@ def test_import_runs_queries_per_batch_not_per_row(units, django_assert_max_num_
     # A handful of lookups plus bulk INSERTs (SQLite caps the rows per INSERT by its
     # variable limit, PostgreSQL does not): far below one query per task.
     with django_assert_max_num_queries(30):
-        result = plan_import_xlsx(file=data, title="新方案")
+        result = plan_import_file(
+            file=data, filename="a.xlsx", title="新方案", start_year=2024, end_year=2025
+        )
     assert result.task_count == 300 and result.assignment_count == 1200
     assert Task.history.count() == 300  # bulk history rows: the audit trail starts here
     assert TaskAssignment.history.count() == 0  # a fresh import; later unit changes are kept
