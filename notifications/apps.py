@@ -6,4 +6,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = "消息提醒"
 
     def ready(self):
-        from notifications import receivers  # noqa: F401 - connects the signal receivers
+        from notifications import (  # noqa: F401 - connects the signal receivers
+            order_receivers,
+            receivers,
+        )

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from departments.models import User
 from notifications.models import Delivery, EmailMode, Kind, Notice, NotificationSettings
+from notifications.order_receivers import order_colour_reminders
 from notifications.rules import supervisors, unit_staff
 from notifications.services import Message, notify_many, wants_in_digest
 from reports.models import PeriodLock, ReportState, ReportSummary
@@ -158,7 +159,7 @@ def plan_reminders(plan, today, *, batch_size, stats):
             stats.batches += 1
 
 
-def supervisor_digest(today, stats):
+def supervisor_digest(today, stats, extra_lines=()):
     """One notice per supervisor: what came in yesterday, what waits, what turned overdue."""
     start = end_of_day(today - datetime.timedelta(days=2))
     came_in = ReportSummary.objects.filter(
@@ -166,7 +167,7 @@ def supervisor_digest(today, stats):
     ).count()
     waiting = ReportSummary.objects.filter(state=ReportState.SUBMITTED).count()
     yesterday = chinese_date(today - datetime.timedelta(days=1))
-    extra = [line for section in DIGEST_SECTIONS for line in section(today)]
+    extra = [*extra_lines, *(line for section in DIGEST_SECTIONS for line in section(today))]
     if not (came_in or waiting or stats.newly_overdue or extra):
         return  # a quiet day (e.g. every plan finished): no mail about nothing
     lines = [
@@ -252,6 +253,7 @@ def run_reminders(*, today=None, batch_size=100) -> RunStats:
     stats = RunStats()
     for plan in Plan.objects.order_by("pk").iterator(chunk_size=100):
         plan_reminders(plan, today, batch_size=batch_size, stats=stats)
-    supervisor_digest(today, stats)
+    order_lines = order_colour_reminders(today, stats)
+    supervisor_digest(today, stats, extra_lines=order_lines)
     email_digests(today, batch_size=batch_size * 5, stats=stats)
     return stats

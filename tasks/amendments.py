@@ -28,6 +28,7 @@ from tasks.plan_import import (
     unit_choices_errors,
 )
 from tasks.services import task_set_units
+from tasks.signals import task_changed
 from tasks.units import compact
 
 _LEAD, _SUPPORT = TaskAssignment.Role.LEAD, TaskAssignment.Role.SUPPORT
@@ -268,6 +269,13 @@ def _change_task(plan, preview, diff, reason):
     task.full_clean()
     task.save()
     _update_targets(task, row, plan, reason)
+    # The units on the task hear what the amendment changed (notifications, same transaction).
+    task_changed.send(
+        sender=Task,
+        task=task,
+        changes=f"{reason}涉及的内容",
+        department_ids=set(task.assignments.values_list("department_id", flat=True)),
+    )
 
 
 def _remove_task(diff, reason):
