@@ -88,5 +88,26 @@ def current_period(plan, as_of):
     return ended[-1] if ended else None
 
 
+def reporting_window(plan):
+    """(first day, settled day) of the plan's reporting: from its first period's start to the
+    day after its last report was due, when every expected report has had its chance."""
+    periods = plan_periods(plan)
+    if not periods:
+        return plan.first_period_start, plan.last_day
+    return periods[0].start, periods[-1].due + datetime.timedelta(days=1)
+
+
+def default_as_of(plan, today=None):
+    """The default 统计截至 date of every page, workbook, CLI export and mail for `plan`.
+
+    Today, clamped to the plan's reporting window: a finished plan is shown as it stood once
+    its last report was due (not with years of later months missing), a plan not started yet
+    as of its first day. Reports never move it, so a draft cannot change anyone's picture.
+    """
+    today = today or timezone.localdate()
+    first, settled = reporting_window(plan)
+    return min(max(today, first), settled)
+
+
 def is_valid_period_start(plan, start):
     return any(p.start == start for p in plan_periods(plan))

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from supervision.forms import ScorecardFilterForm
+from supervision.forms import ScorecardFilterForm, as_of_note
 from supervision.scoring import COMPONENTS
 from supervision.selectors import scorecard_data
 
@@ -35,7 +35,13 @@ def scorecard(request):
     return render(
         request,
         "supervision/scorecard.html",
-        {"form": form, "data": data, "components": COMPONENTS, "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "data": data,
+            "components": COMPONENTS,
+            "query": request.GET.urlencode(),
+            "as_of_note": as_of_note(request, data.plan, data.as_of) if data else None,
+        },
     )
 
 
