@@ -232,6 +232,8 @@ class ReportEvent(models.Model):
         EDITED = "edited", "修改"
         SENT_FOR_SIGNOFF = "sent_for_signoff", "提交负责人签批"
         SIGNED_OFF = "signed_off", "负责人签批"
+        SIGNOFF_RETURNED = "signoff_returned", "负责人退回修改"
+        WITHDRAWN = "withdrawn", "撤回"
         SUBMITTED = "submitted", "报送"
         ACCEPTED = "accepted", "审核通过"
         RETURNED = "returned", "退回修改"
@@ -316,3 +318,7 @@ class ReportSummary(models.Model):
 
     def __str__(self):
         return f"summary of report {self.report_id}"
+
+    @property
+    def status_light(self):
+        return STATUS_LIGHT.get(self.progress_status, "light--grey")

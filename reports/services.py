@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from departments.models import User
 from reports.evidence_check import EvidenceRejected, detect_evidence_kind
 from reports.models import (
     EDITABLE_STATES,
@@ -308,7 +309,13 @@ def report_submit(*, user, report) -> Report:
         now = timezone.now()
         fresh.submitted_by = user
         fresh.signed_off_by = None
-        if fresh.task.plan.requires_head_signoff:
+        if fresh.task.plan.requires_head_signoff and user.has_perm("reports.signoff_report"):
+            # A head's own submission carries the head's approval: sending it for a second
+            # sign-off would leave a one-head unit stuck for good.
+            fresh.signed_off_by = user
+            _mark_submitted(fresh, now)
+            action, snapshot = ReportEvent.Action.SIGNED_OFF, report_snapshot(fresh)
+        elif fresh.task.plan.requires_head_signoff:
             fresh.state = ReportState.AWAITING_SIGNOFF
             action, snapshot = ReportEvent.Action.SENT_FOR_SIGNOFF, None
         else:
@@ -344,6 +351,66 @@ def report_sign_off(*, user, report) -> Report:
     return fresh
 
 
+def report_signoff_return(*, user: User, report: Report, comment: str) -> Report:
+    """The department head sends a report awaiting sign-off back to the reporter.
+
+    Not a review outcome: `times_returned` (scored) is left alone and the report still counts
+    as not yet submitted to the education bureau.
+    """
+    comment = _required_comment(comment)
+    with transaction.atomic():
+        fresh = _locked(report)
+        _check_own_department(user, fresh, "reports.signoff_report")
+        if fresh.state != ReportState.AWAITING_SIGNOFF:
+            raise ReportError(f"报告当前为“{fresh.get_state_display()}”，不在待签批状态。")
+        _check_open(fresh)
+        now = timezone.now()
+        fresh.state = ReportState.RETURNED
+        fresh.review_comment = comment
+        _save(fresh, now)
+        _event(
+            fresh, action=ReportEvent.Action.SIGNOFF_RETURNED, actor=user, now=now, comment=comment
+        )
+    return fresh
+
+
+def report_withdraw(*, user: User, report: Report) -> Report:
+    """The unit takes back a report nobody has signed off or reviewed yet.
+
+    A report never reviewed goes back to draft and counts as not submitted (its on-time
+    clock restarts); a resubmission after a return goes back to 已退回修改, keeping the date
+    of its first submission.
+    """
+    with transaction.atomic():
+        fresh = _locked(report)
+        _check_own_department(user, fresh, "reports.submit_report")
+        if fresh.state not in (ReportState.AWAITING_SIGNOFF, ReportState.SUBMITTED):
+            raise ReportError(
+                f"报告当前为“{fresh.get_state_display()}”，只有待签批或待审核的报告可以撤回，"
+                "已审核的报告不能撤回。"
+            )
+        _check_open(fresh)
+        now = timezone.now()
+        fresh.signed_off_by = None
+        if fresh.times_returned:
+            fresh.state = ReportState.RETURNED
+        else:
+            fresh.state = ReportState.DRAFT
+            fresh.first_submitted_at = fresh.submitted_at = None
+        _save(fresh, now)
+        _event(fresh, action=ReportEvent.Action.WITHDRAWN, actor=user, now=now)
+    return fresh
+
+
+def _required_comment(comment):
+    comment = (comment or "").strip()
+    if not comment:
+        raise ReportError(
+            "退回报告必须填写退回意见。", field_errors={"comment": "请填写退回意见。"}
+        )
+    return comment
+
+
 def report_accept(*, user, report, comment="") -> Report:
     with transaction.atomic():
         fresh = _locked(report)
@@ -360,11 +427,7 @@ def report_accept(*, user, report, comment="") -> Report:
 
 
 def report_return(*, user, report, comment) -> Report:
-    comment = (comment or "").strip()
-    if not comment:
-        raise ReportError(
-            "退回报告必须填写退回意见。", field_errors={"comment": "请填写退回意见。"}
-        )
+    comment = _required_comment(comment)
     with transaction.atomic():
         fresh = _locked(report)
         _check_reviewer(user, fresh)

@@ -297,9 +297,7 @@ def _task_light(task, facts, latest, task_targets, overdue_by_task):
         days_left = (period.due - facts.as_of).days
         if not 0 <= days_left <= DUE_SOON_DAYS:
             continue
-        for a in facts.assignments:
-            if a.task_id != task.pk:
-                continue
+        for a in facts.assignments_of(task.pk):
             fact = facts.facts.get((task.pk, a.department_id, period.start))
             if fact is None or not fact.submitted_by(cutoff):
                 when = "今天" if days_left == 0 else f"{days_left}天后"
@@ -341,7 +339,6 @@ def build_dashboard(facts: PlanFacts, *, year):
     overdue_by_task = {}
     for item in overdue:
         overdue_by_task.setdefault(item.task_id, []).append(item)
-    latest_by_task = facts.lead_facts_by_task()
     cutoff = facts.cutoff
 
     last_report = {}
@@ -356,11 +353,13 @@ def build_dashboard(facts: PlanFacts, *, year):
         if last_report.get(fact.task_id) is None or day > last_report[fact.task_id]:
             last_report[fact.task_id] = day
 
+    targets_by_task = {}
+    for row in target_rows.values():
+        targets_by_task.setdefault(row.task_id, []).append(row)
     rows = []
     for task in facts.tasks:
-        latest_list = latest_by_task.get(task.pk, [])
-        latest = _principal_first(latest_list, task)
-        task_targets = [r for r in target_rows.values() if r.task_id == task.pk]
+        latest = facts.standing(task)
+        task_targets = targets_by_task.get(task.pk, [])
         colour, reason = _task_light(task, facts, latest, task_targets, overdue_by_task)
         lead = task.principal_lead
         rows.append(
@@ -408,16 +407,3 @@ def build_dashboard(facts: PlanFacts, *, year):
         overdue=overdue,
         light_counts={c: counts.get(c, 0) for c in LIGHT_ORDER},
     )
-
-
-def _principal_first(latest_list, task):
-    """The newest accepted lead fact; on a tie the principal lead's report wins."""
-    if not latest_list:
-        return None
-    newest = latest_list[0].period_start
-    same = [f for f in latest_list if f.period_start == newest]
-    lead = task.principal_lead
-    for f in same:
-        if lead is not None and f.department_id == lead.pk:
-            return f
-    return same[0]

@@ -77,6 +77,8 @@ URL_KWARGS = {
     "reports:report_edit": lambda o: {"pk": o.draft.pk},
     "reports:report_submit": lambda o: {"pk": o.draft.pk},
     "reports:report_signoff": lambda o: {"pk": o.draft.pk},
+    "reports:report_signoff_return": lambda o: {"pk": o.draft.pk},
+    "reports:report_withdraw": lambda o: {"pk": o.submitted.pk},
     "reports:report_accept": lambda o: {"pk": o.submitted.pk},
     "reports:report_return": lambda o: {"pk": o.submitted.pk},
     "reports:report_compare": lambda o: {"pk": o.submitted.pk},
@@ -121,6 +123,7 @@ POST_DATA = {
     },
     "reports:report_accept": {"comment": "同意。"},
     "reports:report_return": {"comment": "请补充佐证材料。"},
+    "reports:report_signoff_return": {"comment": "请补充数据。"},
 }
 
 # Actions on one's own account, not on portal data: the leader may sign out and change a
@@ -268,13 +271,14 @@ STATE_CHANGING = {
         "reports:report_create",
         "reports:report_edit",
         "reports:report_submit",
+        "reports:report_withdraw",
         "reports:evidence_upload",
         "reports:evidence_delete",
         "reports:bulk_upload",
         "password_change",
         "logout",
     ],
-    "head": ["reports:report_signoff"],
+    "head": ["reports:report_signoff", "reports:report_signoff_return"],
     "neutral_supervisor": [
         "reports:report_accept",
         "reports:report_return",

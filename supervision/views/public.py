@@ -22,11 +22,9 @@ def public_plan(request, plan_id):
     # user=None: every department's accepted reports (the page filters to accepted below).
     as_of = default_as_of(plan)
     facts = load_plan_facts(plan=plan, as_of=as_of, user=None, with_target_values=False)
-    latest = facts.lead_facts_by_task()
     rows = []
     for task in facts.tasks:
-        accepted = latest.get(task.pk, [])
-        fact = accepted[0] if accepted else None
+        fact = facts.standing(task)
         period = facts.period(fact.period_start) if fact else None
         rows.append(
             {

@@ -27,7 +27,7 @@ from tasks.periods import end_of_day
 class KeyFigure:
     label: str
     value: object
-    style: str = "number"  # "number" | "percent" | "text"
+    style: str = "number"  # "number" | "percent" | "percent1" (one decimal) | "text"
 
 
 @dataclass
@@ -38,7 +38,8 @@ class TaskRow:
     supporting_units: str
     targets: str
     latest_progress: str
-    status: str
+    status: str  # the light's label (督查状态)
+    progress_status: str  # the status the lead unit reported (推进状态), "" when none
     light: str  # green | amber | red | grey
     reason: str
     percent: float | None  # 0..1
@@ -160,7 +161,7 @@ def _key_figures(dashboard, tasks, overdue, department):
         overall_label = "本单位参与任务平均完成率"
     figures = [
         KeyFigure("任务总数（项）", len(tasks)),
-        KeyFigure(overall_label, _fraction(overall), "percent"),
+        KeyFigure(overall_label, _fraction(overall), "percent1"),
         KeyFigure("正常推进（绿灯，项）", counts.get("green", 0)),
         KeyFigure("预警（黄灯，项）", counts.get("amber", 0)),
         KeyFigure("滞后或逾期（红灯，项）", counts.get("red", 0)),
@@ -174,7 +175,7 @@ def _key_figures(dashboard, tasks, overdue, department):
             KeyFigure(f"{period.label}逾期报送（份）", total.late),
             KeyFigure(f"{period.label}未报送（份）", total.missing),
             KeyFigure(f"{period.label}退回修改（份）", total.returned),
-            KeyFigure(f"{period.label}按时报送率", _fraction(total.on_time_rate), "percent"),
+            KeyFigure(f"{period.label}按时报送率", _fraction(total.on_time_rate), "percent1"),
         ]
     figures += [
         KeyFigure(f"{dashboard.year}年目标（项）", len(year_targets)),
@@ -225,6 +226,7 @@ def collect_workbook_data(
             targets=targets_text(t.targets),
             latest_progress=texts.get(t.task_id) or "",
             status=t.light_label,
+            progress_status=t.progress_status_label,
             light=t.light,
             reason=t.reason,
             percent=_fraction(t.percent),

@@ -95,7 +95,9 @@ def write_summary(wb, data):
     for figure in data.key_figures:
         number = rows.row + 1
         ws.merged_cells.add(f"A{number}:B{number}")
-        style = {"percent": "percent", "text": "center"}.get(figure.style, "number")
+        style = {"percent": "percent", "percent1": "percent1", "text": "center"}.get(
+            figure.style, "number"
+        )
         rows.append(
             [cells.cell(figure.label), cells.cell(None), cells.cell(figure.value, style)],
             height=FIGURE_ROW_HEIGHT,
@@ -107,7 +109,7 @@ def write_summary(wb, data):
     rows.append([cells.cell("三、各任务推进进度", "section")], height=22)
     header_row = rows.append(
         [cells.cell("任务", "header"), cells.cell(None, "header")]
-        + [cells.cell(h, "header") for h in ("牵头单位", "完成率", "状态", "状态说明")]
+        + [cells.cell(h, "header") for h in ("牵头单位", "完成率", "督查状态", "状态说明")]
         + [cells.cell(None, "header") for _ in SUMMARY_CHART_COLUMNS],
         height=22,
     )
@@ -182,8 +184,9 @@ TASK_COLUMNS = [
     Column("责任单位", maximum=20, minimum=10),
     Column("年度目标", maximum=26, minimum=12),
     Column("最新进展（已审核）", maximum=30, minimum=14),
-    Column("推进状态", "center", width=10),
+    Column("督查状态", "center", width=10),
     Column("状态说明", maximum=22, minimum=12),
+    Column("推进状态", "center", width=10),
     Column("完成率", "percent", width=8),
     Column("最近报送日期", "date", width=15),
 ]
@@ -201,6 +204,7 @@ def write_tasks(wb, data):
             t.latest_progress,
             (t.status, f"status_{t.light}"),
             t.reason,
+            t.progress_status or None,
             t.percent,
             t.last_report_date,
         ]
