@@ -28,10 +28,13 @@ run: $(VENV)/.runtime-installed
 	@echo "门户地址: http://$(HOST):$(PORT)/  （使用上面的演示账号登录）"
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## make test: lint, format check and the whole suite (browser/rendering tests skip without their tools)
+## make test: lint, format check, import layers, types and the whole suite
+## (browser/rendering tests skip without their tools)
 test: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 pytest: $(VENV)/.dev-installed
@@ -49,4 +52,4 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/excel_bench.py --reports 10000
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

@@ -4,15 +4,7 @@ from import_export.admin import ImportExportModelAdmin
 from departments import user_admin  # noqa: F401
 from departments.models import Department
 from departments.resources import DepartmentResource
-from tasks.admin_base import ChineseImportErrorsMixin
-from tasks.models import DepartmentAlias
-from tasks.resources import SafeXLSX
-
-
-class DepartmentAliasInline(admin.TabularInline):
-    model = DepartmentAlias
-    extra = 1
-    fields = ("alias",)
+from huancui_vet.admin_imports import ChineseImportErrorsMixin, SafeXLSX
 
 
 @admin.register(Department)
@@ -26,7 +18,7 @@ class DepartmentAdmin(ChineseImportErrorsMixin, ImportExportModelAdmin):
     search_fields = ("name", "short_name", "aliases__alias")
     ordering = ("sort_order", "name")
     fields = ("name", "short_name", "kind", "is_active", "sort_order")
-    inlines = [DepartmentAliasInline]
+    inlines: list = []  # tasks.admin adds the alias inline (aliases are a tasks model)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("aliases")

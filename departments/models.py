@@ -7,7 +7,7 @@ class DepartmentQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class DepartmentManager(models.Manager.from_queryset(DepartmentQuerySet)):
+class DepartmentManager(models.Manager.from_queryset(DepartmentQuerySet)):  # type: ignore[misc]  # django-stubs cannot follow from_queryset in a base list
     def get_by_natural_key(self, name):
         return self.get(name=name)
 
@@ -78,7 +78,7 @@ class User(AbstractUser):
     )
     phone = models.CharField("联系电话", max_length=30, blank=True)
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc]  # the custom manager replaces AbstractUser's
 
     class Meta:
         verbose_name = "用户"
@@ -116,8 +116,13 @@ class User(AbstractUser):
 
     @property
     def sees_all_departments(self):
-        """Supervisors, leaders and administrators read every department's work."""
-        return self.role in (Role.SUPERVISOR, Role.LEADER, Role.ADMINISTRATOR)
+        """Whether the user reads every department's work: the one home of that rule.
+
+        Built on the permission (held by the supervisor, leader and administrator groups,
+        departments/roles.py), not on role names, so every visible_to(user) — tasks,
+        reports, the supervision facts — agrees with what the groups grant.
+        """
+        return self.is_active and self.has_perm("reports.view_all_reports")
 
     @property
     def is_department_staff(self):

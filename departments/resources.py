@@ -3,7 +3,7 @@
 from import_export import fields, resources, widgets
 
 from departments.models import Department
-from tasks.resources import ChoiceLabelWidget, YesNoWidget
+from huancui_vet.admin_imports import ChoiceLabelWidget, YesNoWidget
 
 
 class DepartmentResource(resources.ModelResource):

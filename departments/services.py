@@ -17,6 +17,7 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from departments.audit import security_event_record
+from departments.directory import UnitDirectory
 from departments.models import Department, Role, SecurityEvent, User
 from huancui_vet.xlsx import (
     FORMULA_REFUSED,
@@ -29,7 +30,6 @@ from huancui_vet.xlsx import (
     read_rows,
     set_text,
 )
-from tasks.units import UnitDirectory
 
 USER_IMPORT_COLUMNS = ("姓名", "用户名", "单位", "角色")
 USER_IMPORT_MAX_ROWS = 1000

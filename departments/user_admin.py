@@ -26,7 +26,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class PortalUserChangeForm(UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]  # the stubs omit Meta
         model = User
         fields = (
             "username",
@@ -44,7 +44,7 @@ class PortalUserChangeForm(UserChangeForm):
 
 
 class PortalUserCreationForm(AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]  # the stubs omit Meta
         model = User
         fields = ("username", "full_name", "department", "groups")
 

@@ -151,6 +151,6 @@ class ReviewFilterForm(forms.Form):
 
 
 REPORT_FIELD_LABELS = {
-    name: Report._meta.get_field(name).verbose_name
+    name: Report._meta.get_field(name).verbose_name  # type: ignore[union-attr]  # concrete fields
     for name in ("progress_status", "percent", "work_done", "problems", "next_steps")
 }

@@ -54,7 +54,7 @@ class ReportQuerySet(models.QuerySet):
         """
         if not user.is_authenticated:
             return self.none()
-        if user.sees_all_departments or user.has_perm("reports.view_all_reports"):
+        if user.sees_all_departments:
             return self
         if user.department_id is None:
             return self.none()

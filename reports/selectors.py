@@ -70,7 +70,7 @@ def period_statuses(plan, rows, as_of: datetime.date, *, periods=None):
             break
         row = by_start.get(period.start)
         submitted_on = _submitted_on(row)
-        if submitted_on is not None and submitted_on <= as_of:
+        if row is not None and submitted_on is not None and submitted_on <= as_of:
             on_time = row.first_submitted_at < submission_deadline(period)
             state = PeriodState.SUBMITTED if on_time else PeriodState.LATE
         elif period.end >= as_of:
@@ -92,7 +92,7 @@ def next_due(statuses):
 
 
 def count_states(statuses):
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for status in statuses:
         counts[status.state] += 1
     return counts

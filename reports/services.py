@@ -173,10 +173,10 @@ def report_start(*, user, task, period_start: datetime.date) -> Report:
     """Get or create the user's department's report on `task` for the period."""
     if not (user.is_department_staff and user.has_perm("reports.add_report")):
         raise ReportError("只有部门填报员或负责人可以填报进展。")
-    role = TaskAssignment.objects.filter(task=task, department_id=user.department_id).values_list(
+    roles = TaskAssignment.objects.filter(task=task, department_id=user.department_id).values_list(
         "role", flat=True
     )
-    role = next(iter(role), None)
+    role = next(iter(list(roles[:1])), None)
     if role is None:
         raise ReportError("本部门不承担该任务，不能填报该任务的进展。")
     check_reportable_period(task.plan, period_start)
@@ -262,6 +262,9 @@ def report_save(*, user, report, expected_version, fields, target_values=None) -
         for name, value in fields.items():
             setattr(fresh, name, value if value is not None or name == "percent" else "")
         now = timezone.now()
+        # The first save of a new draft fills what report_start created: 创建草稿 already
+        # records it, so it is not logged a second time as 修改.
+        first_save = fresh.version == 0 and fresh.state == ReportState.DRAFT
         _save(fresh, now)
         for target, value in target_values.items():
             if target.task_id != fresh.task_id:
@@ -275,7 +278,8 @@ def report_save(*, user, report, expected_version, fields, target_values=None) -
             tv.actual_value = number
             tv.full_clean()
             tv.save()
-        _event(fresh, action=ReportEvent.Action.EDITED, actor=user, now=now)
+        if not first_save:
+            _event(fresh, action=ReportEvent.Action.EDITED, actor=user, now=now)
     return fresh
 
 

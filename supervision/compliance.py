@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from reports.models import ReportSummary
 from supervision.facts import PlanFacts, local_date
 from supervision.selectors import COMPLIANCE_LABELS, compliance_kind
-from tasks.models import TaskAssignment
+from tasks.models import Plan, TaskAssignment
 from tasks.periods import current_period
 
 ALL_PERIODS = "all"
@@ -50,7 +50,7 @@ class ComplianceItem:
 
 @dataclass
 class ComplianceData:
-    plan: object
+    plan: Plan
     as_of: datetime.date
     periods: list  # the Periods covered, newest first
     department_id: int | None
@@ -89,7 +89,7 @@ def compliance_window(facts: PlanFacts, period_value):
 def compliance_data(facts: PlanFacts, *, periods, department_id=None, kind=""):
     """Classify every expected report in `periods`; no query (the facts are loaded)."""
     order = {dept_id: i for i, dept_id in enumerate(facts.departments)}
-    counts = Counter()
+    counts: Counter[str] = Counter()
     entries = []
     for period in periods:
         for a in facts.assignments:

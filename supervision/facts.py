@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from reports.models import ReportSummary, TargetValue
 from reports.standing import standing_report
-from tasks.models import Target, Task
+from tasks.models import Plan, Target, Task
 from tasks.periods import end_of_day, plan_periods, submission_deadline
 
 
@@ -52,7 +52,7 @@ class Fact(NamedTuple):
 
 @dataclass
 class PlanFacts:
-    plan: object
+    plan: Plan
     as_of: datetime.date
     tasks: list  # Task with prefetched assignments, ordered by number
     assignments: list  # TaskAssignment (department selected), in the plan's order

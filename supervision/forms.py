@@ -110,7 +110,7 @@ class PlanFilterForm(forms.Form):
         # Validate what the user typed first (errors are cached), then fill only the data the
         # fields render from: no second validation, so no extra query for the plan lookup.
         self.is_valid()
-        data = self.data.copy()
+        data = self.data.copy()  # type: ignore[attr-defined]  # bound to a QueryDict
         for name, value in used.items():
             if not data.get(name) and value is not None:
                 value = getattr(value, "pk", value)

@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from reports.models import ProgressStatus
 from supervision.facts import PlanFacts, load_plan_facts, local_date
 from supervision.models import ScoringSettings
-from tasks.models import TaskAssignment
+from tasks.models import Plan, TaskAssignment
 from tasks.periods import end_of_day
 
 PERIOD_KINDS = {"month": "月度", "quarter": "季度", "year": "年度", "plan": "全周期"}
@@ -111,7 +111,7 @@ class DepartmentScore:
 
 @dataclass
 class ScorecardData:
-    plan: object
+    plan: Plan
     period_kind: str
     period_kind_label: str
     window_start: datetime.date

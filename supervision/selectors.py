@@ -19,7 +19,7 @@ from supervision.scoring import (  # noqa: F401 - re-exported: one import place 
     ScoreItem,
     scorecard_data,
 )
-from tasks.models import TaskAssignment
+from tasks.models import Plan, TaskAssignment
 from tasks.periods import current_period
 
 DUE_SOON_DAYS = 3
@@ -143,7 +143,7 @@ class OverdueItem:
 
 @dataclass
 class DashboardData:
-    plan: object
+    plan: Plan
     year: int
     as_of: datetime.date
     current_period: object  # tasks.periods.Period or None (no period has ended yet)
@@ -272,7 +272,8 @@ def _compliance(facts, period):
 
 def _task_light(task, facts, latest, task_targets, overdue_by_task):
     """Traffic light for one task on the as-of date; returns (colour, reason)."""
-    red, amber = [], []
+    red: list[str] = []
+    amber: list[str] = []
     due = facts.due_periods()
     latest_due = due[-1] if due else None
     if latest_due is not None:
@@ -336,12 +337,12 @@ def dashboard_data(*, plan, year, as_of, user):
 def build_dashboard(facts: PlanFacts, *, year):
     target_rows = _target_rows(facts)
     overdue = _overdue(facts)
-    overdue_by_task = {}
+    overdue_by_task: dict[int, list[OverdueItem]] = {}
     for item in overdue:
         overdue_by_task.setdefault(item.task_id, []).append(item)
     cutoff = facts.cutoff
 
-    last_report = {}
+    last_report: dict[int, datetime.date] = {}
     for fact in facts.facts.values():
         if fact.submitted_at is not None and fact.submitted_at < cutoff:
             moment = fact.submitted_at
@@ -353,7 +354,7 @@ def build_dashboard(facts: PlanFacts, *, year):
         if last_report.get(fact.task_id) is None or day > last_report[fact.task_id]:
             last_report[fact.task_id] = day
 
-    targets_by_task = {}
+    targets_by_task: dict[int, list[TargetRow]] = {}
     for row in target_rows.values():
         targets_by_task.setdefault(row.task_id, []).append(row)
     rows = []

@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 
+from departments.admin import DepartmentAdmin
 from departments.audit import security_event_record
 from departments.models import Department, SecurityEvent
 from tasks.admin_base import ChineseImportErrorsMixin
@@ -309,3 +310,14 @@ class DepartmentAliasAdmin(admin.ModelAdmin):
     list_display = ("alias", "department")
     search_fields = ("alias", "department__name")
     list_select_related = ("department",)
+
+
+class DepartmentAliasInline(admin.TabularInline):
+    model = DepartmentAlias
+    extra = 1
+    fields = ("alias",)
+
+
+# Aliases are edited on the department's own page; the inline is added from here because
+# departments (a lower app) must not import tasks.
+DepartmentAdmin.inlines = [*DepartmentAdmin.inlines, DepartmentAliasInline]

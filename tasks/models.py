@@ -104,6 +104,17 @@ class KeyArea(models.Model):
 
 
 class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Tasks the user may open: every task for users who see every department
+        (User.sees_all_departments), else the tasks their department leads or supports."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_all_departments:
+            return self.all()
+        if user.department_id is None:
+            return self.none()
+        return self.filter(assignments__department_id=user.department_id)
+
     def with_units(self):
         """Prefetch ordered assignments with their departments (two queries in all)."""
         return self.prefetch_related(

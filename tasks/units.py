@@ -8,7 +8,10 @@ load_plan all go through here, so a spelling accepted in one place is accepted e
 import re
 from dataclasses import dataclass, field
 
-from departments.models import Department
+# The directory of unit names belongs to departments (users_import reads it too); compact is
+# a plain text helper. Both are re-exported for the plan importer.
+from departments.directory import UnitDirectory  # noqa: F401
+from huancui_vet.text import compact
 
 # Units are separated by these in real attachments; whitespace (line breaks, full-width spaces)
 # is a *soft* boundary because Word/Excel also break a single long name across lines.
@@ -22,50 +25,10 @@ _NOTE_SUFFIX = re.compile(
 _TAIL_MAX_CHARS = 3
 
 
-def compact(text):
-    """The text without any whitespace (names never contain spaces in these documents)."""
-    return _WHITESPACE.sub("", str(text or ""))
-
-
 @dataclass
 class ParsedUnits:
     names: list[str] = field(default_factory=list)  # as written, whitespace removed
     note: str = ""  # open-ended wording, kept verbatim so an export reproduces the cell
-
-
-class UnitDirectory:
-    """Every known spelling (department name or alias, whitespace removed) → Department.
-
-    `load()` runs two queries however many rows are imported.
-    """
-
-    def __init__(self, departments=(), aliases=()):
-        self._by_name = {}
-        for dept in departments:
-            self.add(dept)
-        for alias, dept in aliases:
-            self._by_name.setdefault(compact(alias), dept)
-
-    @classmethod
-    def load(cls):
-        from tasks.models import DepartmentAlias
-
-        departments = list(Department.objects.all())
-        by_pk = {d.pk: d for d in departments}
-        aliases = [
-            (alias, by_pk[dept_id])
-            for alias, dept_id in DepartmentAlias.objects.values_list("alias", "department_id")
-        ]
-        return cls(departments, aliases)
-
-    def add(self, department):
-        self._by_name[compact(department.name)] = department
-
-    def get(self, name):
-        return self._by_name.get(compact(name))
-
-    def __contains__(self, name):
-        return compact(name) in self._by_name
 
 
 def _merge_fragments(fragments, is_known):

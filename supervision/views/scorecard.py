@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from supervision.forms import ScorecardFilterForm, as_of_note
 from supervision.scoring import COMPONENTS
 from supervision.selectors import scorecard_data
+from supervision.templatetags.supervision_links import compliance_base_url
 
 
 def _scorecard(request, *, detailed):
@@ -62,5 +63,6 @@ def department_score(request, department_id):
             "row": row,
             "sections": sections,
             "query": request.GET.urlencode(),
+            "compliance_base": compliance_base_url(data.plan, data.as_of),
         },
     )

@@ -19,7 +19,7 @@ from supervision.facts import load_plan_facts
 from supervision.models import ScoringSettings
 from supervision.scoring import build_scorecard
 from supervision.selectors import ComplianceRow, build_dashboard
-from tasks.models import Task, TaskAssignment
+from tasks.models import Plan, Task, TaskAssignment
 from tasks.periods import end_of_day
 
 
@@ -72,7 +72,7 @@ class OverdueRow:
 
 @dataclass
 class WorkbookData:
-    plan: object
+    plan: Plan
     year: int
     as_of: datetime.date
     department: object = None  # Department the rows are filtered to, or None for all
