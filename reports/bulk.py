@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from huancui_vet.dates import chinese_date
 from huancui_vet.xlsx import column_width, display_width, set_text
 from reports.models import ProgressStatus, Report
 from tasks.models import Target, TaskAssignment
@@ -129,10 +130,6 @@ def bulk_rows(*, department, plan, period_start):
 # --- download ------------------------------------------------------------------------------
 
 
-def _chinese_date(day):
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _short(text):
     text = " ".join(text.split())
     return text if len(text) <= SHORT_CONTENT else text[: SHORT_CONTENT - 1] + "…"
@@ -198,7 +195,7 @@ def build_workbook(*, department, plan, period_start, rows):
     sheet.merge_cells(f"A1:{last_column}1")
     set_text(
         sheet["A1"],
-        f"{department.name} {period.label}任务进展填报表（报送期限 {_chinese_date(period.due)}）",
+        f"{department.name} {period.label}任务进展填报表（报送期限 {chinese_date(period.due)}）",
     )
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.merge_cells(f"A2:{last_column}2")

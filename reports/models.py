@@ -6,6 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from departments.models import Department
+from huancui_vet.dates import chinese_month
 from tasks.models import Plan, Target, Task, TaskAssignment
 
 
@@ -157,7 +158,7 @@ class Report(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.task.number}号任务 {self.department} {self.period_start:%Y-%m}"
+        return f"{self.task.number}号任务 {self.department} {chinese_month(self.period_start)}"
 
     @property
     def is_lead_report(self):
@@ -277,7 +278,8 @@ class PeriodLock(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.plan} {self.period_start:%Y-%m} {'已关闭' if self.is_closed else '已重开'}"
+        state = "已关闭" if self.is_closed else "已重开"
+        return f"{self.plan} {chinese_month(self.period_start)} {state}"
 
 
 class ReportSummary(models.Model):

@@ -264,7 +264,10 @@ def report_save(*, user, report, expected_version, fields, target_values=None) -
         now = timezone.now()
         # The first save of a new draft fills what report_start created: 创建草稿 already
         # records it, so it is not logged a second time as 修改.
-        first_save = fresh.version == 0 and fresh.state == ReportState.DRAFT
+        first_save = (
+            fresh.version == 0
+            and fresh.events.filter(action=ReportEvent.Action.CREATED, actor=user).exists()
+        )
         _save(fresh, now)
         for target, value in target_values.items():
             if target.task_id != fresh.task_id:

@@ -24,6 +24,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from huancui_vet.dates import add_months, chinese_date, chinese_month
 from reports.models import ProgressStatus
 from supervision.facts import PlanFacts, load_plan_facts, local_date
 from supervision.models import ScoringSettings
@@ -128,11 +129,6 @@ class ScorecardData:
         return None
 
 
-def _add_months(day, months):
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
 def _round1(value):
     return Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
@@ -150,14 +146,10 @@ def scoring_window(plan, period_kind, period_start):
         label = f"{day.year}年第{(start.month - 1) // 3 + 1}季度"
     elif period_kind == "month":
         start, months = day.replace(day=1), 1
-        label = f"{day.year}年{day.month}月"
+        label = chinese_month(day)
     else:
         raise ValueError(f"unknown period kind {period_kind!r}")
-    return start, _add_months(start, months) - datetime.timedelta(days=1), label
-
-
-def _fmt(day):
-    return f"{day.year}年{day.month}月{day.day}日"
+    return start, add_months(start, months) - datetime.timedelta(days=1), label
 
 
 class _Sink:
@@ -236,7 +228,7 @@ def _timeliness_and_review(facts, settings, window, weight_of, sink):
                 )
                 continue
             sent = local_date(fact.first_submitted_at)
-            when = f"（{_fmt(sent)}，截止{_fmt(period.due)}）"
+            when = f"（{chinese_date(sent)}，截止{chinese_date(period.due)}）"
             if timely == ONE:
                 outcome = f"按期报送{when}"
             else:
@@ -276,13 +268,13 @@ def _completion(facts, settings, window, weight_of, sink):
             elif first_done is not None:
                 points, outcome = late, f"逾期完成（{facts.period(first_done).label}报告确认完成）"
             else:
-                points, outcome = Decimal(0), f"到期（{_fmt(due)}）未完成"
+                points, outcome = Decimal(0), f"到期（{chinese_date(due)}）未完成"
             sink.add(a.department_id, "completion", common["weight"], points)
             if sink.detailed:
                 sink.item(
                     a.department_id,
                     component="completion",
-                    subject=f"任务完成（时限{_fmt(due)}）",
+                    subject=f"任务完成（时限{chinese_date(due)}）",
                     points=points,
                     outcome=outcome,
                     **common,

@@ -5,6 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from departments.models import Department
+from huancui_vet.text import plain_number
 
 
 class Plan(models.Model):
@@ -304,7 +305,7 @@ class Target(models.Model):
         """The target as written in the plan: "50%", "1个" ("" when there is no number)."""
         if self.target_value is None:
             return ""
-        return f"{format(self.target_value.normalize(), 'f')}{self.unit}"
+        return f"{plain_number(self.target_value)}{self.unit}"
 
     def is_met_by(self, actual):
         """Whether an actual value meets this target (milestones: 1 = done)."""

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from huancui_vet.dates import add_months, chinese_month
+
 
 @dataclass(frozen=True)
 class Period:
@@ -35,11 +37,6 @@ def _months_per_period(cycle):
     return 3 if cycle == "quarterly" else 1
 
 
-def _add_months(day, months):
-    month_index = day.year * 12 + (day.month - 1) + months
-    return datetime.date(month_index // 12, month_index % 12 + 1, 1)
-
-
 def normalize_start(cycle, day):
     """The first day of the period that contains `day`."""
     if cycle == "quarterly":
@@ -50,13 +47,13 @@ def normalize_start(cycle, day):
 def period_label(cycle, start):
     if cycle == "quarterly":
         return f"{start.year}年第{(start.month - 1) // 3 + 1}季度"
-    return f"{start.year}年{start.month}月"
+    return chinese_month(start)
 
 
 def make_period(plan, start):
     cycle = plan.reporting_cycle
     start = normalize_start(cycle, start)
-    end = _add_months(start, _months_per_period(cycle)) - datetime.timedelta(days=1)
+    end = add_months(start, _months_per_period(cycle)) - datetime.timedelta(days=1)
     due = end + datetime.timedelta(days=plan.due_days_after_period)
     return Period(start=start, end=end, due=due, label=period_label(cycle, start))
 
@@ -68,7 +65,7 @@ def plan_periods(plan):
     periods = []
     while start <= plan.last_day:
         periods.append(make_period(plan, start))
-        start = _add_months(start, step)
+        start = add_months(start, step)
     return periods
 
 

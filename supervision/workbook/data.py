@@ -14,6 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import OuterRef, Subquery
 
+from huancui_vet.dates import chinese_date
+from huancui_vet.text import plain_number
 from reports.models import Report, ReportState
 from supervision.facts import load_plan_facts
 from supervision.models import ScoringSettings
@@ -96,7 +98,7 @@ def short_label(number, content, length=14):
 
 
 def _number(value):
-    return f"{value.normalize():f}" if value is not None else ""
+    return plain_number(value)
 
 
 def targets_text(target_rows):
@@ -270,9 +272,7 @@ def _add_scores(data, facts, *, period_kind, period_start):
         if data.department is None or r.department_id == data.department.pk
     ]
     as_of = data.as_of
-    data.score_title = (
-        f"评分期间：{scorecard.window_label}　统计截至：{as_of.year}年{as_of.month}月{as_of.day}日"
-    )
+    data.score_title = f"评分期间：{scorecard.window_label}　统计截至：{chinese_date(as_of)}"
     if scorecard.rows:
         data.score_components = [
             f"{c.label}\n（{c.weight}分）" for c in scorecard.rows[0].components

@@ -8,6 +8,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.worksheet.pagebreak import Break
 
+from huancui_vet.dates import chinese_date
 from supervision.workbook.cells import StyledCells, wrapped_lines
 from supervision.workbook.layout import (
     LINE_HEIGHT,
@@ -23,10 +24,6 @@ SUPERVISION_ORDERS_NOTE = (
     "说明：本表列出已过报送期限、截至统计日仍未报送的进展报告，"
     "逾期天数为统计截至日与报送期限相差的天数；督办单功能上线后，未办结的督办事项也将列于本表。"
 )
-
-
-def chinese_date(day):
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def subtitle(data):
