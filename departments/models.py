@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class DepartmentQuerySet(models.QuerySet):
@@ -64,6 +65,16 @@ class Role(models.TextChoices):
         return None
 
 
+class RoleHistory(HistoricalRecords):
+    """History of a user's department and roles (groups); a sign-in (which only stamps
+    last_login) is not a change worth a version."""
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        if kwargs.get("update_fields") == frozenset({"last_login"}):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+
 class User(AbstractUser):
     """A portal user. Belongs to one department; the role comes from the user's group."""
 
@@ -79,6 +90,7 @@ class User(AbstractUser):
     phone = models.CharField("联系电话", max_length=30, blank=True)
 
     objects = UserManager()  # type: ignore[misc]  # the custom manager replaces AbstractUser's
+    history = RoleHistory(m2m_fields=["groups"], excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = "用户"

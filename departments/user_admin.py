@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.http import content_disposition_header
+from simple_history.admin import SimpleHistoryAdmin
 
 from departments.models import SecurityEvent, User
 from departments.services import (
@@ -57,7 +58,7 @@ class UserImportForm(forms.Form):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):  # 历史: department and role changes
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
     change_list_template = "admin/departments/user/change_list.html"

@@ -1,10 +1,11 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from supervision.models import ScoringSettings
 
 
 @admin.register(ScoringSettings)
-class ScoringSettingsAdmin(admin.ModelAdmin):
+class ScoringSettingsAdmin(SimpleHistoryAdmin):  # 历史 button: every version of the weights
     list_display = (
         "__str__",
         "weight_timeliness",

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
+from simple_history.models import HistoricalRecords
 
 
 class ReportDelivery(models.Model):
@@ -90,6 +91,7 @@ class ScoringSettings(models.Model):
         "一般分数线", default=60, validators=[MaxValueValidator(100)]
     )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "评分设置"

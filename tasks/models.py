@@ -40,6 +40,9 @@ class Plan(models.Model):
     )
     requires_head_signoff = models.BooleanField("需部门负责人签批", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    # Settings changes (cycle, due rule, sign-off) change past figures: keep every version.
+    # The source text is large and only ever re-imported, so it stays out of the history.
+    history = HistoricalRecords(excluded_fields=["source_text"])
 
     class Meta:
         verbose_name = "实施方案"
@@ -89,6 +92,8 @@ class KeyArea(models.Model):
     label = models.CharField("编号", max_length=10, help_text="原文编号，如“（三）”。")
     title = models.CharField("标题", max_length=200)
     text = models.TextField("原文")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "重点领域"

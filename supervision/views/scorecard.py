@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from huancui_vet.history import settings_version
 from supervision.forms import ScorecardFilterForm, as_of_note
 from supervision.scoring import COMPONENTS
 from supervision.selectors import scorecard_data
@@ -42,6 +43,7 @@ def scorecard(request):
             "components": COMPONENTS,
             "query": request.GET.urlencode(),
             "as_of_note": as_of_note(request, data.plan, data.as_of) if data else None,
+            "settings_version": settings_version(data.settings) if data else None,
         },
     )
 
