@@ -26,10 +26,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from huancui_vet.dates import add_months, chinese_date, chinese_month
 from reports.models import ProgressStatus
+from reports.selectors import PeriodState, period_state
 from supervision.facts import PlanFacts, load_plan_facts, local_date
 from supervision.models import ScoringSettings
 from tasks.models import Plan, TaskAssignment
-from tasks.periods import end_of_day
 
 PERIOD_KINDS = {"month": "月度", "quarter": "季度", "year": "年度", "plan": "全周期"}
 
@@ -184,15 +184,15 @@ def _timeliness_and_review(facts, settings, window, weight_of, sink):
     for period in facts.due_periods():
         if not start <= period.end <= end:
             continue
-        deadline = end_of_day(period.due)
         for a in facts.assignments:
             fact = facts.facts.get((a.task_id, a.department_id, period.start))
             dept, weight = a.department_id, weight_of(a)
-            submitted = fact is not None and fact.submitted_by(cutoff)
+            state = period_state(period, fact.first_submitted_at if fact else None, facts.as_of)
+            submitted = state in (PeriodState.SUBMITTED, PeriodState.LATE)
             if not submitted:
                 timely, review = zero, zero
             else:
-                timely = ONE if fact.first_submitted_at < deadline else late
+                timely = ONE if state == PeriodState.SUBMITTED else late
                 if fact.times_returned:
                     review = zero
                 elif fact.accepted_by(cutoff):

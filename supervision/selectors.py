@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from reports.models import ProgressStatus, ReportState
+from reports.selectors import PeriodState, period_state
 from supervision.facts import PlanFacts, load_plan_facts, local_date
 from supervision.scoring import (  # noqa: F401 - re-exported: one import place for callers
     ComponentScore,
@@ -207,20 +208,26 @@ def _target_rows(facts):
     return rows
 
 
+# The compliance vocabulary over reports.selectors.period_state (returned is added on top).
+_COMPLIANCE_OF_STATE = {
+    PeriodState.SUBMITTED: "on_time",
+    PeriodState.LATE: "late",
+    PeriodState.MISSING: "missing",
+    PeriodState.DUE: "awaiting",
+    PeriodState.IN_PROGRESS: "awaiting",
+}
+
+
 def compliance_kind(facts, fact, period):
     """How one expected report stands on the as-of date: a key of COMPLIANCE_LABELS.
 
     The one rule behind the dashboard's compliance counts, its overdue list and the
     compliance drill-down page. `fact` is None when the department has no report.
     """
-    submitted = fact is not None and fact.submitted_by(facts.cutoff)
-    if submitted and fact.state == ReportState.RETURNED:
+    state = period_state(period, fact.first_submitted_at if fact else None, facts.as_of)
+    if state in (PeriodState.SUBMITTED, PeriodState.LATE) and fact.state == ReportState.RETURNED:
         return "returned"
-    if submitted:
-        return "on_time" if fact.first_submitted_at < facts.deadline(period) else "late"
-    if period.due < facts.as_of:
-        return "missing"
-    return "awaiting"
+    return _COMPLIANCE_OF_STATE[state]
 
 
 def _overdue(facts):
@@ -293,14 +300,14 @@ def _task_light(task, facts, latest, task_targets, overdue_by_task):
         amber.append("最近一期进展为“进度滞后”")
     if latest is not None and latest.progress_status == ProgressStatus.NOT_STARTED:
         amber.append("已到报送期但尚未启动")
-    cutoff = facts.cutoff
     for period in facts.ended_periods():
         days_left = (period.due - facts.as_of).days
         if not 0 <= days_left <= DUE_SOON_DAYS:
             continue
         for a in facts.assignments_of(task.pk):
             fact = facts.facts.get((task.pk, a.department_id, period.start))
-            if fact is None or not fact.submitted_by(cutoff):
+            first = fact.first_submitted_at if fact else None
+            if period_state(period, first, facts.as_of) == PeriodState.DUE:
                 when = "今天" if days_left == 0 else f"{days_left}天后"
                 amber.append(f"{_dept_name(a.department)}{period.label}报告{when}截止，尚未报送")
 
