@@ -32,7 +32,6 @@ from reports.bulk import (
     MAIN_COLUMNS,
     MAIN_SHEET,
     MAX_ROWS,
-    MAX_TEXT,
     META_SHEET,
     STATUS_BY_LABEL,
     TARGET_COLUMNS,
@@ -147,6 +146,18 @@ def _int(value):
     return int(text)
 
 
+def _percent_cell(value):
+    """The cell as a number where it reads as one ("50", 50, "50%"), else its text for the
+    service to refuse with its own message."""
+    text = cell_text(value)
+    if not text:
+        return None
+    try:
+        return _int(value)
+    except ValueError:
+        return text
+
+
 def _row_changed(bulk_row, fields, target_values):
     report = bulk_row.report
     if report is None:
@@ -202,42 +213,17 @@ def parse_changes(*, sheets, rows, period_closed, versions):
         seen[number] = row_number
         status_text = cell_text(get("推进状态"))
         percent_text = cell_text(get("完成百分比"))
+        # Only the spreadsheet's own vocabulary is read here (a status by its Chinese label);
+        # every business rule (limits, ranges, what a supporting unit may fill) is checked by
+        # reports.services.report_save, whose errors apply_changes puts beside the cell.
         fields = {name: cell_text(get(column)) for column, name in TEXT_FIELDS.items()}
-        for column, name in TEXT_FIELDS.items():
-            if len(fields[name]) > MAX_TEXT:
-                row_errors.append(
-                    RowError(row_number, column, f"内容过长：不能超过 {MAX_TEXT} 字。")
-                )
-        if bulk_row.is_lead:
-            status = STATUS_BY_LABEL.get(status_text) if status_text else ""
-            if status is None:
-                valid = "、".join(STATUS_BY_LABEL)
-                row_errors.append(
-                    RowError(
-                        row_number, "推进状态", f"推进状态“{status_text}”无效，应为：{valid}。"
-                    )
-                )
-            percent = None
-            if percent_text:
-                try:
-                    percent = _int(get("完成百分比"))
-                except ValueError:
-                    percent = -1
-                if not 0 <= percent <= 100:
-                    row_errors.append(
-                        RowError(row_number, "完成百分比", "完成百分比必须是0到100之间的整数。")
-                    )
-            fields.update(progress_status=status or "", percent=percent)
-        else:
-            for column, text in (("推进状态", status_text), ("完成百分比", percent_text)):
-                if text:
-                    row_errors.append(
-                        RowError(
-                            row_number,
-                            column,
-                            f"本单位是第 {number} 号任务的责任单位，不填{column}。",
-                        )
-                    )
+        status = STATUS_BY_LABEL.get(status_text) if status_text else ""
+        if status is None:
+            valid = "、".join(STATUS_BY_LABEL)
+            row_errors.append(
+                RowError(row_number, "推进状态", f"推进状态“{status_text}”无效，应为：{valid}。")
+            )
+        fields.update(progress_status=status or "", percent=_percent_cell(get("完成百分比")))
         errors.extend(row_errors)
         if not (status_text or percent_text or any(fields.values())):
             continue  # a blank row is left alone (it never clears a draft)
@@ -331,6 +317,24 @@ class _Rollback(Exception):
     pass
 
 
+# The column of each report field, to put a service's field error beside its cell.
+FIELD_COLUMNS = {
+    **{name: column for column, name in TEXT_FIELDS.items()},
+    "progress_status": "推进状态",
+    "percent": "完成百分比",
+}
+
+
+def _row_errors(row, exc):
+    """A service's refusal as RowErrors: one per field it names, else one for the row."""
+    if not exc.field_errors:
+        return [RowError(row, "序号", exc.message)]
+    return [
+        RowError(row, FIELD_COLUMNS.get(name, "序号"), message)
+        for name, message in exc.field_errors.items()
+    ]
+
+
 def apply_changes(*, user, plan, period_start, changes):
     """Create or update the drafts, all in one transaction. Returns (created, updated).
 
@@ -354,7 +358,7 @@ def apply_changes(*, user, plan, period_start, changes):
                         target_values=change.target_values or None,
                     )
                 except ReportError as exc:
-                    errors.append(RowError(change.row, "序号", exc.message))
+                    errors.extend(_row_errors(change.row, exc))
                     continue
                 if existing is None:
                     created += 1

@@ -33,6 +33,12 @@ from tasks.periods import is_valid_period_start, make_period
 
 EDITABLE_FIELDS = ("progress_status", "percent", "work_done", "problems", "next_steps")
 LEAD_ONLY_FIELDS = ("progress_status", "percent")
+LEAD_ONLY_LABELS = {"progress_status": "推进状态", "percent": "完成百分比"}
+# The one limit of each text (characters): the form's max_length and the bulk upload's
+# errors both come from here, and report_save enforces it for every caller.
+TEXT_LIMITS = {"work_done": 5000, "problems": 3000, "next_steps": 3000}
+PERCENT_ERROR = "完成百分比必须是0到100之间的整数。"
+SUPPORT_ONLY_ERROR = "责任单位只填报本单位的配合工作，不填推进状态、完成百分比或目标实际值。"
 
 
 class ReportError(Exception):
@@ -209,17 +215,22 @@ def _clean_percent(value):
     if value in (None, ""):
         return None
     try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ReportError(
-            "完成百分比必须是0到100之间的整数。",
-            field_errors={"percent": "完成百分比必须是0到100之间的整数。"},
-        ) from None
-    if not 0 <= number <= 100:
-        raise ReportError(
-            "完成百分比必须在0到100之间。", field_errors={"percent": "完成百分比必须在0到100之间。"}
-        )
-    return number
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        number = Decimal(-1)
+    if number != number.to_integral_value() or not 0 <= number <= 100:
+        raise ReportError(PERCENT_ERROR, field_errors={"percent": PERCENT_ERROR})
+    return int(number)
+
+
+def _check_texts(fields):
+    errors = {
+        name: f"内容过长：不能超过 {limit} 字。"
+        for name, limit in TEXT_LIMITS.items()
+        if len(fields.get(name) or "") > limit
+    }
+    if errors:
+        raise ReportError("请更正标出的错误后再保存。", field_errors=errors)
 
 
 def _clean_decimal(target, value):
@@ -252,8 +263,10 @@ def report_save(*, user, report, expected_version, fields, target_values=None) -
             filled = [f for f in LEAD_ONLY_FIELDS if fields.get(f) not in (None, "")]
             if filled or any(v not in (None, "") for v in target_values.values()):
                 raise ReportError(
-                    "责任单位只填报本单位的配合工作，不能填写任务推进状态、完成百分比或目标实际值。"
+                    SUPPORT_ONLY_ERROR,
+                    field_errors={f: f"责任单位不填{LEAD_ONLY_LABELS[f]}。" for f in filled},
                 )
+        _check_texts(fields)
         if "percent" in fields:
             fields = {**fields, "percent": _clean_percent(fields["percent"])}
         status = fields.get("progress_status")
