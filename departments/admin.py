@@ -1,14 +1,14 @@
 from django.contrib import admin
-from import_export.admin import ImportExportModelAdmin
 
 from departments import user_admin  # noqa: F401
+from departments.admin_audit import AuditedImportExportAdmin
 from departments.models import Department
 from departments.resources import DepartmentResource
-from huancui_vet.admin_imports import ChineseImportErrorsMixin, SafeXLSX
+from huancui_vet.admin_imports import SafeXLSX
 
 
 @admin.register(Department)
-class DepartmentAdmin(ChineseImportErrorsMixin, ImportExportModelAdmin):
+class DepartmentAdmin(AuditedImportExportAdmin):
     resource_classes = [DepartmentResource]
     import_formats = [SafeXLSX]
     export_formats = [SafeXLSX]

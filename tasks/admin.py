@@ -18,12 +18,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from import_export.admin import ImportExportModelAdmin
 
 from departments.admin import DepartmentAdmin
+from departments.admin_audit import AuditedImportExportAdmin
 from departments.audit import security_event_record
 from departments.models import Department, SecurityEvent
-from tasks.admin_base import ChineseImportErrorsMixin
 from tasks.models import DepartmentAlias, KeyArea, Plan, Target, Task, TaskAssignment
 from tasks.resources import SafeXLSX, TargetResource, TaskResource
 from tasks.services import PlanImportError, plan_export_xlsx, plan_import_xlsx
@@ -249,7 +248,7 @@ class RoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Task)
-class TaskAdmin(ChineseImportErrorsMixin, ImportExportModelAdmin):
+class TaskAdmin(AuditedImportExportAdmin):
     resource_classes = [TaskResource]
     import_formats = [SafeXLSX]
     export_formats = [SafeXLSX]
@@ -291,7 +290,7 @@ class TaskAdmin(ChineseImportErrorsMixin, ImportExportModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(ChineseImportErrorsMixin, ImportExportModelAdmin):
+class TargetAdmin(AuditedImportExportAdmin):
     resource_classes = [TargetResource]
     import_formats = [SafeXLSX]
     export_formats = [SafeXLSX]

@@ -17,8 +17,8 @@ from huancui_vet.dates import chinese_date
 from supervision.models import ReportDelivery
 from supervision.workbook import (
     XLSX_CONTENT_TYPE,
-    build_workbook,
     collect_workbook_data,
+    workbook_export,
     workbook_filename,
 )
 
@@ -73,7 +73,7 @@ def report_delivery_send(*, plan, as_of, recipients, schedule=WEEKLY, connection
             with transaction.atomic():
                 data = collect_workbook_data(plan=plan, year=as_of.year, as_of=as_of, user=None)
                 buffer = io.BytesIO()
-                build_workbook(data, buffer)
+                workbook_export(data, buffer, channel="每周邮件 send_report")
             message = delivery_message(
                 plan=plan, as_of=as_of, recipients=recipients, attachment=buffer.getvalue()
             )

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from departments.models import Department
+from departments.models import Department, SecurityEvent
 from tasks.models import Plan, Target, Task, TaskAssignment
 from tasks.tests.helpers import make_xlsx
 
@@ -86,6 +86,9 @@ def test_task_import_dry_run_previews_then_confirm_writes(client, world, django_
     assert response.status_code == 302
     task = Task.objects.with_units().get(plan=world.plan, number=3)
     assert task.lead_units_text == "区财政局"
+    # Admin imports are audited like every other import.
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.IMPORT)
+    assert "后台导入任务" in event.detail and "新增 1" in event.detail
     assert task.supporting_units_text == "区教育体育局等"
 
 

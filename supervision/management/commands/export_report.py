@@ -5,7 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from departments.models import Department
-from supervision.workbook import build_workbook, collect_workbook_data, workbook_filename
+from supervision.workbook import collect_workbook_data, workbook_export, workbook_filename
 from tasks.models import Plan
 from tasks.periods import default_as_of
 
@@ -73,6 +73,8 @@ class Command(BaseCommand):
             if options["period_start"]
             else None,
         )
-        rows = build_workbook(data, output, include_details=options["details"])
+        rows = workbook_export(
+            data, output, include_details=options["details"], channel="命令行 export_report"
+        )
         detail = f"，填报明细 {rows} 条" if options["details"] else ""
         self.stdout.write(f"已导出 {output}（统计截至 {as_of:%Y-%m-%d}{detail}）。")
