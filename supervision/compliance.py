@@ -10,18 +10,19 @@ from collections import Counter
 from dataclasses import dataclass
 
 from reports.models import ReportSummary
+from supervision.choices import ComplianceKind
 from supervision.facts import PlanFacts, local_date
 from supervision.selectors import COMPLIANCE_LABELS, compliance_kind
 from tasks.models import Plan, TaskAssignment
 from tasks.periods import current_period
 
 ALL_PERIODS = "all"
-BADGES = {
-    "on_time": "green",
-    "late": "amber",
-    "returned": "blue",
-    "missing": "red",
-    "awaiting": "grey",
+BADGES: dict[str, str] = {
+    ComplianceKind.ON_TIME: "green",
+    ComplianceKind.LATE: "amber",
+    ComplianceKind.RETURNED: "blue",
+    ComplianceKind.MISSING: "red",
+    ComplianceKind.AWAITING: "grey",
 }
 
 
@@ -127,7 +128,7 @@ def compliance_items(facts: PlanFacts, entries):
     for a, period, fact, kind in entries:
         task = facts.task(a.task_id)
         sent = fact.first_submitted_at if fact is not None and fact.submitted_by(cutoff) else None
-        if kind == "missing":
+        if kind == ComplianceKind.MISSING:
             days = (facts.as_of - period.due).days
         elif sent is not None and local_date(sent) > period.due:
             days = (local_date(sent) - period.due).days

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
+from supervision.choices import Grade
+
 
 class ReportDelivery(models.Model):
     """One scheduled mailing of the leadership workbook; failed ones are retried next run."""
@@ -141,12 +143,12 @@ class ScoringSettings(models.Model):
         if score is None:
             return "暂无评分"
         if score >= self.band_excellent:
-            return "优秀"
+            return Grade.EXCELLENT.label
         if score >= self.band_good:
-            return "良好"
+            return Grade.GOOD.label
         if score >= self.band_fair:
-            return "一般"
-        return "较差"
+            return Grade.FAIR.label
+        return Grade.POOR.label
 
     @classmethod
     def for_plan(cls, plan):

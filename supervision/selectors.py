@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from reports.models import ProgressStatus, ReportState
 from reports.selectors import PeriodState, period_state
+from supervision.choices import ComplianceKind, Light, TargetStatus
 from supervision.facts import PlanFacts, load_plan_facts, local_date
 from supervision.scoring import (  # noqa: F401 - re-exported: one import place for callers
     ComponentScore,
@@ -25,17 +26,12 @@ from tasks.periods import current_period
 
 DUE_SOON_DAYS = 3
 
-LIGHT_LABELS = {"green": "正常推进", "amber": "预警", "red": "滞后/逾期", "grey": "未到期"}
-LIGHT_ORDER = ("red", "amber", "green", "grey")
+# Derived from supervision.choices (the one home of each vocabulary).
+LIGHT_LABELS = dict(Light.choices)
+LIGHT_ORDER = tuple(Light.values)
 
 # Where an expected report stands on the as-of date (see compliance_kind), in table order.
-COMPLIANCE_LABELS = {
-    "on_time": "按期报送",
-    "late": "逾期报送",
-    "returned": "退回修改",
-    "missing": "逾期未报",
-    "awaiting": "未到截止",
-}
+COMPLIANCE_LABELS = dict(ComplianceKind.choices)
 
 
 @dataclass
@@ -59,7 +55,7 @@ class TargetRow:
         return self.target_value is None
 
 
-TARGET_STATUS_LABELS = {"met": "已达成", "missed": "未达成（已过期）", "pending": "推进中"}
+TARGET_STATUS_LABELS = dict(TargetStatus.choices)
 
 
 @dataclass
@@ -73,15 +69,15 @@ class TargetYear:
 
     @property
     def met(self):
-        return sum(1 for r in self.rows if r.status == "met")
+        return sum(1 for r in self.rows if r.status == TargetStatus.MET)
 
     @property
     def missed(self):
-        return sum(1 for r in self.rows if r.status == "missed")
+        return sum(1 for r in self.rows if r.status == TargetStatus.MISSED)
 
     @property
     def pending(self):
-        return sum(1 for r in self.rows if r.status == "pending")
+        return sum(1 for r in self.rows if r.status == TargetStatus.PENDING)
 
 
 @dataclass
@@ -160,7 +156,7 @@ class DashboardData:
     def lagging(self):
         """Tasks shown red or amber, red first."""
         rank = {c: i for i, c in enumerate(LIGHT_ORDER)}
-        rows = [t for t in self.tasks if t.light in ("red", "amber")]
+        rows = [t for t in self.tasks if t.light in (Light.RED, Light.AMBER)]
         return sorted(rows, key=lambda t: (rank[t.light], t.number))
 
     @property
@@ -185,11 +181,11 @@ def _target_rows(facts):
         best = facts.actual_for(target)
         actual = best[1] if best else None
         if target.is_met_by(actual):
-            status = "met"
+            status = TargetStatus.MET
         elif target.due_date < facts.as_of:
-            status = "missed"
+            status = TargetStatus.MISSED
         else:
-            status = "pending"
+            status = TargetStatus.PENDING
         rows[target.pk] = TargetRow(
             target_id=target.pk,
             task_id=target.task_id,
@@ -210,11 +206,11 @@ def _target_rows(facts):
 
 # The compliance vocabulary over reports.selectors.period_state (returned is added on top).
 _COMPLIANCE_OF_STATE = {
-    PeriodState.SUBMITTED: "on_time",
-    PeriodState.LATE: "late",
-    PeriodState.MISSING: "missing",
-    PeriodState.DUE: "awaiting",
-    PeriodState.IN_PROGRESS: "awaiting",
+    PeriodState.SUBMITTED: ComplianceKind.ON_TIME,
+    PeriodState.LATE: ComplianceKind.LATE,
+    PeriodState.MISSING: ComplianceKind.MISSING,
+    PeriodState.DUE: ComplianceKind.AWAITING,
+    PeriodState.IN_PROGRESS: ComplianceKind.AWAITING,
 }
 
 
@@ -226,7 +222,7 @@ def compliance_kind(facts, fact, period):
     """
     state = period_state(period, fact.first_submitted_at if fact else None, facts.as_of)
     if state in (PeriodState.SUBMITTED, PeriodState.LATE) and fact.state == ReportState.RETURNED:
-        return "returned"
+        return ComplianceKind.RETURNED
     return _COMPLIANCE_OF_STATE[state]
 
 
@@ -236,7 +232,7 @@ def _overdue(facts):
     for period in facts.due_periods():
         for a in facts.assignments:
             fact = facts.facts.get((a.task_id, a.department_id, period.start))
-            if compliance_kind(facts, fact, period) != "missing":
+            if compliance_kind(facts, fact, period) != ComplianceKind.MISSING:
                 continue
             task = facts.task(a.task_id)
             items.append(
@@ -293,7 +289,7 @@ def _task_light(task, facts, latest, task_targets, overdue_by_task):
     if latest is not None and latest.progress_status == ProgressStatus.BLOCKED:
         red.append("最近一期进展为“受阻”")
     for t in task_targets:
-        if t.status == "missed":
+        if t.status == TargetStatus.MISSED:
             red.append(f"{t.year}年目标“{t.indicator}”未达成")
 
     if latest is not None and latest.progress_status == ProgressStatus.BEHIND:
@@ -312,17 +308,17 @@ def _task_light(task, facts, latest, task_targets, overdue_by_task):
                 amber.append(f"{_dept_name(a.department)}{period.label}报告{when}截止，尚未报送")
 
     if red:
-        return "red", "；".join(red)
+        return Light.RED, "；".join(red)
     if amber:
-        return "amber", "；".join(amber)
+        return Light.AMBER, "；".join(amber)
     if latest is not None:
         return (
-            "green",
+            Light.GREEN,
             f"最近一期（{facts.period(latest.period_start).label}）{status_label(latest)}",
         )
     if latest_due is None:
-        return "grey", "尚无到期的报告"
-    return "green", "已按期报送，待审核通过"
+        return Light.GREY, "尚无到期的报告"
+    return Light.GREEN, "已按期报送，待审核通过"
 
 
 def status_label(fact):

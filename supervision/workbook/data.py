@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import OuterRef, Subquery
 
+from departments.models import Department
 from huancui_vet.dates import chinese_date
 from huancui_vet.text import plain_number
 from reports.models import Report, ReportState
@@ -77,7 +78,7 @@ class WorkbookData:
     plan: Plan
     year: int
     as_of: datetime.date
-    department: object = None  # Department the rows are filtered to, or None for all
+    department: Department | None = None  # Department the rows are filtered to, or None for all
     key_figures: list = field(default_factory=list)
     tasks: list = field(default_factory=list)
     score_title: str = ""

@@ -9,6 +9,7 @@ from openpyxl.chart.label import DataLabelList
 from openpyxl.worksheet.pagebreak import Break
 
 from huancui_vet.dates import chinese_date
+from supervision.choices import Grade, Light
 from supervision.workbook.cells import StyledCells, wrapped_lines
 from supervision.workbook.layout import (
     LINE_HEIGHT,
@@ -19,7 +20,12 @@ from supervision.workbook.layout import (
     setup_print,
 )
 
-GRADE_LIGHTS = {"优秀": "green", "良好": "green", "一般": "amber", "较差": "red"}
+GRADE_LIGHTS = {
+    Grade.EXCELLENT.label: Light.GREEN,
+    Grade.GOOD.label: Light.GREEN,
+    Grade.FAIR.label: Light.AMBER,
+    Grade.POOR.label: Light.RED,
+}
 SUPERVISION_ORDERS_NOTE = (
     "说明：本表列出已过报送期限、截至统计日仍未报送的进展报告，"
     "逾期天数为统计截至日与报送期限相差的天数；督办单功能上线后，未办结的督办事项也将列于本表。"
