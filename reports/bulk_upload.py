@@ -171,17 +171,49 @@ def _row_changed(bulk_row, fields, target_values):
     return any(target_value(report, target) != value for target, value in target_values.items())
 
 
-def parse_changes(*, sheets, rows, period_closed, versions):
-    """Validate every uploaded row against the department's tasks; return [Change].
+def _task_row(row_number, get, by_number, seen):
+    """(BulkRow, []) for the row's 序号, or (None, [RowError])."""
+    number_text = cell_text(get("序号"))
+    try:
+        number = _int(get("序号"))
+    except ValueError:
+        return None, [RowError(row_number, "序号", f"序号“{number_text}”不是任务序号。")]
+    bulk_row = by_number.get(number)
+    if bulk_row is None:
+        message = f"本单位不承担第 {number} 号任务，不能填报该任务。"
+        return None, [RowError(row_number, "序号", message)]
+    if number in seen:
+        message = f"第 {number} 号任务与第 {seen[number]} 行重复。"
+        return None, [RowError(row_number, "序号", message)]
+    seen[number] = row_number
+    return bulk_row, []
 
-    Raises BulkUploadError with every problem found (行号, 列, 原因).
+
+def _row_fields(row_number, get):
+    """(fields, errors): the row's cells as report fields.
+
+    Only the spreadsheet's own vocabulary is read here (a status by its Chinese label);
+    every business rule (limits, ranges, what a supporting unit may fill) is checked by
+    reports.services.report_save, whose errors apply_changes puts beside the cell.
     """
+    fields = {name: cell_text(get(column)) for column, name in TEXT_FIELDS.items()}
+    status_text = cell_text(get("推进状态"))
+    status = STATUS_BY_LABEL.get(status_text) if status_text else ""
     errors = []
+    if status is None:
+        valid = "、".join(STATUS_BY_LABEL)
+        message = f"推进状态“{status_text}”无效，应为：{valid}。"
+        errors.append(RowError(row_number, "推进状态", message))
+    fields.update(progress_status=status or "", percent=_percent_cell(get("完成百分比")))
+    return fields, errors
+
+
+def _main_sheet_changes(sheets, rows, errors):
+    """{task number: Change} for every non-blank valid row of the main sheet."""
     by_number = {row.task.number: row for row in rows}
     main_columns = [c[0] for c in MAIN_COLUMNS]
     index, data = _columns(sheets[MAIN_SHEET], main_columns, errors, "填报表")
-    changes = {}
-    seen = {}
+    changes, seen = {}, {}
     for row_number, values in data if index else []:
 
         def get(column, values=values):
@@ -192,46 +224,51 @@ def parse_changes(*, sheets, rows, period_closed, versions):
         if formulas:
             errors.extend(RowError(row_number, c, FORMULA_REFUSED) for c in formulas)
             continue
-        row_errors = []
-        number_text = cell_text(get("序号"))
-        try:
-            number = _int(get("序号"))
-        except ValueError:
-            errors.append(RowError(row_number, "序号", f"序号“{number_text}”不是任务序号。"))
-            continue
-        bulk_row = by_number.get(number)
+        bulk_row, row_errors = _task_row(row_number, get, by_number, seen)
         if bulk_row is None:
-            errors.append(
-                RowError(row_number, "序号", f"本单位不承担第 {number} 号任务，不能填报该任务。")
-            )
+            errors.extend(row_errors)
             continue
-        if number in seen:
-            errors.append(
-                RowError(row_number, "序号", f"第 {number} 号任务与第 {seen[number]} 行重复。")
-            )
-            continue
-        seen[number] = row_number
-        status_text = cell_text(get("推进状态"))
-        percent_text = cell_text(get("完成百分比"))
-        # Only the spreadsheet's own vocabulary is read here (a status by its Chinese label);
-        # every business rule (limits, ranges, what a supporting unit may fill) is checked by
-        # reports.services.report_save, whose errors apply_changes puts beside the cell.
-        fields = {name: cell_text(get(column)) for column, name in TEXT_FIELDS.items()}
-        status = STATUS_BY_LABEL.get(status_text) if status_text else ""
-        if status is None:
-            valid = "、".join(STATUS_BY_LABEL)
-            row_errors.append(
-                RowError(row_number, "推进状态", f"推进状态“{status_text}”无效，应为：{valid}。")
-            )
-        fields.update(progress_status=status or "", percent=_percent_cell(get("完成百分比")))
+        fields, row_errors = _row_fields(row_number, get)
         errors.extend(row_errors)
-        if not (status_text or percent_text or any(fields.values())):
+        if not any(v not in (None, "") for v in fields.values()):
             continue  # a blank row is left alone (it never clears a draft)
         if not row_errors:
-            changes[number] = Change(row=row_number, bulk_row=bulk_row, fields=fields)
+            changes[bulk_row.task.number] = Change(row=row_number, bulk_row=bulk_row, fields=fields)
+    return changes
 
+
+def _write_refusal(change, period_closed, versions):
+    """Why this change cannot be written now (a RowError), or None."""
+    bulk_row = change.bulk_row
+    report = bulk_row.report
+    number = bulk_row.task.number
+    if period_closed:
+        return RowError(change.row, "序号", "该填报期已关闭，报告已锁定，不能再修改。")
+    if report is not None and report.state not in EDITABLE_STATES:
+        return RowError(
+            change.row,
+            "本期报告状态",
+            f"第 {number} 号任务的本期报告为“{report.get_state_display()}”，"
+            "只有草稿或被退回的报告可以修改。",
+        )
+    if versions.get(number, 0) != (report.version if report else 0):
+        return RowError(
+            change.row,
+            "序号",
+            f"第 {number} 号任务的本期报告在下载填报表后已被修改"
+            "（可能是同事在网页上或通过上传修改），为免覆盖，请重新下载填报表后再填写。",
+        )
+    return None
+
+
+def parse_changes(*, sheets, rows, period_closed, versions):
+    """Validate every uploaded row against the department's tasks; return [Change].
+
+    Raises BulkUploadError with every problem found (行号, 列, 原因).
+    """
+    errors: list[RowError] = []
+    changes = _main_sheet_changes(sheets, rows, errors)
     _parse_targets(sheets.get(TARGET_SHEET), rows, changes, errors)
-
     result = []
     for change in changes.values():
         bulk_row = change.bulk_row
@@ -241,31 +278,12 @@ def parse_changes(*, sheets, rows, period_closed, versions):
             change.target_values = {t: change.target_values.get(t) for t in bulk_row.targets}
         if not _row_changed(bulk_row, change.fields, change.target_values):
             continue
-        report = bulk_row.report
-        current_version = report.version if report else 0
-        if period_closed:
-            errors.append(RowError(change.row, "序号", "该填报期已关闭，报告已锁定，不能再修改。"))
-        elif report is not None and report.state not in EDITABLE_STATES:
-            errors.append(
-                RowError(
-                    change.row,
-                    "本期报告状态",
-                    f"第 {bulk_row.task.number} 号任务的本期报告为“{report.get_state_display()}”，"
-                    "只有草稿或被退回的报告可以修改。",
-                )
-            )
-        elif versions.get(bulk_row.task.number, 0) != current_version:
-            errors.append(
-                RowError(
-                    change.row,
-                    "序号",
-                    f"第 {bulk_row.task.number} 号任务的本期报告在下载填报表后已被修改"
-                    "（可能是同事在网页上或通过上传修改），为免覆盖，请重新下载填报表后再填写。",
-                )
-            )
-        else:
-            change.expected_version = current_version
-            result.append(change)
+        refusal = _write_refusal(change, period_closed, versions)
+        if refusal is not None:
+            errors.append(refusal)
+            continue
+        change.expected_version = bulk_row.report.version if bulk_row.report else 0
+        result.append(change)
     if errors:
         raise BulkUploadError(sorted(errors, key=lambda e: e.row))  # stable: sheet order
     return result
