@@ -24,6 +24,9 @@ from departments.models import Department, Role, User
 from tasks.models import Plan, Target, Task, TaskAssignment
 
 PASSWORD = "Huancui-test-2023"  # noqa: S105 - test-only credential
+# A working day in the middle of the test plan: January–June 2023 have ended, June is due
+# on 2023年7月5日, so a June report is already late (the `frozen` fixture's moment).
+FROZEN_AT = datetime.datetime(2023, 7, 10, 2, 0, tzinfo=datetime.UTC)  # 10:00 in Shanghai
 
 
 def make_user(username, role, department=None, **extra):

@@ -6,11 +6,9 @@ anonymous access, leader writes and GET side effects like every other page.
 """
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass
 
 import pytest
-import time_machine
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -21,9 +19,6 @@ from reports.models import Evidence, PeriodLock, Report, ReportEvent, TargetValu
 from reports.tests.factories import JUNE, MAY, pdf, submitted
 from tasks.models import Plan, Target, Task
 
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-# June 2023 is due, so drafts and submissions are allowed; matches reports/tests/conftest.py.
-FROZEN_AT = datetime.datetime(2023, 7, 10, 10, 0, tzinfo=SHANGHAI)
 MARCH = datetime.date(2023, 3, 1)
 APRIL = datetime.date(2023, 4, 1)
 FEBRUARY = datetime.date(2023, 2, 1)
@@ -165,12 +160,6 @@ def db_state():
     reports = list(Report.objects.order_by("pk").values_list("pk", "state", "version"))
     locks = list(PeriodLock.objects.order_by("pk").values_list("pk", "is_closed"))
     return counts, reports, locks
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(FROZEN_AT, tick=False) as traveller:
-        yield traveller
 
 
 def build_objects(world):

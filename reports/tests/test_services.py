@@ -192,13 +192,6 @@ def test_submitted_report_cannot_be_edited(world):
         )
 
 
-@pytest.fixture
-def signoff_world(db):
-    from huancui_vet.testing import build_world
-
-    return build_world(requires_head_signoff=True)
-
-
 def test_head_signoff_when_the_plan_requires_it(signoff_world):
     world = signoff_world
     report = submitted(world)
