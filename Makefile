@@ -49,6 +49,7 @@ format: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/plan_import_bench.py
 	$(BIN)/python bench/dashboard_bench.py --reports 20000
+	$(BIN)/python bench/dashboard_bench.py --tasks 200,800 --reports 4000 --rounds 5
 	$(BIN)/python bench/excel_bench.py --reports 10000
 
 clean:
