@@ -68,7 +68,9 @@ def period_state(period: Period, first_submitted_at, as_of: datetime.date) -> Pe
     return PeriodState.MISSING
 
 
-def period_statuses(plan, rows, as_of: datetime.date, *, periods=None):
+def period_statuses(
+    plan, rows, as_of: datetime.date, *, periods: list[Period] | None = None
+) -> list[PeriodStatus]:
     """Every period of the plan that has started by `as_of`, oldest first, with its state.
 
     A report counts as submitted on the day it first reached the education bureau; it is
@@ -115,7 +117,7 @@ class PlanPeriodCache:
         return self._cache[plan.pk]
 
 
-def responsible_period_statuses(task, summaries, as_of):
+def responsible_period_statuses(task, summaries, as_of: datetime.date) -> list[tuple]:
     """{assignment: [PeriodStatus]} for every department on the task (no queries).
 
     `task` must come from `Task.objects.with_units()`; `summaries` are the task's

@@ -28,7 +28,7 @@ from reports.models import (
     TargetValue,
 )
 from reports.summary import sync_report_summary
-from tasks.models import TaskAssignment
+from tasks.models import Task, TaskAssignment
 from tasks.periods import is_valid_period_start, make_period
 
 EDITABLE_FIELDS = ("progress_status", "percent", "work_done", "problems", "next_steps")
@@ -61,7 +61,7 @@ class ConcurrentEditError(ReportError):
 # --- rule checks -------------------------------------------------------------------------
 
 
-def is_period_closed(plan, period_start):
+def is_period_closed(plan, period_start: datetime.date) -> bool:
     return PeriodLock.objects.filter(plan=plan, period_start=period_start, is_closed=True).exists()
 
 
@@ -166,7 +166,7 @@ def report_snapshot(report):
 # --- reporting ---------------------------------------------------------------------------
 
 
-def check_reportable_period(plan, period_start):
+def check_reportable_period(plan, period_start: datetime.date) -> None:
     """Refuse a period outside the plan, one that has not started, or a closed one."""
     if not is_valid_period_start(plan, period_start):
         raise ReportError("所选填报期不在方案的填报期范围内。")
@@ -175,11 +175,13 @@ def check_reportable_period(plan, period_start):
     _check_open(plan, period_start)
 
 
-def report_start(*, user, task, period_start: datetime.date) -> Report:
+def report_start(*, user: User, task: Task, period_start: datetime.date) -> Report:
     """Get or create the user's department's report on `task` for the period."""
     if not (user.is_department_staff and user.has_perm("reports.add_report")):
         raise ReportError("只有部门填报员或负责人可以填报进展。")
-    roles = TaskAssignment.objects.filter(task=task, department_id=user.department_id).values_list(
+    department_id = user.department_id
+    assert department_id is not None  # department staff always have one (is_department_staff)
+    roles = TaskAssignment.objects.filter(task=task, department_id=department_id).values_list(
         "role", flat=True
     )
     role = next(iter(list(roles[:1])), None)
@@ -187,14 +189,14 @@ def report_start(*, user, task, period_start: datetime.date) -> Report:
         raise ReportError("本部门不承担该任务，不能填报该任务的进展。")
     check_reportable_period(task.plan, period_start)
     existing = Report.objects.filter(
-        task=task, department_id=user.department_id, period_start=period_start
+        task=task, department_id=department_id, period_start=period_start
     )
     report = existing.first()
     if report is not None:
         return report
     report = Report(
         task=task,
-        department_id=user.department_id,
+        department_id=department_id,
         period_start=period_start,
         role=role,
         created_by=user,
@@ -245,7 +247,14 @@ def _clean_decimal(target, value):
     return number.quantize(Decimal("0.01"))
 
 
-def report_save(*, user, report, expected_version, fields, target_values=None) -> Report:
+def report_save(
+    *,
+    user: User,
+    report: Report,
+    expected_version: int,
+    fields: dict,
+    target_values: dict | None = None,
+) -> Report:
     """Save a draft or returned report's content; refuses a stale `expected_version`."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -317,7 +326,7 @@ def _mark_submitted(report, now):
     report.first_submitted_at = report.first_submitted_at or now
 
 
-def report_submit(*, user, report) -> Report:
+def report_submit(*, user: User, report: Report) -> Report:
     """Send the report on: to the department head when the plan requires it, else to review."""
     with transaction.atomic():
         fresh = _locked(report)
@@ -346,7 +355,7 @@ def report_submit(*, user, report) -> Report:
     return fresh
 
 
-def report_sign_off(*, user, report) -> Report:
+def report_sign_off(*, user: User, report: Report) -> Report:
     """The department head approves the report; it goes to the education bureau."""
     with transaction.atomic():
         fresh = _locked(report)
@@ -431,7 +440,7 @@ def _required_comment(comment):
     return comment
 
 
-def report_accept(*, user, report, comment="") -> Report:
+def report_accept(*, user: User, report: Report, comment: str = "") -> Report:
     with transaction.atomic():
         fresh = _locked(report)
         _check_reviewer(user, fresh)
@@ -446,7 +455,7 @@ def report_accept(*, user, report, comment="") -> Report:
     return fresh
 
 
-def report_return(*, user, report, comment) -> Report:
+def report_return(*, user: User, report: Report, comment: str) -> Report:
     comment = _required_comment(comment)
     with transaction.atomic():
         fresh = _locked(report)

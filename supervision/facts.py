@@ -150,7 +150,7 @@ class PlanFacts:
         return best
 
 
-def visible_department_id(user):
+def visible_department_id(user) -> int | None:
     """None when the user sees every department; the user's department id otherwise.
 
     Returns -1 (sees nothing) for a user with neither a department nor a broad role.
@@ -160,7 +160,9 @@ def visible_department_id(user):
     return user.department_id or -1
 
 
-def load_plan_facts(*, plan, as_of, user, with_target_values=True):
+def load_plan_facts(
+    *, plan: Plan, as_of: datetime.date, user, with_target_values: bool = True
+) -> PlanFacts:
     """Load everything for one plan up to `as_of`. Runs 3 queries (4 with target values).
 
     Department users only get their own department's assignments and reports, so anything

@@ -399,7 +399,15 @@ def build_scorecard(facts: PlanFacts, *, settings, period_kind, period_start, de
     )
 
 
-def scorecard_data(*, plan, period_kind, as_of, user, period_start=None, detailed=True):
+def scorecard_data(
+    *,
+    plan: Plan,
+    period_kind: str,
+    as_of: datetime.date,
+    user,
+    period_start: datetime.date | None = None,
+    detailed: bool = True,
+) -> ScorecardData:
     """Ranked department scores of `plan` for the window of `period_kind` (5 queries).
 
     `period_kind`: "month" | "quarter" | "year" | "plan"; `period_start`: any day in the

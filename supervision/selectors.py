@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from reports.models import ProgressStatus, ReportState
 from reports.selectors import PeriodState, period_state
 from supervision.choices import ComplianceKind, Light, TargetStatus
-from supervision.facts import PlanFacts, load_plan_facts, local_date
+from supervision.facts import Fact, PlanFacts, load_plan_facts, local_date
 from supervision.scoring import (  # noqa: F401 - re-exported: one import place for callers
     ComponentScore,
     DepartmentScore,
@@ -22,7 +22,7 @@ from supervision.scoring import (  # noqa: F401 - re-exported: one import place 
     scorecard_data,
 )
 from tasks.models import Plan, TaskAssignment
-from tasks.periods import current_period
+from tasks.periods import Period, current_period
 
 DUE_SOON_DAYS = 3
 
@@ -214,14 +214,15 @@ _COMPLIANCE_OF_STATE = {
 }
 
 
-def compliance_kind(facts, fact, period):
+def compliance_kind(facts: PlanFacts, fact: Fact | None, period: Period) -> ComplianceKind:
     """How one expected report stands on the as-of date: a key of COMPLIANCE_LABELS.
 
     The one rule behind the dashboard's compliance counts, its overdue list and the
     compliance drill-down page. `fact` is None when the department has no report.
     """
     state = period_state(period, fact.first_submitted_at if fact else None, facts.as_of)
-    if state in (PeriodState.SUBMITTED, PeriodState.LATE) and fact.state == ReportState.RETURNED:
+    submitted = state in (PeriodState.SUBMITTED, PeriodState.LATE)
+    if submitted and fact is not None and fact.state == ReportState.RETURNED:
         return ComplianceKind.RETURNED
     return _COMPLIANCE_OF_STATE[state]
 
@@ -327,7 +328,7 @@ def status_label(fact):
     return ProgressStatus(fact.progress_status).label
 
 
-def dashboard_data(*, plan, year, as_of, user):
+def dashboard_data(*, plan: Plan, year: int, as_of: datetime.date, user) -> DashboardData:
     """Everything the dashboard shows for `plan` on `as_of` (4 queries).
 
     `year` picks the targets year highlighted on the page; as-of drives every colour and
@@ -337,7 +338,7 @@ def dashboard_data(*, plan, year, as_of, user):
     return build_dashboard(facts, year=year)
 
 
-def build_dashboard(facts: PlanFacts, *, year):
+def build_dashboard(facts: PlanFacts, *, year: int) -> DashboardData:
     target_rows = _target_rows(facts)
     overdue = _overdue(facts)
     overdue_by_task: dict[int, list[OverdueItem]] = {}
