@@ -41,8 +41,7 @@ from reports.bulk import (
     bulk_rows,
     target_value,
 )
-from reports.models import EDITABLE_STATES
-from reports.services import ReportError, is_period_closed, report_save, report_start
+from reports.services import ReportError, report_save, report_start
 from tasks.periods import plan_periods
 
 # Every import is an audited security event (who, file hash, outcome): ecosystem-security B5.
@@ -237,20 +236,15 @@ def _main_sheet_changes(sheets, rows, errors):
     return changes
 
 
-def _write_refusal(change, period_closed, versions):
-    """Why this change cannot be written now (a RowError), or None."""
+def _write_refusal(change, versions):
+    """Why this change would overwrite someone's newer version (a RowError), or None.
+
+    Whether the report may be changed at all (period closed, state) is the services' rule:
+    report_save refuses and apply_changes reports it on the row.
+    """
     bulk_row = change.bulk_row
     report = bulk_row.report
     number = bulk_row.task.number
-    if period_closed:
-        return RowError(change.row, "序号", "该填报期已关闭，报告已锁定，不能再修改。")
-    if report is not None and report.state not in EDITABLE_STATES:
-        return RowError(
-            change.row,
-            "本期报告状态",
-            f"第 {number} 号任务的本期报告为“{report.get_state_display()}”，"
-            "只有草稿或被退回的报告可以修改。",
-        )
     if versions.get(number, 0) != (report.version if report else 0):
         return RowError(
             change.row,
@@ -261,7 +255,7 @@ def _write_refusal(change, period_closed, versions):
     return None
 
 
-def parse_changes(*, sheets, rows, period_closed, versions):
+def parse_changes(*, sheets, rows, versions):
     """Validate every uploaded row against the department's tasks; return [Change].
 
     Raises BulkUploadError with every problem found (行号, 列, 原因).
@@ -278,7 +272,7 @@ def parse_changes(*, sheets, rows, period_closed, versions):
             change.target_values = {t: change.target_values.get(t) for t in bulk_row.targets}
         if not _row_changed(bulk_row, change.fields, change.target_values):
             continue
-        refusal = _write_refusal(change, period_closed, versions)
+        refusal = _write_refusal(change, versions)
         if refusal is not None:
             errors.append(refusal)
             continue
@@ -410,7 +404,6 @@ def upload_workbook(*, user, uploaded_file, plans):
         changes = parse_changes(
             sheets=sheets,
             rows=rows,
-            period_closed=is_period_closed(plan, period_start),
             versions=meta.versions,
         )
         created, updated = apply_changes(

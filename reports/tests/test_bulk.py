@@ -396,7 +396,8 @@ def test_a_submitted_or_accepted_report_cannot_be_changed_by_upload(client, worl
         workbook_of(download(client, world.reporter)),
         rows={1: {"本期工作进展": "改一下"}, 2: {"本期工作进展": "也改"}},
     )
-    assert_refused(client, content, "本期报告为“已报送待审核”", "本期报告为“审核通过”")
+    # The services refuse (report_save); the upload puts their sentence on the row.
+    assert_refused(client, content, "报告当前为“已报送待审核”", "报告当前为“审核通过”")
 
 
 def test_a_closed_period_cannot_be_changed_by_upload(client, world):
