@@ -150,7 +150,9 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):  # 历史: department and 
         if not self.has_add_permission(request):
             raise PermissionDenied
         response = HttpResponse(user_list_template(), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = content_disposition_header(True, "用户名单模板.xlsx")
+        response["Content-Disposition"] = (
+            content_disposition_header(True, "用户名单模板.xlsx") or ""
+        )
         return response
 
     def import_view(self, request):

@@ -109,7 +109,7 @@ def bulk_rows(*, department, plan, period_start):
         ).prefetch_related("target_values")
     }
     lead_task_ids = [a.task_id for a in assignments if a.role == TaskAssignment.Role.LEAD]
-    targets = {}
+    targets: dict = {}
     for target in Target.objects.filter(task_id__in=lead_task_ids).order_by(
         "year", "sort_order", "id"
     ):

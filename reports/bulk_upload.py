@@ -212,7 +212,8 @@ def _main_sheet_changes(sheets, rows, errors):
     by_number = {row.task.number: row for row in rows}
     main_columns = [c[0] for c in MAIN_COLUMNS]
     index, data = _columns(sheets[MAIN_SHEET], main_columns, errors, "填报表")
-    changes, seen = {}, {}
+    changes: dict[int, Change] = {}
+    seen: dict[int, int] = {}
     for row_number, values in data if index else []:
 
         def get(column, values=values):

@@ -25,7 +25,7 @@ from tasks.models import Task, TaskAssignment
 
 def _latest_accepted_values(targets, reports):
     """{target_id: (TargetValue, report)} from the newest accepted lead report holding it."""
-    latest = {}
+    latest: dict = {}
     for report in sorted(reports, key=lambda r: r.period_start, reverse=True):
         if report.state != ReportState.ACCEPTED or not report.is_lead_report:
             continue
@@ -39,7 +39,7 @@ EVENTS_PER_PAGE = 20
 
 def _by_year(items, day_of):
     """[(year, [items])], newest year first; `items` are already newest first."""
-    years = {}
+    years: dict[int, list] = {}
     for item in items:
         years.setdefault(day_of(item).year, []).append(item)
     return list(years.items())

@@ -71,7 +71,7 @@ def detail_rows(*, plan, as_of, department=None, chunk_size=2000):
     roles = dict(TaskAssignment.Role.choices)
     states = dict(ReportState.choices)
     statuses = dict(ProgressStatus.choices)
-    labels = {}
+    labels: dict = {}
     queryset = detail_rows_queryset(plan=plan, as_of=as_of, department=department)
     for (
         number,
