@@ -54,10 +54,13 @@ lock: $(VENV)/.dev-installed
 		--allow-unsafe --strip-extras --no-emit-index-url --no-emit-trusted-host \
 		--no-emit-find-links --output-file requirements.lock requirements.txt
 
-## make test: lint, format check and the whole suite (browser/rendering tests skip without their tools)
+## make test: lint, format check, import layers, types and the whole suite
+## (browser/rendering tests skip without their tools)
 test: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 pytest: $(VENV)/.dev-installed
@@ -72,8 +75,9 @@ format: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/plan_import_bench.py
 	$(BIN)/python bench/dashboard_bench.py --reports 20000
+	$(BIN)/python bench/dashboard_bench.py --tasks 200,800 --reports 4000 --rounds 5
 	$(BIN)/python bench/excel_bench.py --reports 10000
 	$(BIN)/python bench/reminders_bench.py --units 300 --plans 4 --reports 20000
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

@@ -4,9 +4,10 @@ import os
 import shutil
 
 import pytest
+import time_machine
 from django.urls import reverse
 
-from huancui_vet.testing import PASSWORD, build_world
+from huancui_vet.testing import FROZEN_AT, PASSWORD, build_world
 
 # CI sets this so browser and rendering tests fail, instead of skipping, when a tool is missing.
 REQUIRE_TOOLS = os.environ.get("HUANCUI_REQUIRE_TOOLS") == "1"
@@ -26,6 +27,19 @@ def require_tool(path_or_name, reason):
 @pytest.fixture
 def world(db):
     return build_world()
+
+
+@pytest.fixture
+def signoff_world(db):
+    """The test world with a plan that requires the department head's sign-off."""
+    return build_world(requires_head_signoff=True)
+
+
+@pytest.fixture
+def frozen():
+    """Time stopped at FROZEN_AT (2023年7月10日 10:00 in Shanghai)."""
+    with time_machine.travel(FROZEN_AT, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -14,6 +14,15 @@ PostgreSQL. `--orders N` adds N supervision orders (督办单, every stage and c
 ten with a verification) to the measured plan and also times its order list (issue 9).
 Uses the database named in DATABASE_URL (default: the SQLite file
 /tmp/huancui_dashboard_bench.sqlite3).
+
+Growth with a plan's size (issue 11): `--tasks 200,800` measures plans of 200 and 800 tasks
+(each plan keeps `--reports` reports, so only the task count changes) at both as-of dates:
+a quiet one and the worst one, two days before a period's reports are due, when every task
+checks each of its units for a "due soon" warning. The last lines print the 800/200 ratio
+of the dashboard's time; linear cost gives about 4×, the old quadratic light computation
+about 16×.
+
+    .venv/bin/python bench/dashboard_bench.py --tasks 200,800 --reports 4000 --rounds 5
 """
 
 import argparse
@@ -55,9 +64,10 @@ from tasks.periods import plan_periods  # noqa: E402
 
 TASKS, UNITS, DEPARTMENTS = 16, 5, 200
 PERIODS = 48  # monthly, 2020-2023
-PER_PLAN = TASKS * UNITS * PERIODS
 BATCH = 5000
-AS_OF = datetime.date(2023, 6, 10)
+AS_OF = datetime.date(2023, 6, 10)  # quiet: no report due within three days
+WORST_AS_OF = datetime.date(2023, 6, 3)  # May's reports are due on 5 June
+AS_OF_DATES = {"quiet": AS_OF, "worst": WORST_AS_OF}
 TITLE = "基准方案"
 
 
@@ -72,11 +82,16 @@ def _urlconf():
     return module.__name__
 
 
-def generate(n_reports):
-    plans_needed = max(1, -(-n_reports // PER_PLAN))
+def generate(n_reports, n_tasks=TASKS):
+    plans_needed = max(1, -(-n_reports // (n_tasks * UNITS * PERIODS)))
     existing = Plan.objects.filter(title__startswith=TITLE).count()
-    if existing == plans_needed and ReportSummary.objects.count() == n_reports:
-        print(f"reusing {existing} plans / {n_reports} reports")
+    existing_tasks = Task.objects.filter(plan__title__startswith=TITLE).count()
+    if (
+        existing == plans_needed
+        and existing_tasks == plans_needed * n_tasks
+        and ReportSummary.objects.count() == n_reports
+    ):
+        print(f"reusing {existing} plans of {n_tasks} tasks / {n_reports} reports")
         return
     print(f"generating {plans_needed} plans / {n_reports} reports …", flush=True)
     started = time.perf_counter()
@@ -104,7 +119,7 @@ def generate(n_reports):
         )
         tasks = Task.objects.bulk_create(
             Task(plan=plan, number=t + 1, content=f"基准任务{t + 1}：推进职业教育改革。")
-            for t in range(TASKS)
+            for t in range(n_tasks)
         )
         assignments = []
         for t, task in enumerate(tasks):
@@ -236,7 +251,7 @@ def generate_orders(count):
             cursor.execute("ANALYZE")
 
 
-def measure(rounds):
+def measure(rounds, as_of=AS_OF):
     supervisor = _user("bench_supervisor", Role.SUPERVISOR)
     plans = list(Plan.objects.filter(title__startswith=TITLE).values_list("pk", flat=True))
     plan_id = _measured_plan_id()
@@ -244,10 +259,10 @@ def measure(rounds):
     client.force_login(supervisor)
     urls = {
         "trivial": "/trivial/",
-        "orders": f"/supervision/orders/?plan={plan_id}&as_of={AS_OF:%Y-%m-%d}&colour=red",
-        "dashboard": f"/supervision/dashboard/?plan={plan_id}&as_of={AS_OF:%Y-%m-%d}",
+        "orders": f"/supervision/orders/?plan={plan_id}&as_of={as_of:%Y-%m-%d}&colour=red",
+        "dashboard": f"/supervision/dashboard/?plan={plan_id}&as_of={as_of:%Y-%m-%d}",
         "scorecard": (
-            f"/supervision/scorecard/?plan={plan_id}&period_kind=plan&as_of={AS_OF:%Y-%m-%d}"
+            f"/supervision/scorecard/?plan={plan_id}&period_kind=plan&as_of={as_of:%Y-%m-%d}"
         ),
     }
     for name, url in urls.items():
@@ -267,19 +282,20 @@ def measure(rounds):
             started = time.perf_counter()
             client.get(urls[name])
             times[name].append(time.perf_counter() - started)
-    base = statistics.median(times["trivial"])
     print(
         f"\n{connection.vendor}, {ReportSummary.objects.count():,} reports, "
-        f"{len(plans)} plans, plan #{plan_id}, {rounds} rounds"
+        f"{len(plans)} plans, plan #{plan_id}, as of {as_of}, {rounds} rounds"
     )
     print(f"{SupervisionOrder.objects.filter(plan_id=plan_id).count():,} orders on the plan")
+    result = {}
     for name in urls:
         ratios = [t / b for t, b in zip(times[name], times["trivial"], strict=True)]
+        result[name] = statistics.median(ratios)
         print(
             f"{name:10s} median {statistics.median(times[name]) * 1000:8.2f} ms   "
-            f"ratio to trivial {statistics.median(ratios):6.1f}×"
+            f"ratio to trivial {result[name]:6.1f}×"
         )
-    return base
+    return result
 
 
 def main():
@@ -289,12 +305,31 @@ def main():
     parser.add_argument("--reports", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--orders", type=int, default=0, help="supervision orders on the plan")
+    parser.add_argument(
+        "--tasks",
+        default=str(TASKS),
+        help="tasks per plan; a comma list (e.g. 200,800) compares the dashboard's growth",
+    )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    generate(args.reports)
-    generate_orders(args.orders)
-    with override_settings(ROOT_URLCONF=_urlconf(), DEBUG=False, ALLOWED_HOSTS=["testserver"]):
-        measure(args.rounds)
+    sizes = [int(n) for n in args.tasks.split(",")]
+    results = {}
+    urlconf = _urlconf()
+    for n_tasks in sizes:
+        generate(args.reports, n_tasks)
+        generate_orders(args.orders)
+        with override_settings(ROOT_URLCONF=urlconf, DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+            for label, as_of in AS_OF_DATES.items():
+                results[(n_tasks, label)] = measure(args.rounds, as_of)
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        print(
+            f"\ngrowth of the dashboard from {small} to {large} tasks "
+            f"(linear: {large / small:.0f}×)"
+        )
+        for label in AS_OF_DATES:
+            growth = results[(large, label)]["dashboard"] / results[(small, label)]["dashboard"]
+            print(f"{label:6s} as-of: {growth:5.1f}×")
     print(settings.DATABASES["default"]["ENGINE"])
 
 

@@ -1,22 +1,14 @@
 from django.contrib import admin
-from import_export.admin import ImportExportModelAdmin
 
 from departments import user_admin  # noqa: F401
+from departments.admin_audit import AuditedImportExportAdmin
 from departments.models import Department
 from departments.resources import DepartmentResource
-from tasks.admin_base import ChineseImportErrorsMixin
-from tasks.models import DepartmentAlias
-from tasks.resources import SafeXLSX
-
-
-class DepartmentAliasInline(admin.TabularInline):
-    model = DepartmentAlias
-    extra = 1
-    fields = ("alias",)
+from huancui_vet.admin_imports import SafeXLSX
 
 
 @admin.register(Department)
-class DepartmentAdmin(ChineseImportErrorsMixin, ImportExportModelAdmin):
+class DepartmentAdmin(AuditedImportExportAdmin):
     resource_classes = [DepartmentResource]
     import_formats = [SafeXLSX]
     export_formats = [SafeXLSX]
@@ -26,7 +18,7 @@ class DepartmentAdmin(ChineseImportErrorsMixin, ImportExportModelAdmin):
     search_fields = ("name", "short_name", "aliases__alias")
     ordering = ("sort_order", "name")
     fields = ("name", "short_name", "kind", "is_active", "sort_order")
-    inlines = [DepartmentAliasInline]
+    inlines: list = []  # tasks.admin adds the alias inline (aliases are a tasks model)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("aliases")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from departments.models import SecurityEvent
 from huancui_vet.client_ip import client_ip
+from huancui_vet.signals import access_denied
 
 logger = logging.getLogger("huancui_vet.security")
 
@@ -64,6 +65,11 @@ def _on_login_failed(sender, credentials, request=None, **kwargs):
         request=request,
         username=str(credentials.get("username", "")),
     )
+
+
+@receiver(access_denied, dispatch_uid="audit_access_denied")
+def _on_access_denied(sender, request, **kwargs):
+    security_event_record(kind=SecurityEvent.Kind.ACCESS_DENIED, request=request)
 
 
 def _on_locked_out(sender, request, username, **kwargs):

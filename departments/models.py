@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class DepartmentQuerySet(models.QuerySet):
@@ -7,7 +8,7 @@ class DepartmentQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class DepartmentManager(models.Manager.from_queryset(DepartmentQuerySet)):
+class DepartmentManager(models.Manager.from_queryset(DepartmentQuerySet)):  # type: ignore[misc]  # django-stubs cannot follow from_queryset in a base list
     def get_by_natural_key(self, name):
         return self.get(name=name)
 
@@ -64,6 +65,16 @@ class Role(models.TextChoices):
         return None
 
 
+class RoleHistory(HistoricalRecords):
+    """History of a user's department and roles (groups); a sign-in (which only stamps
+    last_login) is not a change worth a version."""
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        if kwargs.get("update_fields") == frozenset({"last_login"}):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+
 class User(AbstractUser):
     """A portal user. Belongs to one department; the role comes from the user's group."""
 
@@ -78,7 +89,8 @@ class User(AbstractUser):
     )
     phone = models.CharField("联系电话", max_length=30, blank=True)
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc]  # the custom manager replaces AbstractUser's
+    history = RoleHistory(m2m_fields=["groups"], excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = "用户"
@@ -116,8 +128,13 @@ class User(AbstractUser):
 
     @property
     def sees_all_departments(self):
-        """Supervisors, leaders and administrators read every department's work."""
-        return self.role in (Role.SUPERVISOR, Role.LEADER, Role.ADMINISTRATOR)
+        """Whether the user reads every department's work: the one home of that rule.
+
+        Built on the permission (held by the supervisor, leader and administrator groups,
+        departments/roles.py), not on role names, so every visible_to(user) — tasks,
+        reports, the supervision facts — agrees with what the groups grant.
+        """
+        return self.is_active and self.has_perm("reports.view_all_reports")
 
     @property
     def is_department_staff(self):

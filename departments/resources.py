@@ -3,7 +3,7 @@
 from import_export import fields, resources
 
 from departments.models import Department
-from tasks.resources import (
+from huancui_vet.admin_imports import (
     ChineseColumnErrorsMixin,
     ChineseIntegerWidget,
     ChoiceLabelWidget,

@@ -17,6 +17,7 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from departments.audit import security_event_record
+from departments.directory import UnitDirectory
 from departments.models import Department, Role, SecurityEvent, User
 from huancui_vet.xlsx import (
     FORMULA_REFUSED,
@@ -29,7 +30,6 @@ from huancui_vet.xlsx import (
     read_rows,
     set_text,
 )
-from tasks.units import UnitDirectory
 
 USER_IMPORT_COLUMNS = ("姓名", "用户名", "单位", "角色")
 USER_IMPORT_MAX_ROWS = 1000
@@ -111,84 +111,91 @@ def read_user_list(uploaded_file):
     ]
 
 
-def users_import(*, actor, rows):
-    """Create users from parsed rows, all or nothing. Returns [ImportedUser].
+@dataclass
+class _Lookups:
+    """What every row of a user import is checked against (loaded once, five queries)."""
 
-    Runs five queries to validate (departments, aliases, short names, groups, existing
-    usernames), then a few inserts per user.
-    """
-    # Names resolve like everywhere else (name or DepartmentAlias, whitespace ignored),
-    # plus the department's short name (人社局).
-    directory = UnitDirectory.load()
-    short_names = {d.short_name: d for d in Department.objects.exclude(short_name="")}
-    groups = {g.name: g for g in Group.objects.filter(name__in=[r.label for r in Role])}
-    usernames = [values["用户名"] for _, values in rows]
-    taken = set(
-        User.objects.filter(username__in=[u for u in usernames if u]).values_list(
-            "username", flat=True
+    directory: UnitDirectory
+    short_names: dict
+    groups: dict
+    taken: set
+
+    @classmethod
+    def load(cls, rows):
+        # Names resolve like everywhere else (name or DepartmentAlias, whitespace ignored),
+        # plus the department's short name (人社局).
+        usernames = [values["用户名"] for _, values in rows if values["用户名"]]
+        return cls(
+            directory=UnitDirectory.load(),
+            short_names={d.short_name: d for d in Department.objects.exclude(short_name="")},
+            groups={g.name: g for g in Group.objects.filter(name__in=[r.label for r in Role])},
+            taken=set(
+                User.objects.filter(username__in=usernames).values_list("username", flat=True)
+            ),
         )
-    )
 
+
+def _check_username(row_number, username, lookups, seen):
+    if not username:
+        return [RowError(row_number, "用户名", "用户名不能为空。")]
+    if username in lookups.taken:
+        return [RowError(row_number, "用户名", f"用户名“{username}”已存在。")]
+    if username in seen:
+        message = f"用户名“{username}”与第 {seen[username]} 行重复。"
+        return [RowError(row_number, "用户名", message)]
+    seen[username] = row_number
+    return []
+
+
+def _role_and_department(row_number, values, lookups):
+    """(role, department, errors) of one row."""
     errors = []
-    seen = {}
-    planned = []
-    for row_number, values in rows:
-        row_errors = [
-            RowError(row_number, column, FORMULA_REFUSED)
-            for column, value in values.items()
-            if isinstance(value, Formula)
-        ]
-        if row_errors:
-            errors.extend(row_errors)
-            continue
-        full_name, username = values["姓名"], values["用户名"]
-        dept_name, role_label = values["单位"], values["角色"]
-        if not full_name:
-            row_errors.append(RowError(row_number, "姓名", "姓名不能为空。"))
-        if not username:
-            row_errors.append(RowError(row_number, "用户名", "用户名不能为空。"))
-        elif username in taken:
-            row_errors.append(RowError(row_number, "用户名", f"用户名“{username}”已存在。"))
-        elif username in seen:
-            row_errors.append(
-                RowError(row_number, "用户名", f"用户名“{username}”与第 {seen[username]} 行重复。")
-            )
-        else:
-            seen[username] = row_number
-        role = Role.from_group_name(role_label)
-        if role is None or role.label not in groups:
-            valid = "、".join(r.label for r in Role)
-            row_errors.append(
-                RowError(row_number, "角色", f"角色“{role_label}”不存在，应为：{valid}。")
-            )
-        department = None
-        if dept_name:
-            department = directory.get(dept_name) or short_names.get(dept_name)
-            if department is None:
-                row_errors.append(RowError(row_number, "单位", f"单位“{dept_name}”不存在。"))
-        elif role in DEPARTMENT_ROLES:
-            row_errors.append(RowError(row_number, "单位", f"{role.label}必须填写所属单位。"))
-        if not row_errors:
-            user = User(
-                username=username,
-                full_name=full_name,
-                department=department,
-                is_staff=role == Role.ADMINISTRATOR,
-            )
-            try:
-                user.full_clean(exclude=["password"], validate_unique=False)
-            except ValidationError as exc:
-                for field, messages in exc.message_dict.items():
-                    column = {"username": "用户名", "full_name": "姓名"}.get(field, field)
-                    row_errors.extend(RowError(row_number, column, m) for m in messages)
-            planned.append((user, groups.get(role.label) if role else None))
-        errors.extend(row_errors)
+    role_label, dept_name = values["角色"], values["单位"]
+    role = Role.from_group_name(role_label)
+    if role is None or role.label not in lookups.groups:
+        valid = "、".join(r.label for r in Role)
+        errors.append(RowError(row_number, "角色", f"角色“{role_label}”不存在，应为：{valid}。"))
+    department = None
+    if dept_name:
+        department = lookups.directory.get(dept_name) or lookups.short_names.get(dept_name)
+        if department is None:
+            errors.append(RowError(row_number, "单位", f"单位“{dept_name}”不存在。"))
+    elif role in DEPARTMENT_ROLES:
+        errors.append(RowError(row_number, "单位", f"{role.label}必须填写所属单位。"))
+    return role, department, errors
 
+
+def _planned_user(row_number, values, lookups, seen):
+    """(unsaved User with its group, []) for a valid row, else (None, [RowError])."""
+    formulas = [
+        RowError(row_number, column, FORMULA_REFUSED)
+        for column, value in values.items()
+        if isinstance(value, Formula)
+    ]
+    if formulas:
+        return None, formulas
+    errors = [] if values["姓名"] else [RowError(row_number, "姓名", "姓名不能为空。")]
+    errors += _check_username(row_number, values["用户名"], lookups, seen)
+    role, department, more = _role_and_department(row_number, values, lookups)
+    errors += more
     if errors:
-        raise UserImportError(errors)
-    if not planned:
-        raise UserImportError([RowError(2, "文件", "没有可导入的用户行。")])
+        return None, errors
+    user = User(
+        username=values["用户名"],
+        full_name=values["姓名"],
+        department=department,
+        is_staff=role == Role.ADMINISTRATOR,
+    )
+    try:
+        user.full_clean(exclude=["password"], validate_unique=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            column = {"username": "用户名", "full_name": "姓名"}.get(field, field)
+            errors.extend(RowError(row_number, column, m) for m in messages)
+    return (user, lookups.groups.get(role.label)), errors
 
+
+def _create_users(planned):
     imported = []
     with transaction.atomic():
         for user, group in planned:
@@ -197,6 +204,29 @@ def users_import(*, actor, rows):
             user.save()
             user.groups.set([group])
             imported.append(ImportedUser(user=user, initial_password=password))
+    return imported
+
+
+def users_import(*, actor, rows) -> list[ImportedUser]:
+    """Create users from parsed rows, all or nothing. Returns [ImportedUser].
+
+    Runs five queries to validate (departments, aliases, short names, groups, existing
+    usernames), then a few inserts per user.
+    """
+    lookups = _Lookups.load(rows)
+    errors: list[RowError] = []
+    planned: list[tuple] = []
+    seen: dict[str, int] = {}
+    for row_number, values in rows:
+        plan, row_errors = _planned_user(row_number, values, lookups, seen)
+        errors.extend(row_errors)
+        if plan is not None:
+            planned.append(plan)
+    if errors:
+        raise UserImportError(errors)
+    if not planned:
+        raise UserImportError([RowError(2, "文件", "没有可导入的用户行。")])
+    imported = _create_users(planned)
     security_event_record(
         kind=SecurityEvent.Kind.IMPORT,
         user=actor if getattr(actor, "pk", None) else None,

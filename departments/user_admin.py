@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.http import content_disposition_header
+from simple_history.admin import SimpleHistoryAdmin
 
 from departments.models import SecurityEvent, User
 from departments.services import (
@@ -26,7 +27,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class PortalUserChangeForm(UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]  # the stubs omit Meta
         model = User
         fields = (
             "username",
@@ -44,7 +45,7 @@ class PortalUserChangeForm(UserChangeForm):
 
 
 class PortalUserCreationForm(AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]  # the stubs omit Meta
         model = User
         fields = ("username", "full_name", "department", "groups")
 
@@ -57,7 +58,7 @@ class UserImportForm(forms.Form):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):  # 历史: department and role changes
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
     change_list_template = "admin/departments/user/change_list.html"
@@ -149,7 +150,9 @@ class UserAdmin(DjangoUserAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         response = HttpResponse(user_list_template(), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = content_disposition_header(True, "用户名单模板.xlsx")
+        response["Content-Disposition"] = (
+            content_disposition_header(True, "用户名单模板.xlsx") or ""
+        )
         return response
 
     def import_view(self, request):

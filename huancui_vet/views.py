@@ -4,20 +4,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from departments.models import Role
 from huancui_vet import faults
 from huancui_vet.health import health_response
+from huancui_vet.signals import access_denied
 
 
 @require_safe
 def home(request):
-    """Send each role to the page it works from."""
-    role = request.user.role
-    if role in (Role.REPORTER, Role.HEAD):
+    """Send each user to the page their permissions make them work from."""
+    user = request.user
+    if user.has_perm("reports.submit_report"):
         return redirect("reports:my_tasks")
-    if role == Role.SUPERVISOR:
+    if user.has_perm("reports.review_report") and not user.is_staff:
         return redirect("reports:review_queue")
-    if role in (Role.LEADER, Role.ADMINISTRATOR):
+    if user.has_perm("reports.view_dashboard"):
         return redirect("supervision:dashboard")
     return render(request, "no_role.html", status=403)
 
@@ -30,10 +30,8 @@ def healthz(request):
 
 
 def permission_denied(request, exception=None):
-    from departments.audit import security_event_record
-    from departments.models import SecurityEvent
-
-    security_event_record(kind=SecurityEvent.Kind.ACCESS_DENIED, request=request)
+    # The audit trail lives in departments (above this package): it listens for the signal.
+    access_denied.send(sender=None, request=request)
     return render(request, "errors/403.html", status=403)
 
 

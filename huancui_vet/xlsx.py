@@ -156,7 +156,7 @@ def read_rows(worksheet, *, max_rows):
     text that merely starts with "=" but is stored as text stays a plain str.
     Fully blank rows are dropped but keep their Excel row number: returns [(row_number, values)].
     """
-    rows = []
+    rows: list = []
     for row_number, cells in enumerate(worksheet.iter_rows(max_col=MAX_COLUMNS), start=1):
         values = tuple(
             Formula(cell.value) if getattr(cell, "data_type", None) == "f" else cell.value

@@ -34,22 +34,13 @@ def get_report_for_user(user, pk, *, for_edit=False):
     return report
 
 
-def tasks_visible_to(user):
-    """Tasks the user may open: all for supervisors/leaders/admins, else the department's."""
-    if user.sees_all_departments or user.has_perm("reports.view_all_reports"):
-        return Task.objects.all()
-    if user.department_id is None:
-        return Task.objects.none()
-    return Task.objects.filter(assignments__department_id=user.department_id)
-
-
 def sees_every_unit_of_task(user, task):
     """Whether `user` sees every responsible unit's reporting record on `task` (supervisors,
     leaders, admins and the lead unit); a supporting unit sees only its own.
 
     `task` should have its assignments prefetched (Task.objects.with_units()).
     """
-    if user.sees_all_departments or user.has_perm("reports.view_all_reports"):
+    if user.sees_all_departments:
         return True
     return user.department_id is not None and (
         task.role_of(user.department_id) == TaskAssignment.Role.LEAD
@@ -57,7 +48,7 @@ def sees_every_unit_of_task(user, task):
 
 
 def get_task_for_user(user, pk):
-    return get_object_or_404(tasks_visible_to(user).select_related("plan"), pk=pk)
+    return get_object_or_404(Task.objects.visible_to(user).select_related("plan"), pk=pk)
 
 
 def get_evidence_for_user(user, pk, *, for_edit=False):

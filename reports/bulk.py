@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from huancui_vet.dates import chinese_date
 from huancui_vet.xlsx import column_width, display_width, set_text
 from reports.models import ProgressStatus, Report
 from tasks.models import Target, TaskAssignment
@@ -26,7 +27,6 @@ TARGET_SHEET = "目标实际值"
 META_SHEET = "_meta"
 FORMAT_VERSION = "bulk-v1"
 MAX_ROWS = 500
-MAX_TEXT = 5000
 SHORT_CONTENT = 60
 
 MAIN_COLUMNS = [
@@ -109,7 +109,7 @@ def bulk_rows(*, department, plan, period_start):
         ).prefetch_related("target_values")
     }
     lead_task_ids = [a.task_id for a in assignments if a.role == TaskAssignment.Role.LEAD]
-    targets = {}
+    targets: dict = {}
     for target in Target.objects.filter(task_id__in=lead_task_ids).order_by(
         "year", "sort_order", "id"
     ):
@@ -127,10 +127,6 @@ def bulk_rows(*, department, plan, period_start):
 
 
 # --- download ------------------------------------------------------------------------------
-
-
-def _chinese_date(day):
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _short(text):
@@ -198,7 +194,7 @@ def build_workbook(*, department, plan, period_start, rows):
     sheet.merge_cells(f"A1:{last_column}1")
     set_text(
         sheet["A1"],
-        f"{department.name} {period.label}任务进展填报表（报送期限 {_chinese_date(period.due)}）",
+        f"{department.name} {period.label}任务进展填报表（报送期限 {chinese_date(period.due)}）",
     )
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.merge_cells(f"A2:{last_column}2")

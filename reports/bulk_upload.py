@@ -32,7 +32,6 @@ from reports.bulk import (
     MAIN_COLUMNS,
     MAIN_SHEET,
     MAX_ROWS,
-    MAX_TEXT,
     META_SHEET,
     STATUS_BY_LABEL,
     TARGET_COLUMNS,
@@ -42,8 +41,7 @@ from reports.bulk import (
     bulk_rows,
     target_value,
 )
-from reports.models import EDITABLE_STATES
-from reports.services import ReportError, is_period_closed, report_save, report_start
+from reports.services import ReportError, report_save, report_start
 from tasks.periods import plan_periods
 
 # Every import is an audited security event (who, file hash, outcome): ecosystem-security B5.
@@ -147,6 +145,18 @@ def _int(value):
     return int(text)
 
 
+def _percent_cell(value):
+    """The cell as a number where it reads as one ("50", 50, "50%"), else its text for the
+    service to refuse with its own message."""
+    text = cell_text(value)
+    if not text:
+        return None
+    try:
+        return _int(value)
+    except ValueError:
+        return text
+
+
 def _row_changed(bulk_row, fields, target_values):
     report = bulk_row.report
     if report is None:
@@ -160,17 +170,50 @@ def _row_changed(bulk_row, fields, target_values):
     return any(target_value(report, target) != value for target, value in target_values.items())
 
 
-def parse_changes(*, sheets, rows, period_closed, versions):
-    """Validate every uploaded row against the department's tasks; return [Change].
+def _task_row(row_number, get, by_number, seen):
+    """(BulkRow, []) for the row's 序号, or (None, [RowError])."""
+    number_text = cell_text(get("序号"))
+    try:
+        number = _int(get("序号"))
+    except ValueError:
+        return None, [RowError(row_number, "序号", f"序号“{number_text}”不是任务序号。")]
+    bulk_row = by_number.get(number)
+    if bulk_row is None:
+        message = f"本单位不承担第 {number} 号任务，不能填报该任务。"
+        return None, [RowError(row_number, "序号", message)]
+    if number in seen:
+        message = f"第 {number} 号任务与第 {seen[number]} 行重复。"
+        return None, [RowError(row_number, "序号", message)]
+    seen[number] = row_number
+    return bulk_row, []
 
-    Raises BulkUploadError with every problem found (行号, 列, 原因).
+
+def _row_fields(row_number, get):
+    """(fields, errors): the row's cells as report fields.
+
+    Only the spreadsheet's own vocabulary is read here (a status by its Chinese label);
+    every business rule (limits, ranges, what a supporting unit may fill) is checked by
+    reports.services.report_save, whose errors apply_changes puts beside the cell.
     """
+    fields = {name: cell_text(get(column)) for column, name in TEXT_FIELDS.items()}
+    status_text = cell_text(get("推进状态"))
+    status = STATUS_BY_LABEL.get(status_text) if status_text else ""
     errors = []
+    if status is None:
+        valid = "、".join(STATUS_BY_LABEL)
+        message = f"推进状态“{status_text}”无效，应为：{valid}。"
+        errors.append(RowError(row_number, "推进状态", message))
+    fields.update(progress_status=status or "", percent=_percent_cell(get("完成百分比")))
+    return fields, errors
+
+
+def _main_sheet_changes(sheets, rows, errors):
+    """{task number: Change} for every non-blank valid row of the main sheet."""
     by_number = {row.task.number: row for row in rows}
     main_columns = [c[0] for c in MAIN_COLUMNS]
     index, data = _columns(sheets[MAIN_SHEET], main_columns, errors, "填报表")
-    changes = {}
-    seen = {}
+    changes: dict[int, Change] = {}
+    seen: dict[int, int] = {}
     for row_number, values in data if index else []:
 
         def get(column, values=values):
@@ -181,71 +224,46 @@ def parse_changes(*, sheets, rows, period_closed, versions):
         if formulas:
             errors.extend(RowError(row_number, c, FORMULA_REFUSED) for c in formulas)
             continue
-        row_errors = []
-        number_text = cell_text(get("序号"))
-        try:
-            number = _int(get("序号"))
-        except ValueError:
-            errors.append(RowError(row_number, "序号", f"序号“{number_text}”不是任务序号。"))
-            continue
-        bulk_row = by_number.get(number)
+        bulk_row, row_errors = _task_row(row_number, get, by_number, seen)
         if bulk_row is None:
-            errors.append(
-                RowError(row_number, "序号", f"本单位不承担第 {number} 号任务，不能填报该任务。")
-            )
+            errors.extend(row_errors)
             continue
-        if number in seen:
-            errors.append(
-                RowError(row_number, "序号", f"第 {number} 号任务与第 {seen[number]} 行重复。")
-            )
-            continue
-        seen[number] = row_number
-        status_text = cell_text(get("推进状态"))
-        percent_text = cell_text(get("完成百分比"))
-        fields = {name: cell_text(get(column)) for column, name in TEXT_FIELDS.items()}
-        for column, name in TEXT_FIELDS.items():
-            if len(fields[name]) > MAX_TEXT:
-                row_errors.append(
-                    RowError(row_number, column, f"内容过长：不能超过 {MAX_TEXT} 字。")
-                )
-        if bulk_row.is_lead:
-            status = STATUS_BY_LABEL.get(status_text) if status_text else ""
-            if status is None:
-                valid = "、".join(STATUS_BY_LABEL)
-                row_errors.append(
-                    RowError(
-                        row_number, "推进状态", f"推进状态“{status_text}”无效，应为：{valid}。"
-                    )
-                )
-            percent = None
-            if percent_text:
-                try:
-                    percent = _int(get("完成百分比"))
-                except ValueError:
-                    percent = -1
-                if not 0 <= percent <= 100:
-                    row_errors.append(
-                        RowError(row_number, "完成百分比", "完成百分比必须是0到100之间的整数。")
-                    )
-            fields.update(progress_status=status or "", percent=percent)
-        else:
-            for column, text in (("推进状态", status_text), ("完成百分比", percent_text)):
-                if text:
-                    row_errors.append(
-                        RowError(
-                            row_number,
-                            column,
-                            f"本单位是第 {number} 号任务的责任单位，不填{column}。",
-                        )
-                    )
+        fields, row_errors = _row_fields(row_number, get)
         errors.extend(row_errors)
-        if not (status_text or percent_text or any(fields.values())):
+        if not any(v not in (None, "") for v in fields.values()):
             continue  # a blank row is left alone (it never clears a draft)
         if not row_errors:
-            changes[number] = Change(row=row_number, bulk_row=bulk_row, fields=fields)
+            changes[bulk_row.task.number] = Change(row=row_number, bulk_row=bulk_row, fields=fields)
+    return changes
 
+
+def _write_refusal(change, versions):
+    """Why this change would overwrite someone's newer version (a RowError), or None.
+
+    Whether the report may be changed at all (period closed, state) is the services' rule:
+    report_save refuses and apply_changes reports it on the row.
+    """
+    bulk_row = change.bulk_row
+    report = bulk_row.report
+    number = bulk_row.task.number
+    if versions.get(number, 0) != (report.version if report else 0):
+        return RowError(
+            change.row,
+            "序号",
+            f"第 {number} 号任务的本期报告在下载填报表后已被修改"
+            "（可能是同事在网页上或通过上传修改），为免覆盖，请重新下载填报表后再填写。",
+        )
+    return None
+
+
+def parse_changes(*, sheets, rows, versions):
+    """Validate every uploaded row against the department's tasks; return [Change].
+
+    Raises BulkUploadError with every problem found (行号, 列, 原因).
+    """
+    errors: list[RowError] = []
+    changes = _main_sheet_changes(sheets, rows, errors)
     _parse_targets(sheets.get(TARGET_SHEET), rows, changes, errors)
-
     result = []
     for change in changes.values():
         bulk_row = change.bulk_row
@@ -255,31 +273,12 @@ def parse_changes(*, sheets, rows, period_closed, versions):
             change.target_values = {t: change.target_values.get(t) for t in bulk_row.targets}
         if not _row_changed(bulk_row, change.fields, change.target_values):
             continue
-        report = bulk_row.report
-        current_version = report.version if report else 0
-        if period_closed:
-            errors.append(RowError(change.row, "序号", "该填报期已关闭，报告已锁定，不能再修改。"))
-        elif report is not None and report.state not in EDITABLE_STATES:
-            errors.append(
-                RowError(
-                    change.row,
-                    "本期报告状态",
-                    f"第 {bulk_row.task.number} 号任务的本期报告为“{report.get_state_display()}”，"
-                    "只有草稿或被退回的报告可以修改。",
-                )
-            )
-        elif versions.get(bulk_row.task.number, 0) != current_version:
-            errors.append(
-                RowError(
-                    change.row,
-                    "序号",
-                    f"第 {bulk_row.task.number} 号任务的本期报告在下载填报表后已被修改"
-                    "（可能是同事在网页上或通过上传修改），为免覆盖，请重新下载填报表后再填写。",
-                )
-            )
-        else:
-            change.expected_version = current_version
-            result.append(change)
+        refusal = _write_refusal(change, versions)
+        if refusal is not None:
+            errors.append(refusal)
+            continue
+        change.expected_version = bulk_row.report.version if bulk_row.report else 0
+        result.append(change)
     if errors:
         raise BulkUploadError(sorted(errors, key=lambda e: e.row))  # stable: sheet order
     return result
@@ -331,6 +330,24 @@ class _Rollback(Exception):
     pass
 
 
+# The column of each report field, to put a service's field error beside its cell.
+FIELD_COLUMNS = {
+    **{name: column for column, name in TEXT_FIELDS.items()},
+    "progress_status": "推进状态",
+    "percent": "完成百分比",
+}
+
+
+def _row_errors(row, exc):
+    """A service's refusal as RowErrors: one per field it names, else one for the row."""
+    if not exc.field_errors:
+        return [RowError(row, "序号", exc.message)]
+    return [
+        RowError(row, FIELD_COLUMNS.get(name, "序号"), message)
+        for name, message in exc.field_errors.items()
+    ]
+
+
 def apply_changes(*, user, plan, period_start, changes):
     """Create or update the drafts, all in one transaction. Returns (created, updated).
 
@@ -354,7 +371,7 @@ def apply_changes(*, user, plan, period_start, changes):
                         target_values=change.target_values or None,
                     )
                 except ReportError as exc:
-                    errors.append(RowError(change.row, "序号", exc.message))
+                    errors.extend(_row_errors(change.row, exc))
                     continue
                 if existing is None:
                     created += 1
@@ -388,7 +405,6 @@ def upload_workbook(*, user, uploaded_file, plans):
         changes = parse_changes(
             sheets=sheets,
             rows=rows,
-            period_closed=is_period_closed(plan, period_start),
             versions=meta.versions,
         )
         created, updated = apply_changes(

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from reports.evidence_check import ACCEPT_ATTR
 from reports.models import ProgressStatus, Report
+from reports.services import TEXT_LIMITS
 
 PERCENT_ERROR = "完成百分比必须是0到100之间的整数。"
 
@@ -33,16 +34,19 @@ class ReportForm(forms.Form):
     work_done = forms.CharField(
         label="本期工作进展",
         required=False,
-        max_length=5000,
+        max_length=TEXT_LIMITS["work_done"],
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     problems = forms.CharField(
-        label="存在问题", required=False, max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
+        label="存在问题",
+        required=False,
+        max_length=TEXT_LIMITS["problems"],
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     next_steps = forms.CharField(
         label="下一步计划",
         required=False,
-        max_length=3000,
+        max_length=TEXT_LIMITS["next_steps"],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -151,6 +155,6 @@ class ReviewFilterForm(forms.Form):
 
 
 REPORT_FIELD_LABELS = {
-    name: Report._meta.get_field(name).verbose_name
+    name: Report._meta.get_field(name).verbose_name  # type: ignore[union-attr]  # concrete fields
     for name in ("progress_status", "percent", "work_done", "problems", "next_steps")
 }

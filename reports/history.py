@@ -7,6 +7,7 @@ what to what; the values are formatted here, once.
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -60,7 +61,7 @@ class Change:
 class HistoryEntry:
     """One saved version: its record (who, when), what it is about, and what changed."""
 
-    record: object
+    record: Any
     subject: str
     changes: list
 
@@ -111,7 +112,7 @@ def _entries(records, fields, subject, names=None):
 
 def _records_by_object(history_manager, task):
     """{object id: its records newest first}, in one query with the users joined."""
-    by_object = {}
+    by_object: dict = {}
     records = (
         history_manager.filter(task_id=task.pk)
         .select_related("history_user")

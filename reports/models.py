@@ -6,6 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from departments.models import Department
+from huancui_vet.dates import chinese_month
 from tasks.models import Plan, Target, Task, TaskAssignment
 
 
@@ -54,7 +55,7 @@ class ReportQuerySet(models.QuerySet):
         """
         if not user.is_authenticated:
             return self.none()
-        if user.sees_all_departments or user.has_perm("reports.view_all_reports"):
+        if user.sees_all_departments:
             return self
         if user.department_id is None:
             return self.none()
@@ -157,7 +158,7 @@ class Report(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.task.number}号任务 {self.department} {self.period_start:%Y-%m}"
+        return f"{self.task.number}号任务 {self.department} {chinese_month(self.period_start)}"
 
     @property
     def is_lead_report(self):
@@ -232,6 +233,8 @@ class ReportEvent(models.Model):
         EDITED = "edited", "修改"
         SENT_FOR_SIGNOFF = "sent_for_signoff", "提交负责人签批"
         SIGNED_OFF = "signed_off", "负责人签批"
+        SIGNOFF_RETURNED = "signoff_returned", "负责人退回修改"
+        WITHDRAWN = "withdrawn", "撤回"
         SUBMITTED = "submitted", "报送"
         ACCEPTED = "accepted", "审核通过"
         RETURNED = "returned", "退回修改"
@@ -275,7 +278,8 @@ class PeriodLock(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.plan} {self.period_start:%Y-%m} {'已关闭' if self.is_closed else '已重开'}"
+        state = "已关闭" if self.is_closed else "已重开"
+        return f"{self.plan} {chinese_month(self.period_start)} {state}"
 
 
 class ReportSummary(models.Model):
@@ -316,3 +320,7 @@ class ReportSummary(models.Model):
 
     def __str__(self):
         return f"summary of report {self.report_id}"
+
+    @property
+    def status_light(self):
+        return STATUS_LIGHT.get(self.progress_status, "light--grey")

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 
-from tasks.periods import Period, plan_periods, submission_deadline
+from tasks.periods import Period, end_of_day, plan_periods, submission_deadline
 
 
 class PeriodState(models.TextChoices):
@@ -50,12 +49,28 @@ class PeriodStatus:
         return self.state in (PeriodState.DUE, PeriodState.MISSING, PeriodState.IN_PROGRESS)
 
 
-def _submitted_on(row):
-    moment = getattr(row, "first_submitted_at", None) if row is not None else None
-    return timezone.localdate(moment) if moment else None
+def period_state(period: Period, first_submitted_at, as_of: datetime.date) -> PeriodState:
+    """How one expected report stands on `as_of`: the one period classification rule.
+
+    Submitted means it first reached the education bureau by the end of the as-of day; it
+    is on time when that was before the period's deadline (tasks.periods.
+    submission_deadline). Otherwise it is in progress until the period ends, due until its
+    due date has passed, then missing. My tasks, the task page, the dashboard's compliance
+    counts, its overdue list and the compliance drill-down all classify through here.
+    """
+    if first_submitted_at is not None and first_submitted_at < end_of_day(as_of):
+        late = first_submitted_at >= submission_deadline(period)
+        return PeriodState.LATE if late else PeriodState.SUBMITTED
+    if period.end >= as_of:
+        return PeriodState.IN_PROGRESS
+    if period.due >= as_of:
+        return PeriodState.DUE
+    return PeriodState.MISSING
 
 
-def period_statuses(plan, rows, as_of: datetime.date, *, periods=None):
+def period_statuses(
+    plan, rows, as_of: datetime.date, *, periods: list[Period] | None = None
+) -> list[PeriodStatus]:
     """Every period of the plan that has started by `as_of`, oldest first, with its state.
 
     A report counts as submitted on the day it first reached the education bureau; it is
@@ -69,16 +84,8 @@ def period_statuses(plan, rows, as_of: datetime.date, *, periods=None):
         if period.start > as_of:
             break
         row = by_start.get(period.start)
-        submitted_on = _submitted_on(row)
-        if submitted_on is not None and submitted_on <= as_of:
-            on_time = row.first_submitted_at < submission_deadline(period)
-            state = PeriodState.SUBMITTED if on_time else PeriodState.LATE
-        elif period.end >= as_of:
-            state = PeriodState.IN_PROGRESS
-        elif period.due >= as_of:
-            state = PeriodState.DUE
-        else:
-            state = PeriodState.MISSING
+        first = getattr(row, "first_submitted_at", None) if row is not None else None
+        state = period_state(period, first, as_of)
         result.append(PeriodStatus(period=period, state=state, report=row))
     return result
 
@@ -92,7 +99,7 @@ def next_due(statuses):
 
 
 def count_states(statuses):
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for status in statuses:
         counts[status.state] += 1
     return counts
@@ -110,7 +117,7 @@ class PlanPeriodCache:
         return self._cache[plan.pk]
 
 
-def responsible_period_statuses(task, summaries, as_of):
+def responsible_period_statuses(task, summaries, as_of: datetime.date) -> list[tuple]:
     """{assignment: [PeriodStatus]} for every department on the task (no queries).
 
     `task` must come from `Task.objects.with_units()`; `summaries` are the task's

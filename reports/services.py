@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from departments.models import User
 from reports import signals
 from reports.evidence_check import EvidenceRejected, check_evidence_upload
 from reports.models import (
@@ -28,11 +29,17 @@ from reports.models import (
     TargetValue,
 )
 from reports.summary import sync_report_summary
-from tasks.models import TaskAssignment
+from tasks.models import Task, TaskAssignment
 from tasks.periods import is_valid_period_start, make_period
 
 EDITABLE_FIELDS = ("progress_status", "percent", "work_done", "problems", "next_steps")
 LEAD_ONLY_FIELDS = ("progress_status", "percent")
+LEAD_ONLY_LABELS = {"progress_status": "推进状态", "percent": "完成百分比"}
+# The one limit of each text (characters): the form's max_length and the bulk upload's
+# errors both come from here, and report_save enforces it for every caller.
+TEXT_LIMITS = {"work_done": 5000, "problems": 3000, "next_steps": 3000}
+PERCENT_ERROR = "完成百分比必须是0到100之间的整数。"
+SUPPORT_ONLY_ERROR = "责任单位只填报本单位的配合工作，不填推进状态、完成百分比或目标实际值。"
 
 
 class ReportError(Exception):
@@ -55,7 +62,7 @@ class ConcurrentEditError(ReportError):
 # --- rule checks -------------------------------------------------------------------------
 
 
-def is_period_closed(plan, period_start):
+def is_period_closed(plan, period_start: datetime.date) -> bool:
     return PeriodLock.objects.filter(plan=plan, period_start=period_start, is_closed=True).exists()
 
 
@@ -160,7 +167,7 @@ def report_snapshot(report):
 # --- reporting ---------------------------------------------------------------------------
 
 
-def check_reportable_period(plan, period_start):
+def check_reportable_period(plan, period_start: datetime.date) -> None:
     """Refuse a period outside the plan, one that has not started, or a closed one."""
     if not is_valid_period_start(plan, period_start):
         raise ReportError("所选填报期不在方案的填报期范围内。")
@@ -169,26 +176,28 @@ def check_reportable_period(plan, period_start):
     _check_open(plan, period_start)
 
 
-def report_start(*, user, task, period_start: datetime.date) -> Report:
+def report_start(*, user: User, task: Task, period_start: datetime.date) -> Report:
     """Get or create the user's department's report on `task` for the period."""
     if not (user.is_department_staff and user.has_perm("reports.add_report")):
         raise ReportError("只有部门填报员或负责人可以填报进展。")
-    role = TaskAssignment.objects.filter(task=task, department_id=user.department_id).values_list(
+    department_id = user.department_id
+    assert department_id is not None  # department staff always have one (is_department_staff)
+    roles = TaskAssignment.objects.filter(task=task, department_id=department_id).values_list(
         "role", flat=True
     )
-    role = next(iter(role), None)
+    role = next(iter(list(roles[:1])), None)
     if role is None:
         raise ReportError("本部门不承担该任务，不能填报该任务的进展。")
     check_reportable_period(task.plan, period_start)
     existing = Report.objects.filter(
-        task=task, department_id=user.department_id, period_start=period_start
+        task=task, department_id=department_id, period_start=period_start
     )
     report = existing.first()
     if report is not None:
         return report
     report = Report(
         task=task,
-        department_id=user.department_id,
+        department_id=department_id,
         period_start=period_start,
         role=role,
         created_by=user,
@@ -209,17 +218,22 @@ def _clean_percent(value):
     if value in (None, ""):
         return None
     try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ReportError(
-            "完成百分比必须是0到100之间的整数。",
-            field_errors={"percent": "完成百分比必须是0到100之间的整数。"},
-        ) from None
-    if not 0 <= number <= 100:
-        raise ReportError(
-            "完成百分比必须在0到100之间。", field_errors={"percent": "完成百分比必须在0到100之间。"}
-        )
-    return number
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        number = Decimal(-1)
+    if number != number.to_integral_value() or not 0 <= number <= 100:
+        raise ReportError(PERCENT_ERROR, field_errors={"percent": PERCENT_ERROR})
+    return int(number)
+
+
+def _check_texts(fields):
+    errors = {
+        name: f"内容过长：不能超过 {limit} 字。"
+        for name, limit in TEXT_LIMITS.items()
+        if len(fields.get(name) or "") > limit
+    }
+    if errors:
+        raise ReportError("请更正标出的错误后再保存。", field_errors=errors)
 
 
 def _clean_decimal(target, value):
@@ -234,7 +248,14 @@ def _clean_decimal(target, value):
     return number.quantize(Decimal("0.01"))
 
 
-def report_save(*, user, report, expected_version, fields, target_values=None) -> Report:
+def report_save(
+    *,
+    user: User,
+    report: Report,
+    expected_version: int,
+    fields: dict,
+    target_values: dict | None = None,
+) -> Report:
     """Save a draft or returned report's content; refuses a stale `expected_version`."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -252,8 +273,10 @@ def report_save(*, user, report, expected_version, fields, target_values=None) -
             filled = [f for f in LEAD_ONLY_FIELDS if fields.get(f) not in (None, "")]
             if filled or any(v not in (None, "") for v in target_values.values()):
                 raise ReportError(
-                    "责任单位只填报本单位的配合工作，不能填写任务推进状态、完成百分比或目标实际值。"
+                    SUPPORT_ONLY_ERROR,
+                    field_errors={f: f"责任单位不填{LEAD_ONLY_LABELS[f]}。" for f in filled},
                 )
+        _check_texts(fields)
         if "percent" in fields:
             fields = {**fields, "percent": _clean_percent(fields["percent"])}
         status = fields.get("progress_status")
@@ -262,6 +285,12 @@ def report_save(*, user, report, expected_version, fields, target_values=None) -
         for name, value in fields.items():
             setattr(fresh, name, value if value is not None or name == "percent" else "")
         now = timezone.now()
+        # The first save of a new draft fills what report_start created: 创建草稿 already
+        # records it, so it is not logged a second time as 修改.
+        first_save = (
+            fresh.version == 0
+            and fresh.events.filter(action=ReportEvent.Action.CREATED, actor=user).exists()
+        )
         _save(fresh, now)
         for target, value in target_values.items():
             if target.task_id != fresh.task_id:
@@ -275,7 +304,8 @@ def report_save(*, user, report, expected_version, fields, target_values=None) -
             tv.actual_value = number
             tv.full_clean()
             tv.save()
-        _event(fresh, action=ReportEvent.Action.EDITED, actor=user, now=now)
+        if not first_save:
+            _event(fresh, action=ReportEvent.Action.EDITED, actor=user, now=now)
     return fresh
 
 
@@ -304,7 +334,7 @@ def _mark_submitted(report, now):
     report.first_submitted_at = report.first_submitted_at or now
 
 
-def report_submit(*, user, report) -> Report:
+def report_submit(*, user: User, report: Report) -> Report:
     """Send the report on: to the department head when the plan requires it, else to review."""
     with transaction.atomic():
         fresh = _locked(report)
@@ -316,7 +346,13 @@ def report_submit(*, user, report) -> Report:
         now = timezone.now()
         fresh.submitted_by = user
         fresh.signed_off_by = None
-        if fresh.task.plan.requires_head_signoff:
+        if fresh.task.plan.requires_head_signoff and user.has_perm("reports.signoff_report"):
+            # A head's own submission carries the head's approval: sending it for a second
+            # sign-off would leave a one-head unit stuck for good.
+            fresh.signed_off_by = user
+            _mark_submitted(fresh, now)
+            action, snapshot = ReportEvent.Action.SIGNED_OFF, report_snapshot(fresh)
+        elif fresh.task.plan.requires_head_signoff:
             fresh.state = ReportState.AWAITING_SIGNOFF
             action, snapshot = ReportEvent.Action.SENT_FOR_SIGNOFF, None
         else:
@@ -328,7 +364,7 @@ def report_submit(*, user, report) -> Report:
     return fresh
 
 
-def report_sign_off(*, user, report) -> Report:
+def report_sign_off(*, user: User, report: Report) -> Report:
     """The department head approves the report; it goes to the education bureau."""
     with transaction.atomic():
         fresh = _locked(report)
@@ -354,7 +390,67 @@ def report_sign_off(*, user, report) -> Report:
     return fresh
 
 
-def report_accept(*, user, report, comment="") -> Report:
+def report_signoff_return(*, user: User, report: Report, comment: str) -> Report:
+    """The department head sends a report awaiting sign-off back to the reporter.
+
+    Not a review outcome: `times_returned` (scored) is left alone and the report still counts
+    as not yet submitted to the education bureau.
+    """
+    comment = _required_comment(comment)
+    with transaction.atomic():
+        fresh = _locked(report)
+        _check_own_department(user, fresh, "reports.signoff_report")
+        if fresh.state != ReportState.AWAITING_SIGNOFF:
+            raise ReportError(f"报告当前为“{fresh.get_state_display()}”，不在待签批状态。")
+        _check_open(fresh)
+        now = timezone.now()
+        fresh.state = ReportState.RETURNED
+        fresh.review_comment = comment
+        _save(fresh, now)
+        _event(
+            fresh, action=ReportEvent.Action.SIGNOFF_RETURNED, actor=user, now=now, comment=comment
+        )
+    return fresh
+
+
+def report_withdraw(*, user: User, report: Report) -> Report:
+    """The unit takes back a report nobody has signed off or reviewed yet.
+
+    A report never reviewed goes back to draft and counts as not submitted (its on-time
+    clock restarts); a resubmission after a return goes back to 已退回修改, keeping the date
+    of its first submission.
+    """
+    with transaction.atomic():
+        fresh = _locked(report)
+        _check_own_department(user, fresh, "reports.submit_report")
+        if fresh.state not in (ReportState.AWAITING_SIGNOFF, ReportState.SUBMITTED):
+            raise ReportError(
+                f"报告当前为“{fresh.get_state_display()}”，只有待签批或待审核的报告可以撤回，"
+                "已审核的报告不能撤回。"
+            )
+        _check_open(fresh)
+        now = timezone.now()
+        fresh.signed_off_by = None
+        if fresh.times_returned:
+            fresh.state = ReportState.RETURNED
+        else:
+            fresh.state = ReportState.DRAFT
+            fresh.first_submitted_at = fresh.submitted_at = None
+        _save(fresh, now)
+        _event(fresh, action=ReportEvent.Action.WITHDRAWN, actor=user, now=now)
+    return fresh
+
+
+def _required_comment(comment):
+    comment = (comment or "").strip()
+    if not comment:
+        raise ReportError(
+            "退回报告必须填写退回意见。", field_errors={"comment": "请填写退回意见。"}
+        )
+    return comment
+
+
+def report_accept(*, user: User, report: Report, comment: str = "") -> Report:
     with transaction.atomic():
         fresh = _locked(report)
         _check_reviewer(user, fresh)
@@ -370,12 +466,8 @@ def report_accept(*, user, report, comment="") -> Report:
     return fresh
 
 
-def report_return(*, user, report, comment) -> Report:
-    comment = (comment or "").strip()
-    if not comment:
-        raise ReportError(
-            "退回报告必须填写退回意见。", field_errors={"comment": "请填写退回意见。"}
-        )
+def report_return(*, user: User, report: Report, comment: str) -> Report:
+    comment = _required_comment(comment)
     with transaction.atomic():
         fresh = _locked(report)
         _check_reviewer(user, fresh)

@@ -14,6 +14,12 @@ urlpatterns = [
     path("<int:pk>/edit/", writing.report_edit, name="report_edit"),
     path("<int:pk>/submit/", workflow.report_submit, name="report_submit"),
     path("<int:pk>/signoff/", workflow.report_signoff, name="report_signoff"),
+    path(
+        "<int:pk>/signoff/return/",
+        workflow.report_signoff_return,
+        name="report_signoff_return",
+    ),
+    path("<int:pk>/withdraw/", workflow.report_withdraw, name="report_withdraw"),
     path("<int:pk>/accept/", workflow.report_accept, name="report_accept"),
     path("<int:pk>/return/", workflow.report_return, name="report_return"),
     path("<int:pk>/compare/", review.report_compare, name="report_compare"),

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from supervision.models import (
     OrderEvent,
@@ -10,7 +11,7 @@ from supervision.models import (
 
 
 @admin.register(ScoringSettings)
-class ScoringSettingsAdmin(admin.ModelAdmin):
+class ScoringSettingsAdmin(SimpleHistoryAdmin):  # 历史 button: every version of the weights
     list_display = (
         "__str__",
         "weight_timeliness",

@@ -10,18 +10,19 @@ from collections import Counter
 from dataclasses import dataclass
 
 from reports.models import ReportSummary
+from supervision.choices import ComplianceKind
 from supervision.facts import PlanFacts, local_date
 from supervision.selectors import COMPLIANCE_LABELS, compliance_kind
-from tasks.models import TaskAssignment
+from tasks.models import Plan, TaskAssignment
 from tasks.periods import current_period
 
 ALL_PERIODS = "all"
-BADGES = {
-    "on_time": "green",
-    "late": "amber",
-    "returned": "blue",
-    "missing": "red",
-    "awaiting": "grey",
+BADGES: dict[str, str] = {
+    ComplianceKind.ON_TIME: "green",
+    ComplianceKind.LATE: "amber",
+    ComplianceKind.RETURNED: "blue",
+    ComplianceKind.MISSING: "red",
+    ComplianceKind.AWAITING: "grey",
 }
 
 
@@ -50,7 +51,7 @@ class ComplianceItem:
 
 @dataclass
 class ComplianceData:
-    plan: object
+    plan: Plan
     as_of: datetime.date
     periods: list  # the Periods covered, newest first
     department_id: int | None
@@ -89,7 +90,7 @@ def compliance_window(facts: PlanFacts, period_value):
 def compliance_data(facts: PlanFacts, *, periods, department_id=None, kind=""):
     """Classify every expected report in `periods`; no query (the facts are loaded)."""
     order = {dept_id: i for i, dept_id in enumerate(facts.departments)}
-    counts = Counter()
+    counts: Counter[str] = Counter()
     entries = []
     for period in periods:
         for a in facts.assignments:
@@ -127,7 +128,7 @@ def compliance_items(facts: PlanFacts, entries):
     for a, period, fact, kind in entries:
         task = facts.task(a.task_id)
         sent = fact.first_submitted_at if fact is not None and fact.submitted_by(cutoff) else None
-        if kind == "missing":
+        if kind == ComplianceKind.MISSING:
             days = (facts.as_of - period.due).days
         elif sent is not None and local_date(sent) > period.due:
             days = (local_date(sent) - period.due).days

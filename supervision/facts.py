@@ -14,7 +14,8 @@ from typing import NamedTuple
 from django.utils import timezone
 
 from reports.models import ReportSummary, TargetValue
-from tasks.models import Target, Task
+from reports.standing import standing_report
+from tasks.models import Plan, Target, Task
 from tasks.periods import end_of_day, plan_periods, submission_deadline
 
 
@@ -51,7 +52,7 @@ class Fact(NamedTuple):
 
 @dataclass
 class PlanFacts:
-    plan: object
+    plan: Plan
     as_of: datetime.date
     tasks: list  # Task with prefetched assignments, ordered by number
     assignments: list  # TaskAssignment (department selected), in the plan's order
@@ -73,6 +74,35 @@ class PlanFacts:
     def __post_init__(self):
         self._task_index = {t.pk: t for t in self.tasks}
         self._deadlines = {}
+        self._by_task = None
+        self._assignments_by_task = None
+        self._due_periods = self._ended_periods = self._period_index = None
+
+    def facts_of_task(self, task_id):
+        """The task's facts (every unit, every period), indexed once per request."""
+        if self._by_task is None:
+            self._by_task = defaultdict(list)
+            for fact in self.facts.values():
+                self._by_task[fact.task_id].append(fact)
+        return self._by_task.get(task_id, [])
+
+    def assignments_of(self, task_id):
+        """The task's assignments (in the plan's order), indexed once per request: looping
+        over every assignment of the plan for each task made the dashboard quadratic."""
+        if self._assignments_by_task is None:
+            self._assignments_by_task = defaultdict(list)
+            for a in self.assignments:
+                self._assignments_by_task[a.task_id].append(a)
+        return self._assignments_by_task.get(task_id, [])
+
+    def standing(self, task):
+        """The fact that stands for `task` on the as-of date (reports.standing's one rule)."""
+        lead = task.principal_lead
+        return standing_report(
+            self.facts_of_task(task.pk),
+            principal_lead_id=lead.pk if lead else None,
+            cutoff=self.cutoff,
+        )
 
     def deadline(self, period):
         """The end of the period's due day (memoised: called once per expected report)."""
@@ -83,16 +113,19 @@ class PlanFacts:
 
     def due_periods(self):
         """Periods whose report was due before the as-of date (missing ones are overdue)."""
-        return [p for p in self.periods if p.due < self.as_of]
+        if self._due_periods is None:
+            self._due_periods = [p for p in self.periods if p.due < self.as_of]
+        return self._due_periods
 
     def ended_periods(self):
-        return [p for p in self.periods if p.end < self.as_of]
+        if self._ended_periods is None:
+            self._ended_periods = [p for p in self.periods if p.end < self.as_of]
+        return self._ended_periods
 
     def period(self, start):
-        for p in self.periods:
-            if p.start == start:
-                return p
-        return None
+        if self._period_index is None:
+            self._period_index = {p.start: p for p in self.periods}
+        return self._period_index.get(start)
 
     def lead_facts_by_task(self):
         """task_id -> lead facts accepted by the as-of date, newest period first."""
@@ -117,7 +150,7 @@ class PlanFacts:
         return best
 
 
-def visible_department_id(user):
+def visible_department_id(user) -> int | None:
     """None when the user sees every department; the user's department id otherwise.
 
     Returns -1 (sees nothing) for a user with neither a department nor a broad role.
@@ -127,7 +160,9 @@ def visible_department_id(user):
     return user.department_id or -1
 
 
-def load_plan_facts(*, plan, as_of, user, with_target_values=True):
+def load_plan_facts(
+    *, plan: Plan, as_of: datetime.date, user, with_target_values: bool = True
+) -> PlanFacts:
     """Load everything for one plan up to `as_of`. Runs 3 queries (4 with target values).
 
     Department users only get their own department's assignments and reports, so anything

@@ -4,18 +4,16 @@ import datetime
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Max
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from reports.models import ReportSummary
 from supervision.compliance import ALL_PERIODS
 from supervision.scoring import PERIOD_KINDS
 from supervision.selectors import COMPLIANCE_LABELS
 from tasks.models import Plan
-from tasks.periods import make_period
+from tasks.periods import default_as_of
 
 
 def default_plan():
@@ -23,21 +21,20 @@ def default_plan():
     return Plan.objects.filter(is_public=True).first() or Plan.objects.first()
 
 
-def default_as_of(plan, today=None):
-    """Today; for a finished plan, the last day of the period after the last one with data.
-
-    A plan that ended years ago would otherwise show every later month as missing. By the
-    end of the following period the last period's late reports are in, and the following
-    period's own reports are not due yet.
-    """
-    today = today or timezone.localdate()
-    if today <= plan.last_day:
-        return today
-    last = ReportSummary.objects.filter(plan=plan).aggregate(last=Max("period_start"))["last"]
-    if last is None:
-        return plan.last_day
-    following = make_period(plan, make_period(plan, last).end + datetime.timedelta(days=1))
-    return min(following.end, today)
+def as_of_note(request, plan, as_of):
+    """What a page says about its 统计截至 date: the rule's default and a one-click link to
+    the figures as of today (the user's other filters kept)."""
+    today = timezone.localdate()
+    query = request.GET.copy()
+    query["plan"] = str(plan.pk)
+    query["as_of"] = today.isoformat()
+    query.pop("page", None)
+    return {
+        "shown": as_of,
+        "default": default_as_of(plan, today),
+        "today": today,
+        "today_query": query,
+    }
 
 
 class DateInput(forms.DateInput):
@@ -113,7 +110,7 @@ class PlanFilterForm(forms.Form):
         # Validate what the user typed first (errors are cached), then fill only the data the
         # fields render from: no second validation, so no extra query for the plan lookup.
         self.is_valid()
-        data = self.data.copy()
+        data = self.data.copy()  # type: ignore[attr-defined]  # bound to a QueryDict
         for name, value in used.items():
             if not data.get(name) and value is not None:
                 value = getattr(value, "pk", value)

@@ -4,6 +4,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
+from simple_history.models import HistoricalRecords
+
+from supervision.choices import Grade
 
 
 class ReportDelivery(models.Model):
@@ -90,6 +93,7 @@ class ScoringSettings(models.Model):
         "一般分数线", default=60, validators=[MaxValueValidator(100)]
     )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "评分设置"
@@ -139,12 +143,12 @@ class ScoringSettings(models.Model):
         if score is None:
             return "暂无评分"
         if score >= self.band_excellent:
-            return "优秀"
+            return Grade.EXCELLENT.label
         if score >= self.band_good:
-            return "良好"
+            return Grade.GOOD.label
         if score >= self.band_fair:
-            return "一般"
-        return "较差"
+            return Grade.FAIR.label
+        return Grade.POOR.label
 
     @classmethod
     def for_plan(cls, plan):

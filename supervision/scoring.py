@@ -25,13 +25,14 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from huancui_vet.dates import add_months, chinese_date, chinese_month
 from reports.models import ProgressStatus
+from reports.selectors import PeriodState, period_state
 from supervision.facts import PlanFacts, load_plan_facts, local_date
 from supervision.models import ScoringSettings
 from supervision.orders.scoring import NO_ORDERS_NOTE, add_order_items
 from supervision.orders.selectors import load_order_facts
-from tasks.models import TaskAssignment
-from tasks.periods import end_of_day
+from tasks.models import Plan, TaskAssignment
 
 PERIOD_KINDS = {"month": "月度", "quarter": "季度", "year": "年度", "plan": "全周期"}
 
@@ -114,7 +115,7 @@ class DepartmentScore:
 
 @dataclass
 class ScorecardData:
-    plan: object
+    plan: Plan
     period_kind: str
     period_kind_label: str
     window_start: datetime.date
@@ -129,11 +130,6 @@ class ScorecardData:
             if row.department_id == department_id:
                 return row
         return None
-
-
-def _add_months(day, months):
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def _round1(value):
@@ -153,14 +149,10 @@ def scoring_window(plan, period_kind, period_start):
         label = f"{day.year}年第{(start.month - 1) // 3 + 1}季度"
     elif period_kind == "month":
         start, months = day.replace(day=1), 1
-        label = f"{day.year}年{day.month}月"
+        label = chinese_month(day)
     else:
         raise ValueError(f"unknown period kind {period_kind!r}")
-    return start, _add_months(start, months) - datetime.timedelta(days=1), label
-
-
-def _fmt(day):
-    return f"{day.year}年{day.month}月{day.day}日"
+    return start, add_months(start, months) - datetime.timedelta(days=1), label
 
 
 class _Sink:
@@ -195,15 +187,15 @@ def _timeliness_and_review(facts, settings, window, weight_of, sink):
     for period in facts.due_periods():
         if not start <= period.end <= end:
             continue
-        deadline = end_of_day(period.due)
         for a in facts.assignments:
             fact = facts.facts.get((a.task_id, a.department_id, period.start))
             dept, weight = a.department_id, weight_of(a)
-            submitted = fact is not None and fact.submitted_by(cutoff)
+            state = period_state(period, fact.first_submitted_at if fact else None, facts.as_of)
+            submitted = state in (PeriodState.SUBMITTED, PeriodState.LATE)
             if not submitted:
                 timely, review = zero, zero
             else:
-                timely = ONE if fact.first_submitted_at < deadline else late
+                timely = ONE if state == PeriodState.SUBMITTED else late
                 if fact.times_returned:
                     review = zero
                 elif fact.accepted_by(cutoff):
@@ -239,7 +231,7 @@ def _timeliness_and_review(facts, settings, window, weight_of, sink):
                 )
                 continue
             sent = local_date(fact.first_submitted_at)
-            when = f"（{_fmt(sent)}，截止{_fmt(period.due)}）"
+            when = f"（{chinese_date(sent)}，截止{chinese_date(period.due)}）"
             if timely == ONE:
                 outcome = f"按期报送{when}"
             else:
@@ -279,13 +271,13 @@ def _completion(facts, settings, window, weight_of, sink):
             elif first_done is not None:
                 points, outcome = late, f"逾期完成（{facts.period(first_done).label}报告确认完成）"
             else:
-                points, outcome = Decimal(0), f"到期（{_fmt(due)}）未完成"
+                points, outcome = Decimal(0), f"到期（{chinese_date(due)}）未完成"
             sink.add(a.department_id, "completion", common["weight"], points)
             if sink.detailed:
                 sink.item(
                     a.department_id,
                     component="completion",
-                    subject=f"任务完成（时限{_fmt(due)}）",
+                    subject=f"任务完成（时限{chinese_date(due)}）",
                     points=points,
                     outcome=outcome,
                     **common,
@@ -417,7 +409,15 @@ def build_scorecard(
     )
 
 
-def scorecard_data(*, plan, period_kind, as_of, user, period_start=None, detailed=True):
+def scorecard_data(
+    *,
+    plan: Plan,
+    period_kind: str,
+    as_of: datetime.date,
+    user,
+    period_start: datetime.date | None = None,
+    detailed: bool = True,
+) -> ScorecardData:
     """Ranked department scores of `plan` for the window of `period_kind` (5 queries).
 
     `period_kind`: "month" | "quarter" | "year" | "plan"; `period_start`: any day in the

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from reports.models import ProgressStatus, ReportState
-from supervision.facts import PlanFacts, load_plan_facts, local_date
+from reports.selectors import PeriodState, period_state
+from supervision.choices import ComplianceKind, Light, TargetStatus
+from supervision.facts import Fact, PlanFacts, load_plan_facts, local_date
 from supervision.scoring import (  # noqa: F401 - re-exported: one import place for callers
     ComponentScore,
     DepartmentScore,
@@ -19,22 +21,17 @@ from supervision.scoring import (  # noqa: F401 - re-exported: one import place 
     ScoreItem,
     scorecard_data,
 )
-from tasks.models import TaskAssignment
-from tasks.periods import current_period
+from tasks.models import Plan, TaskAssignment
+from tasks.periods import Period, current_period
 
 DUE_SOON_DAYS = 3
 
-LIGHT_LABELS = {"green": "正常推进", "amber": "预警", "red": "滞后/逾期", "grey": "未到期"}
-LIGHT_ORDER = ("red", "amber", "green", "grey")
+# Derived from supervision.choices (the one home of each vocabulary).
+LIGHT_LABELS = dict(Light.choices)
+LIGHT_ORDER = tuple(Light.values)
 
 # Where an expected report stands on the as-of date (see compliance_kind), in table order.
-COMPLIANCE_LABELS = {
-    "on_time": "按期报送",
-    "late": "逾期报送",
-    "returned": "退回修改",
-    "missing": "逾期未报",
-    "awaiting": "未到截止",
-}
+COMPLIANCE_LABELS = dict(ComplianceKind.choices)
 
 
 @dataclass
@@ -58,7 +55,7 @@ class TargetRow:
         return self.target_value is None
 
 
-TARGET_STATUS_LABELS = {"met": "已达成", "missed": "未达成（已过期）", "pending": "推进中"}
+TARGET_STATUS_LABELS = dict(TargetStatus.choices)
 
 
 @dataclass
@@ -72,15 +69,15 @@ class TargetYear:
 
     @property
     def met(self):
-        return sum(1 for r in self.rows if r.status == "met")
+        return sum(1 for r in self.rows if r.status == TargetStatus.MET)
 
     @property
     def missed(self):
-        return sum(1 for r in self.rows if r.status == "missed")
+        return sum(1 for r in self.rows if r.status == TargetStatus.MISSED)
 
     @property
     def pending(self):
-        return sum(1 for r in self.rows if r.status == "pending")
+        return sum(1 for r in self.rows if r.status == TargetStatus.PENDING)
 
 
 @dataclass
@@ -143,7 +140,7 @@ class OverdueItem:
 
 @dataclass
 class DashboardData:
-    plan: object
+    plan: Plan
     year: int
     as_of: datetime.date
     current_period: object  # tasks.periods.Period or None (no period has ended yet)
@@ -159,7 +156,7 @@ class DashboardData:
     def lagging(self):
         """Tasks shown red or amber, red first."""
         rank = {c: i for i, c in enumerate(LIGHT_ORDER)}
-        rows = [t for t in self.tasks if t.light in ("red", "amber")]
+        rows = [t for t in self.tasks if t.light in (Light.RED, Light.AMBER)]
         return sorted(rows, key=lambda t: (rank[t.light], t.number))
 
     @property
@@ -184,11 +181,11 @@ def _target_rows(facts):
         best = facts.actual_for(target)
         actual = best[1] if best else None
         if target.is_met_by(actual):
-            status = "met"
+            status = TargetStatus.MET
         elif target.due_date < facts.as_of:
-            status = "missed"
+            status = TargetStatus.MISSED
         else:
-            status = "pending"
+            status = TargetStatus.PENDING
         rows[target.pk] = TargetRow(
             target_id=target.pk,
             task_id=target.task_id,
@@ -207,20 +204,27 @@ def _target_rows(facts):
     return rows
 
 
-def compliance_kind(facts, fact, period):
+# The compliance vocabulary over reports.selectors.period_state (returned is added on top).
+_COMPLIANCE_OF_STATE = {
+    PeriodState.SUBMITTED: ComplianceKind.ON_TIME,
+    PeriodState.LATE: ComplianceKind.LATE,
+    PeriodState.MISSING: ComplianceKind.MISSING,
+    PeriodState.DUE: ComplianceKind.AWAITING,
+    PeriodState.IN_PROGRESS: ComplianceKind.AWAITING,
+}
+
+
+def compliance_kind(facts: PlanFacts, fact: Fact | None, period: Period) -> ComplianceKind:
     """How one expected report stands on the as-of date: a key of COMPLIANCE_LABELS.
 
     The one rule behind the dashboard's compliance counts, its overdue list and the
     compliance drill-down page. `fact` is None when the department has no report.
     """
-    submitted = fact is not None and fact.submitted_by(facts.cutoff)
-    if submitted and fact.state == ReportState.RETURNED:
-        return "returned"
-    if submitted:
-        return "on_time" if fact.first_submitted_at < facts.deadline(period) else "late"
-    if period.due < facts.as_of:
-        return "missing"
-    return "awaiting"
+    state = period_state(period, fact.first_submitted_at if fact else None, facts.as_of)
+    submitted = state in (PeriodState.SUBMITTED, PeriodState.LATE)
+    if submitted and fact is not None and fact.state == ReportState.RETURNED:
+        return ComplianceKind.RETURNED
+    return _COMPLIANCE_OF_STATE[state]
 
 
 def _overdue(facts):
@@ -229,7 +233,7 @@ def _overdue(facts):
     for period in facts.due_periods():
         for a in facts.assignments:
             fact = facts.facts.get((a.task_id, a.department_id, period.start))
-            if compliance_kind(facts, fact, period) != "missing":
+            if compliance_kind(facts, fact, period) != ComplianceKind.MISSING:
                 continue
             task = facts.task(a.task_id)
             items.append(
@@ -272,7 +276,8 @@ def _compliance(facts, period):
 
 def _task_light(task, facts, latest, task_targets, overdue_by_task):
     """Traffic light for one task on the as-of date; returns (colour, reason)."""
-    red, amber = [], []
+    red: list[str] = []
+    amber: list[str] = []
     due = facts.due_periods()
     latest_due = due[-1] if due else None
     if latest_due is not None:
@@ -285,38 +290,36 @@ def _task_light(task, facts, latest, task_targets, overdue_by_task):
     if latest is not None and latest.progress_status == ProgressStatus.BLOCKED:
         red.append("最近一期进展为“受阻”")
     for t in task_targets:
-        if t.status == "missed":
+        if t.status == TargetStatus.MISSED:
             red.append(f"{t.year}年目标“{t.indicator}”未达成")
 
     if latest is not None and latest.progress_status == ProgressStatus.BEHIND:
         amber.append("最近一期进展为“进度滞后”")
     if latest is not None and latest.progress_status == ProgressStatus.NOT_STARTED:
         amber.append("已到报送期但尚未启动")
-    cutoff = facts.cutoff
     for period in facts.ended_periods():
         days_left = (period.due - facts.as_of).days
         if not 0 <= days_left <= DUE_SOON_DAYS:
             continue
-        for a in facts.assignments:
-            if a.task_id != task.pk:
-                continue
+        for a in facts.assignments_of(task.pk):
             fact = facts.facts.get((task.pk, a.department_id, period.start))
-            if fact is None or not fact.submitted_by(cutoff):
+            first = fact.first_submitted_at if fact else None
+            if period_state(period, first, facts.as_of) == PeriodState.DUE:
                 when = "今天" if days_left == 0 else f"{days_left}天后"
                 amber.append(f"{_dept_name(a.department)}{period.label}报告{when}截止，尚未报送")
 
     if red:
-        return "red", "；".join(red)
+        return Light.RED, "；".join(red)
     if amber:
-        return "amber", "；".join(amber)
+        return Light.AMBER, "；".join(amber)
     if latest is not None:
         return (
-            "green",
+            Light.GREEN,
             f"最近一期（{facts.period(latest.period_start).label}）{status_label(latest)}",
         )
     if latest_due is None:
-        return "grey", "尚无到期的报告"
-    return "green", "已按期报送，待审核通过"
+        return Light.GREY, "尚无到期的报告"
+    return Light.GREEN, "已按期报送，待审核通过"
 
 
 def status_label(fact):
@@ -325,7 +328,7 @@ def status_label(fact):
     return ProgressStatus(fact.progress_status).label
 
 
-def dashboard_data(*, plan, year, as_of, user):
+def dashboard_data(*, plan: Plan, year: int, as_of: datetime.date, user) -> DashboardData:
     """Everything the dashboard shows for `plan` on `as_of` (4 queries).
 
     `year` picks the targets year highlighted on the page; as-of drives every colour and
@@ -335,16 +338,15 @@ def dashboard_data(*, plan, year, as_of, user):
     return build_dashboard(facts, year=year)
 
 
-def build_dashboard(facts: PlanFacts, *, year):
+def build_dashboard(facts: PlanFacts, *, year: int) -> DashboardData:
     target_rows = _target_rows(facts)
     overdue = _overdue(facts)
-    overdue_by_task = {}
+    overdue_by_task: dict[int, list[OverdueItem]] = {}
     for item in overdue:
         overdue_by_task.setdefault(item.task_id, []).append(item)
-    latest_by_task = facts.lead_facts_by_task()
     cutoff = facts.cutoff
 
-    last_report = {}
+    last_report: dict[int, datetime.date] = {}
     for fact in facts.facts.values():
         if fact.submitted_at is not None and fact.submitted_at < cutoff:
             moment = fact.submitted_at
@@ -356,11 +358,13 @@ def build_dashboard(facts: PlanFacts, *, year):
         if last_report.get(fact.task_id) is None or day > last_report[fact.task_id]:
             last_report[fact.task_id] = day
 
+    targets_by_task: dict[int, list[TargetRow]] = {}
+    for row in target_rows.values():
+        targets_by_task.setdefault(row.task_id, []).append(row)
     rows = []
     for task in facts.tasks:
-        latest_list = latest_by_task.get(task.pk, [])
-        latest = _principal_first(latest_list, task)
-        task_targets = [r for r in target_rows.values() if r.task_id == task.pk]
+        latest = facts.standing(task)
+        task_targets = targets_by_task.get(task.pk, [])
         colour, reason = _task_light(task, facts, latest, task_targets, overdue_by_task)
         lead = task.principal_lead
         rows.append(
@@ -408,16 +412,3 @@ def build_dashboard(facts: PlanFacts, *, year):
         overdue=overdue,
         light_counts={c: counts.get(c, 0) for c in LIGHT_ORDER},
     )
-
-
-def _principal_first(latest_list, task):
-    """The newest accepted lead fact; on a tie the principal lead's report wins."""
-    if not latest_list:
-        return None
-    newest = latest_list[0].period_start
-    same = [f for f in latest_list if f.period_start == newest]
-    lead = task.principal_lead
-    for f in same:
-        if lead is not None and f.department_id == lead.pk:
-            return f
-    return same[0]

@@ -11,11 +11,11 @@ from django.db import models
 from django.db.models import Count
 from django.urls import path, reverse
 from django.utils.html import format_html
-from import_export.admin import ImportExportModelAdmin
 
+from departments.admin import DepartmentAdmin
+from departments.admin_audit import AuditedImportExportAdmin
 from departments.models import Department
 from tasks import admin_import
-from tasks.admin_base import ChineseImportErrorsMixin
 from tasks.models import (
     DepartmentAlias,
     KeyArea,
@@ -206,7 +206,7 @@ class RoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Task)
-class TaskAdmin(ChineseImportErrorsMixin, ImportExportModelAdmin):
+class TaskAdmin(AuditedImportExportAdmin):
     resource_classes = [TaskResource]
     import_formats = [SafeXLSX]
     export_formats = [SafeXLSX]
@@ -275,7 +275,7 @@ class TaskAdmin(ChineseImportErrorsMixin, ImportExportModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(ChineseImportErrorsMixin, ImportExportModelAdmin):
+class TargetAdmin(AuditedImportExportAdmin):
     resource_classes = [TargetResource]
     import_formats = [SafeXLSX]
     export_formats = [SafeXLSX]
@@ -300,3 +300,14 @@ class DepartmentAliasAdmin(admin.ModelAdmin):
     list_display = ("alias", "department")
     search_fields = ("alias", "department__name")
     list_select_related = ("department",)
+
+
+class DepartmentAliasInline(admin.TabularInline):
+    model = DepartmentAlias
+    extra = 1
+    fields = ("alias",)
+
+
+# Aliases are edited on the department's own page; the inline is added from here because
+# departments (a lower app) must not import tasks.
+DepartmentAdmin.inlines = [*DepartmentAdmin.inlines, DepartmentAliasInline]

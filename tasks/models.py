@@ -6,6 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from departments.models import Department
+from huancui_vet.text import plain_number
 
 
 class Plan(models.Model):
@@ -40,6 +41,9 @@ class Plan(models.Model):
     )
     requires_head_signoff = models.BooleanField("需部门负责人签批", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    # Settings changes (cycle, due rule, sign-off) change past figures: keep every version.
+    # The source text is large and only ever re-imported, so it stays out of the history.
+    history = HistoricalRecords(excluded_fields=["source_text"])
 
     class Meta:
         verbose_name = "实施方案"
@@ -90,6 +94,8 @@ class KeyArea(models.Model):
     title = models.CharField("标题", max_length=200)
     text = models.TextField("原文")
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "重点领域"
         verbose_name_plural = "重点领域"
@@ -105,6 +111,17 @@ class KeyArea(models.Model):
 
 
 class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Tasks the user may open: every task for users who see every department
+        (User.sees_all_departments), else the tasks their department leads or supports."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_all_departments:
+            return self.all()
+        if user.department_id is None:
+            return self.none()
+        return self.filter(assignments__department_id=user.department_id)
+
     def with_units(self):
         """Prefetch ordered assignments with their departments (two queries in all)."""
         return self.prefetch_related(
@@ -301,7 +318,7 @@ class Target(models.Model):
         """The target as written in the plan: "50%", "1个" ("" when there is no number)."""
         if self.target_value is None:
             return ""
-        return f"{format(self.target_value.normalize(), 'f')}{self.unit}"
+        return f"{plain_number(self.target_value)}{self.unit}"
 
     def is_met_by(self, actual):
         """Whether an actual value meets this target (milestones: 1 = done)."""

@@ -9,7 +9,10 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from departments.models import Department
+# The directory of unit names belongs to departments (users_import reads it too); the plan
+# importer extends it below. compact is a plain text helper.
+from departments.directory import UnitDirectory as BaseUnitDirectory
+from huancui_vet.text import compact
 
 # Units are separated by these in real attachments; whitespace (line breaks, full-width spaces)
 # is a *soft* boundary because Word/Excel also break a single long name across lines.
@@ -31,57 +34,26 @@ SUGGESTION_CUTOFF = 0.79
 _TAIL_MAX_CHARS = 3
 
 
-def compact(text):
-    """The text without any whitespace (names never contain spaces in these documents)."""
-    return _WHITESPACE.sub("", str(text or ""))
-
-
 @dataclass
 class ParsedUnits:
     names: list[str] = field(default_factory=list)  # as written, whitespace removed
     note: str = ""  # open-ended wording, kept verbatim so an export reproduces the cell
 
 
-class UnitDirectory:
-    """Every known spelling (department name or alias, whitespace removed) → Department.
-
-    `load()` runs two queries however many rows are imported.
-    """
+class UnitDirectory(BaseUnitDirectory):
+    """The department directory plus the plan's open-ended phrases (OpenEndedPhrase) and
+    near-name suggestions, for reading attachments. `load()` runs three queries."""
 
     def __init__(self, departments=(), aliases=(), phrases=()):
-        self._by_name = {}
-        for dept in departments:
-            self.add(dept)
-        for alias, dept in aliases:
-            self._by_name.setdefault(compact(alias), dept)
+        super().__init__(departments, aliases)
         self.phrases = frozenset(compact(p) for p in phrases)
 
     @classmethod
-    def load(cls):
-        from tasks.models import DepartmentAlias, OpenEndedPhrase
+    def load(cls, **extra):
+        from tasks.models import OpenEndedPhrase
 
-        departments = list(Department.objects.all())
-        by_pk = {d.pk: d for d in departments}
-        aliases = [
-            (alias, by_pk[dept_id])
-            for alias, dept_id in DepartmentAlias.objects.values_list("alias", "department_id")
-        ]
-        phrases = OpenEndedPhrase.objects.values_list("text", flat=True)
-        return cls(departments, aliases, phrases)
-
-    def add(self, department):
-        self._by_name[compact(department.name)] = department
-
-    def add_spelling(self, name, department):
-        self._by_name[compact(name)] = department
-
-    def get(self, name):
-        # Most names arrive compacted already (split_units); keys never hold whitespace.
-        found = self._by_name.get(name)
-        return found if found is not None else self._by_name.get(compact(name))
-
-    def __contains__(self, name):
-        return name in self._by_name or compact(name) in self._by_name
+        phrases = list(OpenEndedPhrase.objects.values_list("text", flat=True))
+        return super().load(phrases=phrases, **extra)
 
     def split(self, cell):
         """split_units() with this directory's names and open-ended phrases."""

@@ -4,7 +4,6 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from reports.access import tasks_visible_to
 from tasks.models import KeyArea, Plan, Target, Task
 
 
@@ -38,7 +37,7 @@ def plan_detail(request, pk):
     openable = set()
     if request.user.has_perm("reports.view_report"):
         openable = set(
-            tasks_visible_to(request.user).filter(plan=plan).values_list("pk", flat=True)
+            Task.objects.visible_to(request.user).filter(plan=plan).values_list("pk", flat=True)
         )
     key_areas = list(plan.key_areas.order_by("section", "number"))
     context = {

@@ -6,11 +6,9 @@ anonymous access, leader writes and GET side effects like every other page.
 """
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass
 
 import pytest
-import time_machine
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -25,9 +23,6 @@ from supervision.orders import services as order_services
 from supervision.orders.models import OrderEvent, ReportUrging, SupervisionOrder, Verification
 from tasks.models import Plan, Target, Task
 
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-# June 2023 is due, so drafts and submissions are allowed; matches reports/tests/conftest.py.
-FROZEN_AT = datetime.datetime(2023, 7, 10, 10, 0, tzinfo=SHANGHAI)
 MARCH = datetime.date(2023, 3, 1)
 APRIL = datetime.date(2023, 4, 1)
 FEBRUARY = datetime.date(2023, 2, 1)
@@ -83,6 +78,8 @@ URL_KWARGS = {
     "reports:report_edit": lambda o: {"pk": o.draft.pk},
     "reports:report_submit": lambda o: {"pk": o.draft.pk},
     "reports:report_signoff": lambda o: {"pk": o.draft.pk},
+    "reports:report_signoff_return": lambda o: {"pk": o.draft.pk},
+    "reports:report_withdraw": lambda o: {"pk": o.submitted.pk},
     "reports:report_accept": lambda o: {"pk": o.submitted.pk},
     "reports:report_return": lambda o: {"pk": o.submitted.pk},
     "reports:report_compare": lambda o: {"pk": o.submitted.pk},
@@ -186,6 +183,7 @@ POST_DATA = {
         "scope": "实训基地",
         "finding": "untrue",
     },
+    "reports:report_signoff_return": {"comment": "请补充数据。"},
 }
 
 # Actions on one's own account, not on portal data: the leader may sign out and change a
@@ -258,12 +256,6 @@ def db_state():
     locks = list(PeriodLock.objects.order_by("pk").values_list("pk", "is_closed"))
     orders = list(SupervisionOrder.objects.order_by("pk").values_list("pk", "status", "deadline"))
     return counts, reports, locks, orders
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(FROZEN_AT, tick=False) as traveller:
-        yield traveller
 
 
 def build_objects(world):
@@ -391,6 +383,7 @@ STATE_CHANGING = {
         "reports:report_create",
         "reports:report_edit",
         "reports:report_submit",
+        "reports:report_withdraw",
         "reports:evidence_upload",
         "reports:evidence_delete",
         "reports:bulk_upload",
@@ -406,6 +399,7 @@ STATE_CHANGING = {
     ],
     "head": [
         "reports:report_signoff",
+        "reports:report_signoff_return",
         "notifications:unit_webhooks",
         "supervision:order_acknowledge",
     ],

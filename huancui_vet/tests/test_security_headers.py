@@ -5,7 +5,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -14,7 +13,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from huancui_vet import views
-from huancui_vet.tests.test_guards import FROZEN_AT, URL_KWARGS, build_objects, url_for
+from huancui_vet.tests.test_guards import URL_KWARGS, build_objects, url_for
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -49,12 +48,6 @@ DATA_RESPONSES = [
 @pytest.fixture
 def objects(world, frozen):
     return build_objects(world)
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(FROZEN_AT, tick=False) as traveller:
-        yield traveller
 
 
 def _get(client, objects, who, name):

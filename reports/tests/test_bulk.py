@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from huancui_vet.testing import assign
 from huancui_vet.tests.xlsx_files import upload, with_macro, xlsx_bytes
+from reports import services
 from reports.models import PeriodLock, ProgressStatus, Report, ReportEvent, ReportState
 from tasks.models import Task, TaskAssignment
 
@@ -395,7 +396,8 @@ def test_a_submitted_or_accepted_report_cannot_be_changed_by_upload(client, worl
         workbook_of(download(client, world.reporter)),
         rows={1: {"本期工作进展": "改一下"}, 2: {"本期工作进展": "也改"}},
     )
-    assert_refused(client, content, "本期报告为“已报送待审核”", "本期报告为“审核通过”")
+    # The services refuse (report_save); the upload puts their sentence on the row.
+    assert_refused(client, content, "报告当前为“已报送待审核”", "报告当前为“审核通过”")
 
 
 def test_a_closed_period_cannot_be_changed_by_upload(client, world):
@@ -562,3 +564,23 @@ def test_a_target_sheet_without_its_value_column_is_refused_not_a_crash(client, 
             tsheet.cell(header_row, column).value = "随便写的列名"
     content = fill(workbook, rows={1: GOOD_ROW})
     assert_refused(client, content, "目标实际值表缺少该列。")
+
+
+def test_the_upload_uses_the_services_text_limits_like_the_form(client, world):
+    # 3001 characters of 存在问题: refused by report_save, so by the form and the upload alike
+    # (the upload's own copy used to allow 5000).
+    content = fill(
+        workbook_of(download(client, world.reporter)),
+        rows={1: {**GOOD_ROW, "存在问题": "问" * 3001}},
+    )
+    body = assert_refused(client, content, "内容过长：不能超过 3000 字。")
+    assert "存在问题" in body
+    report = services.report_start(user=world.reporter, task=world.task1, period_start=JUNE)
+    with pytest.raises(services.ReportError) as refused:
+        services.report_save(
+            user=world.reporter,
+            report=report,
+            expected_version=0,
+            fields={"problems": "问" * 3001},
+        )
+    assert refused.value.field_errors == {"problems": "内容过长：不能超过 3000 字。"}

@@ -11,9 +11,11 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from reports import services
-from reports.tests.factories import JUNE, MAY, pdf, submitted
+from reports.models import Evidence, PeriodLock, Report, ReportState
+from reports.tests.factories import JUNE, MAY, draft, pdf, submitted
 
 MARCH = datetime.date(2023, 3, 1)
+JANUARY = datetime.date(2023, 1, 1)
 
 ANON, OK, REDIRECT, FORBIDDEN, NOT_FOUND = "anon", 200, 302, 403, 404
 PERSONAS = ["anonymous", "reporter", "other_reporter", "head", "supervisor", "leader"]
@@ -42,8 +44,20 @@ MATRIX = [
     (
         "report_signoff",
         "post",
-        "draft",
+        "awaiting",
         [ANON, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
+    ),
+    (
+        "report_signoff_return",
+        "post",
+        "awaiting",
+        [ANON, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
+    ),
+    (
+        "report_withdraw",
+        "post",
+        "submitted",
+        [ANON, REDIRECT, NOT_FOUND, REDIRECT, FORBIDDEN, FORBIDDEN],
     ),
     (
         "report_accept",
@@ -91,7 +105,48 @@ POST_DATA = {
     "report_create": {"version": 0, "progress_status": "on_track", "percent": 10, "work_done": "x"},
     "report_edit": {"version": 1, "progress_status": "on_track", "percent": 50, "work_done": "y"},
     "report_return": {"comment": "请补充佐证材料。"},
+    "report_signoff_return": {"comment": "请补充数据。"},
 }
+
+
+def _state(objects, key):
+    return Report.objects.get(pk=objects[key].pk).state
+
+
+# What an allowed write must have done: a cell that answers 302 passes whether the action ran
+# or was refused (both redirect), so each one also checks the database afterwards.
+EFFECTS = {
+    "report_create": lambda world, objects: Report.objects.filter(
+        task=world.task1, period_start=datetime.date(2023, 4, 1), percent=10
+    ).exists(),
+    "report_edit": lambda world, objects: Report.objects.get(pk=objects["draft"].pk).percent == 50,
+    "report_submit": lambda world, objects: _state(objects, "draft") == ReportState.SUBMITTED,
+    "report_signoff": lambda world, objects: _state(objects, "awaiting") == ReportState.SUBMITTED,
+    "report_signoff_return": lambda world, objects: (
+        _state(objects, "awaiting") == ReportState.RETURNED
+    ),
+    "report_withdraw": lambda world, objects: _state(objects, "submitted") == ReportState.RETURNED,
+    "report_accept": lambda world, objects: _state(objects, "submitted") == ReportState.ACCEPTED,
+    "report_return": lambda world, objects: Report.objects.filter(
+        pk=objects["submitted"].pk, state=ReportState.RETURNED, times_returned=2
+    ).exists(),
+    "evidence_upload": lambda world, objects: objects["draft"].evidence.count() == 2,
+    "evidence_delete": lambda world, objects: (
+        not Evidence.objects.filter(pk=objects["evidence"].pk).exists()
+    ),
+    "period_close": lambda world, objects: PeriodLock.objects.filter(
+        plan=world.plan, period_start=datetime.date(2023, 2, 1), is_closed=True
+    ).exists(),
+    "period_reopen": lambda world, objects: (
+        not PeriodLock.objects.filter(plan=world.plan, period_start=MARCH, is_closed=True).exists()
+    ),
+}
+
+
+def _post_data(name):
+    if name == "evidence_upload":
+        return {"file": pdf("第二份.pdf")}
+    return POST_DATA.get(name, {})
 
 
 def _persona(world, name):
@@ -125,12 +180,19 @@ def objects(world):
         fields={"progress_status": "on_track", "percent": 30, "work_done": "开展调研。"},
     )
     evidence = services.evidence_add(user=world.reporter, report=draft_report, uploaded_file=pdf())
+    # A report awaiting the head's sign-off (the plan asks for it only while it is sent).
+    awaiting = draft(world, period=JANUARY)
+    world.plan.requires_head_signoff = True
+    world.plan.save()
+    awaiting = services.report_submit(user=world.reporter, report=awaiting)
+    world.plan.requires_head_signoff = False
+    world.plan.save()
     # A second submission so the compare page has two snapshots to diff.
     services.report_return(user=world.neutral_supervisor, report=sent, comment="补充数据")
     sent = services.report_submit(user=world.reporter, report=sent)
     # period_reopen needs a closed period; period_close gets a different, open one.
     services.period_close(user=world.neutral_supervisor, plan=world.plan, period_start=MARCH)
-    return {"draft": draft_report, "submitted": sent, "evidence": evidence}
+    return {"draft": draft_report, "submitted": sent, "evidence": evidence, "awaiting": awaiting}
 
 
 CASES = [
@@ -147,7 +209,7 @@ def test_permission_matrix(client, world, objects, name, method, target, persona
     user = _persona(world, persona)
     if user is not None:
         client.force_login(user)
-    response = getattr(client, method)(url, POST_DATA.get(name, {}))
+    response = getattr(client, method)(url, _post_data(name))
     if expected == ANON:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
@@ -155,6 +217,11 @@ def test_permission_matrix(client, world, objects, name, method, target, persona
         assert response.status_code == expected, response.content[:500]
     if expected == REDIRECT:
         assert not response["Location"].startswith(reverse("login"))
+    if method == "post" and name in EFFECTS:
+        done = EFFECTS[name](world, objects)
+        assert done == (expected == REDIRECT), (
+            "an allowed write must take effect, a refused one not"
+        )
 
 
 def test_every_reports_url_is_in_the_matrix():

@@ -116,7 +116,7 @@ def bulk_download(request):
     )
     response = HttpResponse(content, content_type=XLSX_TYPE)
     filename = f"{department.display_name}-{period.label}-进展填报表.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
     response["Cache-Control"] = "private, no-store"
     return response
 

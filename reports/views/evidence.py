@@ -19,7 +19,7 @@ def evidence_upload(request, pk):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("reports:report_detail", pk=report.pk)
     try:
         evidence = services.evidence_add(

@@ -3,51 +3,60 @@
 from collections import defaultdict
 
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from reports.models import Report, ReportState
+from reports.models import Report, ReportState, ReportSummary
 from reports.selectors import PeriodState, PlanPeriodCache, count_states, next_due, period_statuses
+from reports.standing import standing_report
 from tasks.models import Task, TaskAssignment
 
 
 def _my_task_rows(department, today):
-    """One row per task the department leads or supports (four queries, any task count)."""
+    """One row per task the department leads or supports (four queries, any task count).
+
+    The task's progress is its standing (reports.standing: the accepted lead report every
+    page shows); the unit's own newest report is shown beside it, labelled when unreviewed.
+    """
     tasks = list(
         Task.objects.filter(assignments__department=department)
         .select_related("plan")
         .with_units()
         .order_by("plan_id", "number")
     )
-    reports = Report.objects.filter(task__in=[t.pk for t in tasks]).filter(
-        Q(department=department) | Q(role=TaskAssignment.Role.LEAD)
-    )
-    own, lead = defaultdict(list), defaultdict(list)
-    for report in reports.order_by("period_start"):
-        if report.department_id == department.pk:
-            own[report.task_id].append(report)
-        if report.is_lead_report:
-            lead[report.task_id].append(report)
+    task_ids = [t.pk for t in tasks]
+    own = defaultdict(list)
+    for report in Report.objects.filter(task__in=task_ids, department=department).order_by(
+        "period_start"
+    ):
+        own[report.task_id].append(report)
+    accepted_lead = defaultdict(list)
+    for summary in ReportSummary.objects.filter(
+        task__in=task_ids, is_lead=True, accepted_at__isnull=False
+    ):
+        accepted_lead[summary.task_id].append(summary)
     periods_of = PlanPeriodCache()
     rows = []
     for task in tasks:
         statuses = period_statuses(task.plan, own[task.pk], today, periods=periods_of(task.plan))
         counts = count_states(statuses)
-        latest_own = own[task.pk][-1] if own[task.pk] else None
-        latest_lead = lead[task.pk][-1] if lead[task.pk] else None
+        role = task.role_of(department)
+        lead = task.principal_lead
         rows.append(
             {
                 "task": task,
-                "role": task.role_of(department),
-                "is_lead": task.role_of(department) == TaskAssignment.Role.LEAD,
-                "latest_own": latest_own,
-                "latest_lead": latest_lead,
+                "role": role,
+                "is_lead": role == TaskAssignment.Role.LEAD,
+                "standing": standing_report(
+                    accepted_lead[task.pk], principal_lead_id=lead.pk if lead else None
+                ),
+                "latest_own": own[task.pk][-1] if own[task.pk] else None,
                 "next_due": next_due(statuses),
                 "missing": counts[PeriodState.MISSING],
                 "late": counts[PeriodState.LATE],
-                "returned": latest_own is not None and latest_own.state == ReportState.RETURNED,
+                # Every returned report waits for the unit, also when a newer one exists.
+                "returned": [r for r in own[task.pk] if r.state == ReportState.RETURNED],
             }
         )
     return rows
@@ -62,7 +71,7 @@ def my_tasks(request):
         "tasks": len(rows),
         "lead": sum(1 for r in rows if r["is_lead"]),
         "missing": sum(1 for r in rows if r["missing"]),
-        "returned": sum(1 for r in rows if r["returned"]),
+        "returned": sum(len(r["returned"]) for r in rows),
     }
     return render(request, "reports/my_tasks.html", {"rows": rows, "stats": stats})
 

@@ -118,7 +118,7 @@ def _history_rows(records):
     """
     records = list(records)
     pairs = []
-    user_ids = set()
+    user_ids: set[int] = set()
     for index, record in enumerate(records):
         previous = records[index + 1] if index + 1 < len(records) else None
         changes = []

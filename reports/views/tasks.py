@@ -2,6 +2,7 @@
 and the task's change history."""
 
 from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,20 +10,75 @@ from django.views.decorators.http import require_safe
 
 from reports import history
 from reports.access import get_task_for_user, sees_every_unit_of_task
-from reports.models import PeriodLock, Report, ReportEvent, ReportState, ReportSummary, TargetValue
+from reports.models import (
+    PeriodLock,
+    Report,
+    ReportEvent,
+    ReportState,
+    ReportSummary,
+    TargetValue,
+)
 from reports.selectors import responsible_period_statuses
+from reports.standing import standing_report
 from tasks.models import Task, TaskAssignment
 
 
 def _latest_accepted_values(targets, reports):
     """{target_id: (TargetValue, report)} from the newest accepted lead report holding it."""
-    latest = {}
+    latest: dict = {}
     for report in sorted(reports, key=lambda r: r.period_start, reverse=True):
         if report.state != ReportState.ACCEPTED or not report.is_lead_report:
             continue
         for tv in report.target_values.all():
             latest.setdefault(tv.target_id, (tv, report))
     return [(target, *latest.get(target.pk, (None, None))) for target in targets]
+
+
+EVENTS_PER_PAGE = 20
+
+
+def _by_year(items, day_of):
+    """[(year, [items])], newest year first; `items` are already newest first."""
+    years: dict[int, list] = {}
+    for item in items:
+        years.setdefault(day_of(item).year, []).append(item)
+    return list(years.items())
+
+
+def _my_periods(user, task, coverage, reports):
+    """The user's unit's periods on the task, newest first, with its report and lock state."""
+    closed = set(
+        PeriodLock.objects.filter(plan=task.plan, is_closed=True).values_list(
+            "period_start", flat=True
+        )
+    )
+    own = next(s for a, s in coverage if a.department_id == user.department_id)
+    reports_by_start = {r.period_start: r for r in reports if r.department_id == user.department_id}
+    return [
+        {
+            "status": s,
+            "report": reports_by_start.get(s.period.start),
+            "closed": s.period.start in closed,
+        }
+        for s in reversed(own)
+    ]
+
+
+def _timeline_page(request, reports):
+    """One page of the workflow events of the reports the user sees, newest first."""
+    events = (
+        ReportEvent.objects.filter(report__in=[r.pk for r in reports])
+        .select_related("actor", "report__department")
+        .order_by("-at", "-pk")
+    )
+    return Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("events_page"))
+
+
+def _standing(task):
+    """The report that stands for the task (reports.standing), as the dashboard shows it."""
+    lead = task.principal_lead
+    accepted = ReportSummary.objects.filter(task=task, is_lead=True, accepted_at__isnull=False)
+    return standing_report(accepted, principal_lead_id=lead.pk if lead else None)
 
 
 @require_safe
@@ -40,50 +96,31 @@ def task_detail(request, pk):
     reports = list(
         Report.objects.visible_to(user)
         .filter(task=task)
-        .select_related("department", "created_by", "reviewed_by")
+        .select_related("department")
         .prefetch_related(
-            Prefetch("events", queryset=ReportEvent.objects.select_related("actor")),
             Prefetch("target_values", queryset=TargetValue.objects.select_related("target")),
             "evidence",
         )
         .order_by("-period_start", "department__sort_order")
     )
-    today = timezone.localdate()
     summaries = ReportSummary.objects.filter(task=task).only(
         "department_id", "period_start", "first_submitted_at"
     )
-    coverage = responsible_period_statuses(task, summaries, today)
+    coverage = responsible_period_statuses(task, summaries, timezone.localdate())
     my_role = task.role_of(user.department_id) if user.is_department_staff else None
     if not sees_every_unit_of_task(user, task):
         coverage = [(a, s) for a, s in coverage if a.department_id == user.department_id]
     my_periods = []
     if my_role and user.has_perm("reports.add_report"):
-        closed = set(
-            PeriodLock.objects.filter(plan=task.plan, is_closed=True).values_list(
-                "period_start", flat=True
-            )
-        )
-        own = next(s for a, s in coverage if a.department_id == user.department_id)
-        reports_by_start = {
-            r.period_start: r for r in reports if r.department_id == user.department_id
-        }
-        my_periods = [
-            {
-                "status": s,
-                "report": reports_by_start.get(s.period.start),
-                "closed": s.period.start in closed,
-            }
-            for s in reversed(own)
-        ]
-    events = sorted(
-        ((event, report) for report in reports for event in report.events.all()),
-        key=lambda pair: (pair[0].at, pair[0].pk),
-        reverse=True,
-    )
+        my_periods = _my_periods(user, task, coverage, reports)
+    events = _timeline_page(request, reports)
     context = {
         "task": task,
-        "reports": reports,
-        "events": events,
+        "standing": _standing(task),
+        "reports": reports,  # the supervision tags mark reports found 不属实
+        "report_years": _by_year(reports, lambda r: r.period_start),
+        "events": [(event, event.report) for event in events],
+        "events_page": events,
         "targets": _latest_accepted_values(task.targets.all(), reports),
         "coverage": [
             (
@@ -96,6 +133,8 @@ def task_detail(request, pk):
         "my_role": my_role,
         "my_role_label": TaskAssignment.Role(my_role).label if my_role else "",
         "my_periods": my_periods,
+        "my_period_years": _by_year(my_periods, lambda item: item["status"].period.start),
+        "this_year": timezone.localdate().year,
     }
     return render(request, "reports/task_detail.html", context)
 

@@ -70,3 +70,39 @@ def report_return(request, pk):
         return _refused(request, report, exc)
     messages.success(request, f"已退回修改：{report}。")
     return redirect("reports:review_queue")
+
+
+@require_POST
+@permission_required("reports.signoff_report", raise_exception=True)
+def report_signoff_return(request, pk):
+    report = get_report_for_user(request.user, pk, for_edit=True)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        context = {
+            "report": report,
+            "form": form,
+            "return_action": "reports:report_signoff_return",
+        }
+        return render(request, "reports/return_form.html", context, status=400)
+    try:
+        services.report_signoff_return(
+            user=request.user, report=report, comment=form.cleaned_data["comment"]
+        )
+    except services.ReportError as exc:
+        return _refused(request, report, exc)
+    messages.success(request, f"已退回填报人修改：{report}。")
+    return redirect("reports:signoff_queue")
+
+
+@require_POST
+@permission_required("reports.submit_report", raise_exception=True)
+def report_withdraw(request, pk):
+    report = get_report_for_user(request.user, pk, for_edit=True)
+    try:
+        report = services.report_withdraw(user=request.user, report=report)
+    except services.ReportError as exc:
+        return _refused(request, report, exc)
+    messages.success(
+        request, f"报告已撤回，当前状态：{report.get_state_display()}，可修改后再报送。"
+    )
+    return redirect("reports:report_detail", pk=report.pk)

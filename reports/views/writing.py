@@ -182,6 +182,10 @@ def report_detail(request, pk):
         and user.has_perm("reports.signoff_report")
         and report.state == ReportState.AWAITING_SIGNOFF
         and not closed,
+        "can_withdraw": own
+        and user.has_perm("reports.submit_report")
+        and report.state in (ReportState.AWAITING_SIGNOFF, ReportState.SUBMITTED)
+        and not closed,
         "can_review": user.has_perm("reports.review_report")
         and report.state == ReportState.SUBMITTED
         and not closed,

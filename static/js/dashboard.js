@@ -29,6 +29,7 @@
   }
 
   function taskChart(canvas, rows) {
+    fitRows(canvas, rows.length);
     return new window.Chart(canvas, {
       type: "bar",
       data: {
@@ -42,12 +43,26 @@
       options: baseOptions({
         indexAxis: "y",
         plugins: { legend: { display: false } },
-        scales: { x: { min: 0, max: 100, ticks: { callback: function (v) { return v + "%"; } } } }
+        scales: {
+          x: { min: 0, max: 100, ticks: { callback: function (v) { return v + "%"; } } },
+          y: { ticks: { autoSkip: false } }
+        }
       })
     });
   }
 
+  // A horizontal bar chart names every row: the box grows with the rows (at least its CSS
+  // height) and Chart.js is told not to skip labels (it did: 10 of 19 units at 1366 px).
+  var ROW_HEIGHT = 24;
+
+  function fitRows(canvas, rows) {
+    var box = canvas.parentNode;
+    var needed = rows * ROW_HEIGHT + 70;
+    if (needed > box.clientHeight) { box.style.height = needed + "px"; }
+  }
+
   function stacked(canvas, labels, series) {
+    fitRows(canvas, labels.length);
     return new window.Chart(canvas, {
       type: "bar",
       data: {
@@ -58,7 +73,10 @@
       },
       options: baseOptions({
         indexAxis: "y",
-        scales: { x: { stacked: true, ticks: { precision: 0 } }, y: { stacked: true } }
+        scales: {
+          x: { stacked: true, ticks: { precision: 0 } },
+          y: { stacked: true, ticks: { autoSkip: false } }
+        }
       })
     });
   }

@@ -28,17 +28,26 @@ def task_reports_url(task_id):
         return _queue(task=task_id)
 
 
-@register.simple_tag
-def queue_url(department=None, task=None, period=None):
-    """The review queue filtered to a department and/or task (and period)."""
-    return _queue(department=department, task=task, period=period)
-
-
 def compliance_base_url(plan, as_of):
     """The compliance drill-down for a plan and as-of date; views pass it to compliance_url
     once per page (a dashboard has hundreds of links and each reverse() costs ~40 µs)."""
     query = urlencode({"plan": plan.pk, "as_of": as_of.isoformat()})
     return f"{reverse('supervision:compliance')}?{query}"
+
+
+@register.simple_tag
+def score_item_url(base, department_id, item):
+    """Where a line of a department's score breakdown leads, for anyone who may read scores.
+
+    A line about one period's report (timeliness, review) opens the compliance drill-down
+    of that department and period, which lists the report even when it is missing; a line
+    about a task (completion, targets) opens the task page.
+    """
+    if item.period_start is not None:
+        return compliance_url(base, department=department_id, period=item.period_start.isoformat())
+    if item.task_id is not None:
+        return task_reports_url(item.task_id)
+    return ""
 
 
 @register.simple_tag

@@ -94,12 +94,16 @@ def test_task_figures_equal_the_dashboard(huancui):
     dashboard = dashboard_data(plan=huancui, year=2023, as_of=AS_OF, user=None)
     headers = [c.value for c in ws[3]]
     percent_col = headers.index("完成率")
+    # Same names, same meanings as the dashboard: 督查状态 is the light, 推进状态 the status
+    # the lead unit reported.
+    light_col = headers.index("督查状态")
     status_col = headers.index("推进状态")
     date_col = headers.index("最近报送日期")
     for row, task in zip(rows_of(ws), dashboard.tasks, strict=True):
         expected = task.percent / 100 if task.percent is not None else None
         assert row[percent_col] == pytest.approx(expected)
-        assert row[status_col] == task.light_label
+        assert row[light_col] == task.light_label
+        assert row[status_col] == (task.progress_status_label or None)
         assert row[date_col].date() == task.last_report_date
     cell = ws.cell(row=4, column=percent_col + 1)
     assert cell.data_type == "n" and cell.number_format == "0%"
@@ -112,6 +116,13 @@ def test_summary_key_figures_equal_the_dashboard(huancui):
     assert figures["任务总数（项）"] == 16
     overall = next(v for k, v in figures.items() if k.startswith("总体完成率"))
     assert overall == pytest.approx(float(dashboard.overall_percent) / 100)
+    # One decimal, as on the dashboard (78.3% stays 78.3%, not 78%).
+    overall_cell = next(
+        r[2]
+        for r in ws.iter_rows(min_row=4, max_col=3)
+        if r[0].value and str(r[0].value).startswith("总体完成率")
+    )
+    assert overall_cell.number_format == "0.0%"
     assert figures["滞后或逾期（红灯，项）"] == dashboard.light_counts["red"]
     assert figures["累计逾期未报送（份）"] == len(dashboard.overdue)
     label = dashboard.current_period.label
@@ -187,7 +198,7 @@ def test_print_setup_on_every_sheet(huancui):
 def test_status_cells_carry_traffic_light_fills(huancui):
     ws = build(huancui)["任务推进情况"]
     headers = [c.value for c in ws[3]]
-    col = headers.index("推进状态") + 1
+    col = headers.index("督查状态") + 1
     colours = {ws.cell(row=r, column=col).fill.start_color.rgb for r in range(4, 20)}
     assert colours <= {"00C6EFCE", "00FFEB9C", "00FFC7CE", "00EDEDED"}
     assert "00FFC7CE" in colours  # tasks 3 and 9 are overdue

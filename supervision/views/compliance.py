@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from supervision.compliance import compliance_data, compliance_items, compliance_window
 from supervision.facts import load_plan_facts
-from supervision.forms import ComplianceFilterForm
+from supervision.forms import ComplianceFilterForm, as_of_note
 from tasks.periods import current_period
 
 PAGE_SIZE = 100
@@ -44,5 +44,6 @@ def compliance(request):
             "query": query.urlencode(),
             "status_query": status_query.urlencode(),
             "dashboard_query": f"plan={plan.pk}&as_of={as_of.isoformat()}",
+            "as_of_note": as_of_note(request, plan, as_of),
         },
     )

@@ -4,7 +4,8 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from supervision.forms import DashboardFilterForm
+from huancui_vet.history import settings_version
+from supervision.forms import DashboardFilterForm, as_of_note
 from supervision.selectors import dashboard_data
 from supervision.templatetags.supervision_links import compliance_base_url
 
@@ -52,6 +53,8 @@ def _context(request, *, overdue_rows=OVERDUE_ROWS_SHOWN):
         "years": list(range(plan.start_year, plan.end_year + 1)),
         "query": request.GET.urlencode(),
         "compliance_base": compliance_base_url(plan, as_of),
+        "as_of_note": as_of_note(request, plan, as_of),
+        "plan_version": settings_version(plan),
     }
 
 

@@ -13,13 +13,12 @@ from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.views.decorators.http import require_GET
 
-from departments.audit import security_event_record
-from departments.models import Department, SecurityEvent
+from departments.models import Department
 from supervision.forms import DashboardFilterForm, ScorecardFilterForm
 from supervision.workbook import (
     XLSX_CONTENT_TYPE,
-    build_workbook,
     collect_workbook_data,
+    workbook_export,
     workbook_filename,
 )
 from supervision.workbook.details import detail_rows_queryset
@@ -78,7 +77,7 @@ def workbook_download(request):
     )
     # A temporary file, not memory: FileResponse streams it and closes (deletes) it after.
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    build_workbook(data, output, include_details=details)
+    workbook_export(data, output, include_details=details, request=request)
     output.seek(0)
     response = FileResponse(
         output,
@@ -88,11 +87,4 @@ def workbook_download(request):
     )
     # Department figures: never keep a copy in a shared or browser cache.
     response["Cache-Control"] = "no-store"
-    security_event_record(
-        kind=SecurityEvent.Kind.EXPORT,
-        request=request,
-        detail=f"导出推进情况工作簿：方案{plan.pk}，截至{as_of.isoformat()}"
-        + (f"，单位{department.pk}" if department else "")
-        + ("，含填报明细" if details else ""),
-    )
     return response

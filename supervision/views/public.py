@@ -2,12 +2,12 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from supervision.facts import load_plan_facts
 from supervision.selectors import status_label
 from tasks.models import Plan
+from tasks.periods import default_as_of
 
 
 @require_safe
@@ -20,14 +20,11 @@ def public_plan(request, plan_id):
     """
     plan = get_object_or_404(Plan, pk=plan_id, is_public=True)
     # user=None: every department's accepted reports (the page filters to accepted below).
-    facts = load_plan_facts(
-        plan=plan, as_of=timezone.localdate(), user=None, with_target_values=False
-    )
-    latest = facts.lead_facts_by_task()
+    as_of = default_as_of(plan)
+    facts = load_plan_facts(plan=plan, as_of=as_of, user=None, with_target_values=False)
     rows = []
     for task in facts.tasks:
-        accepted = latest.get(task.pk, [])
-        fact = accepted[0] if accepted else None
+        fact = facts.standing(task)
         period = facts.period(fact.period_start) if fact else None
         rows.append(
             {
@@ -39,4 +36,6 @@ def public_plan(request, plan_id):
                 "period_label": period.label if period else "",
             }
         )
-    return render(request, "supervision/public_plan.html", {"plan": plan, "rows": rows})
+    return render(
+        request, "supervision/public_plan.html", {"plan": plan, "rows": rows, "as_of": as_of}
+    )

@@ -5,9 +5,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from supervision.forms import ScorecardFilterForm
+from huancui_vet.history import settings_version
+from supervision.forms import ScorecardFilterForm, as_of_note
 from supervision.scoring import COMPONENTS
 from supervision.selectors import scorecard_data
+from supervision.templatetags.supervision_links import compliance_base_url
 
 
 def _scorecard(request, *, detailed):
@@ -35,7 +37,14 @@ def scorecard(request):
     return render(
         request,
         "supervision/scorecard.html",
-        {"form": form, "data": data, "components": COMPONENTS, "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "data": data,
+            "components": COMPONENTS,
+            "query": request.GET.urlencode(),
+            "as_of_note": as_of_note(request, data.plan, data.as_of) if data else None,
+            "settings_version": settings_version(data.settings) if data else None,
+        },
     )
 
 
@@ -56,5 +65,6 @@ def department_score(request, department_id):
             "row": row,
             "sections": sections,
             "query": request.GET.urlencode(),
+            "compliance_base": compliance_base_url(data.plan, data.as_of),
         },
     )

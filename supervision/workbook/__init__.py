@@ -13,6 +13,8 @@ import re
 
 from openpyxl import Workbook
 
+from departments.audit import security_event_record
+from departments.models import SecurityEvent
 from supervision.workbook.cells import use_default_font
 from supervision.workbook.data import WorkbookData, collect_workbook_data
 from supervision.workbook.details import write_details
@@ -45,6 +47,25 @@ def build_workbook(data: WorkbookData, output, *, include_details=False):
     return detail_count
 
 
+def workbook_export(
+    data: WorkbookData, output, *, include_details=False, request=None, channel="网页下载"
+) -> int:
+    """Write the workbook and record the export in the audit trail, whoever asked for it:
+    the dashboard's download (`request`), the export_report command or the weekly mail
+    (`channel`). Returns the number of detail rows written."""
+    rows = build_workbook(data, output, include_details=include_details)
+    department = data.department
+    security_event_record(
+        kind=SecurityEvent.Kind.EXPORT,
+        request=request,
+        username="" if request is not None else f"（{channel}）",
+        detail=f"导出推进情况工作簿（{channel}）：方案{data.plan.pk}，截至{data.as_of.isoformat()}"
+        + (f"，单位{department.pk}" if department else "")
+        + ("，含填报明细" if include_details else ""),
+    )
+    return rows
+
+
 def workbook_filename(plan, as_of, department=None):
     """'<plan title without 实施方案>推进情况[_<unit>]_<YYYY-MM-DD>.xlsx', e.g.
     环翠区职业教育创新发展高地建设推进情况_2023-06-30.xlsx."""
@@ -57,6 +78,7 @@ def workbook_filename(plan, as_of, department=None):
 
 
 __all__ = [
+    "workbook_export",
     "DETAIL_SHEET_NAME",
     "SHEET_NAMES",
     "XLSX_CONTENT_TYPE",

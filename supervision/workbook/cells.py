@@ -30,6 +30,8 @@ _NEEDS_CARE = re.compile(
 
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 PERCENT_FORMAT = "0%"
+# Averages and rates carry one decimal on the pages (78.3%); so do their cells.
+PERCENT1_FORMAT = "0.0%"
 
 _thin = Side(style="thin", color="808080")
 _BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
@@ -88,6 +90,12 @@ _STYLE_SPECS = {
         "alignment": Alignment(horizontal="right", vertical="center"),
         "border": _BORDER,
         "number_format": PERCENT_FORMAT,
+    },
+    "percent1": {
+        "font": Font(name=BODY_FONT, size=10.5),
+        "alignment": Alignment(horizontal="right", vertical="center"),
+        "border": _BORDER,
+        "number_format": PERCENT1_FORMAT,
     },
     "date": {
         "font": Font(name=BODY_FONT, size=10.5),

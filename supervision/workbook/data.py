@@ -14,6 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import OuterRef, Subquery
 
+from departments.models import Department
+from huancui_vet.dates import chinese_date
+from huancui_vet.text import plain_number
 from reports.models import Report, ReportState
 from supervision.facts import load_plan_facts
 from supervision.models import ScoringSettings
@@ -21,7 +24,7 @@ from supervision.orders.selectors import load_order_facts
 from supervision.orders.workbook import order_rows
 from supervision.scoring import build_scorecard
 from supervision.selectors import ComplianceRow, build_dashboard
-from tasks.models import Task, TaskAssignment
+from tasks.models import Plan, Task, TaskAssignment
 from tasks.periods import end_of_day
 
 
@@ -29,7 +32,7 @@ from tasks.periods import end_of_day
 class KeyFigure:
     label: str
     value: object
-    style: str = "number"  # "number" | "percent" | "text"
+    style: str = "number"  # "number" | "percent" | "percent1" (one decimal) | "text"
 
 
 @dataclass
@@ -40,7 +43,8 @@ class TaskRow:
     supporting_units: str
     targets: str
     latest_progress: str
-    status: str
+    status: str  # the light's label (督查状态)
+    progress_status: str  # the status the lead unit reported (推进状态), "" when none
     light: str  # green | amber | red | grey
     reason: str
     percent: float | None  # 0..1
@@ -73,10 +77,10 @@ class OverdueRow:
 
 @dataclass
 class WorkbookData:
-    plan: object
+    plan: Plan
     year: int
     as_of: datetime.date
-    department: object = None  # Department the rows are filtered to, or None for all
+    department: Department | None = None  # Department the rows are filtered to, or None for all
     key_figures: list = field(default_factory=list)
     tasks: list = field(default_factory=list)
     score_title: str = ""
@@ -97,7 +101,7 @@ def short_label(number, content, length=14):
 
 
 def _number(value):
-    return f"{value.normalize():f}" if value is not None else ""
+    return plain_number(value)
 
 
 def targets_text(target_rows):
@@ -162,7 +166,7 @@ def _key_figures(dashboard, tasks, overdue, department):
         overall_label = "本单位参与任务平均完成率"
     figures = [
         KeyFigure("任务总数（项）", len(tasks)),
-        KeyFigure(overall_label, _fraction(overall), "percent"),
+        KeyFigure(overall_label, _fraction(overall), "percent1"),
         KeyFigure("正常推进（绿灯，项）", counts.get("green", 0)),
         KeyFigure("预警（黄灯，项）", counts.get("amber", 0)),
         KeyFigure("滞后或逾期（红灯，项）", counts.get("red", 0)),
@@ -176,7 +180,7 @@ def _key_figures(dashboard, tasks, overdue, department):
             KeyFigure(f"{period.label}逾期报送（份）", total.late),
             KeyFigure(f"{period.label}未报送（份）", total.missing),
             KeyFigure(f"{period.label}退回修改（份）", total.returned),
-            KeyFigure(f"{period.label}按时报送率", _fraction(total.on_time_rate), "percent"),
+            KeyFigure(f"{period.label}按时报送率", _fraction(total.on_time_rate), "percent1"),
         ]
     figures += [
         KeyFigure(f"{dashboard.year}年目标（项）", len(year_targets)),
@@ -227,6 +231,7 @@ def collect_workbook_data(
             targets=targets_text(t.targets),
             latest_progress=texts.get(t.task_id) or "",
             status=t.light_label,
+            progress_status=t.progress_status_label,
             light=t.light,
             reason=t.reason,
             percent=_fraction(t.percent),
@@ -273,9 +278,7 @@ def _add_scores(data, facts, orders, *, period_kind, period_start):
         if data.department is None or r.department_id == data.department.pk
     ]
     as_of = data.as_of
-    data.score_title = (
-        f"评分期间：{scorecard.window_label}　统计截至：{as_of.year}年{as_of.month}月{as_of.day}日"
-    )
+    data.score_title = f"评分期间：{scorecard.window_label}　统计截至：{chinese_date(as_of)}"
     if scorecard.rows:
         data.score_components = [
             f"{c.label}\n（{c.weight}分）" for c in scorecard.rows[0].components

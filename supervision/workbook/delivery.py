@@ -13,12 +13,13 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from huancui_vet.dates import chinese_date
 from supervision.models import ReportDelivery
 from supervision.orders.selectors import order_counts_sentence
 from supervision.workbook import (
     XLSX_CONTENT_TYPE,
-    build_workbook,
     collect_workbook_data,
+    workbook_export,
     workbook_filename,
 )
 
@@ -32,15 +33,11 @@ def weekly_as_of(today):
     return today - datetime.timedelta(days=today.isoweekday())
 
 
-def _chinese_date(day):
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def delivery_message(*, plan, as_of, recipients, attachment):
-    subject = f"【督查督导】{plan.title}推进情况（截至{_chinese_date(as_of)}）"
+    subject = f"【督查督导】{plan.title}推进情况（截至{chinese_date(as_of)}）"
     body = (
         "各位领导：\n\n"
-        f"附件为《{plan.title}》推进情况工作簿（统计截至{_chinese_date(as_of)}），"
+        f"附件为《{plan.title}》推进情况工作簿（统计截至{chinese_date(as_of)}），"
         "含推进情况汇总、任务推进情况、部门评分、逾期与督办四个工作表，可直接打印（A4横向）。\n\n"
         f"{order_counts_sentence(plan=plan, as_of=as_of)}\n\n"
         "本邮件由督查督导平台按周自动发送，请勿直接回复。"
@@ -78,7 +75,7 @@ def report_delivery_send(*, plan, as_of, recipients, schedule=WEEKLY, connection
             with transaction.atomic():
                 data = collect_workbook_data(plan=plan, year=as_of.year, as_of=as_of, user=None)
                 buffer = io.BytesIO()
-                build_workbook(data, buffer)
+                workbook_export(data, buffer, channel="每周邮件 send_report")
             message = delivery_message(
                 plan=plan, as_of=as_of, recipients=recipients, attachment=buffer.getvalue()
             )

@@ -8,6 +8,7 @@ hold hundreds of thousands of reports), so it is optional and never materialises
 from django.utils import timezone
 from openpyxl.utils.datetime import to_excel
 
+from huancui_vet.dates import chinese_date
 from reports.models import ProgressStatus, Report, ReportState
 from supervision.workbook.layout import Column, TableSheet
 from tasks.models import TaskAssignment
@@ -70,7 +71,7 @@ def detail_rows(*, plan, as_of, department=None, chunk_size=2000):
     roles = dict(TaskAssignment.Role.choices)
     states = dict(ReportState.choices)
     statuses = dict(ProgressStatus.choices)
-    labels = {}
+    labels: dict = {}
     queryset = detail_rows_queryset(plan=plan, as_of=as_of, department=department)
     for (
         number,
@@ -111,7 +112,7 @@ def write_details(wb, data):
         wb,
         name="填报明细",
         title=f"{data.plan.title}进展填报明细",
-        subtitle=f"统计截至：{data.as_of.year}年{data.as_of.month}月{data.as_of.day}日（已报送的进展报告）",
+        subtitle=f"统计截至：{chinese_date(data.as_of)}（已报送的进展报告）",
         columns=DETAIL_COLUMNS,
         widths=[c.width for c in DETAIL_COLUMNS],
         page_title=data.plan.title,

@@ -8,6 +8,8 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.worksheet.pagebreak import Break
 
+from huancui_vet.dates import chinese_date
+from supervision.choices import Grade, Light
 from supervision.workbook.cells import StyledCells, wrapped_lines
 from supervision.workbook.layout import (
     LINE_HEIGHT,
@@ -18,16 +20,17 @@ from supervision.workbook.layout import (
     setup_print,
 )
 
-GRADE_LIGHTS = {"优秀": "green", "良好": "green", "一般": "amber", "较差": "red"}
+GRADE_LIGHTS = {
+    Grade.EXCELLENT.label: Light.GREEN,
+    Grade.GOOD.label: Light.GREEN,
+    Grade.FAIR.label: Light.AMBER,
+    Grade.POOR.label: Light.RED,
+}
 SUPERVISION_ORDERS_NOTE = (
     "说明：本表列出已过报送期限、截至统计日仍未报送的进展报告，"
     "逾期天数为统计截至日与报送期限相差的天数；未办结的督办单按颜色（红、黄、绿）列于其后，"
     "填报期一栏为督办单编号，报送期限一栏为办理时限；核实不属实的已通过报告一并列出。"
 )
-
-
-def chinese_date(day):
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def subtitle(data):
@@ -96,7 +99,9 @@ def write_summary(wb, data):
     for figure in data.key_figures:
         number = rows.row + 1
         ws.merged_cells.add(f"A{number}:B{number}")
-        style = {"percent": "percent", "text": "center"}.get(figure.style, "number")
+        style = {"percent": "percent", "percent1": "percent1", "text": "center"}.get(
+            figure.style, "number"
+        )
         rows.append(
             [cells.cell(figure.label), cells.cell(None), cells.cell(figure.value, style)],
             height=FIGURE_ROW_HEIGHT,
@@ -108,7 +113,7 @@ def write_summary(wb, data):
     rows.append([cells.cell("三、各任务推进进度", "section")], height=22)
     header_row = rows.append(
         [cells.cell("任务", "header"), cells.cell(None, "header")]
-        + [cells.cell(h, "header") for h in ("牵头单位", "完成率", "状态", "状态说明")]
+        + [cells.cell(h, "header") for h in ("牵头单位", "完成率", "督查状态", "状态说明")]
         + [cells.cell(None, "header") for _ in SUMMARY_CHART_COLUMNS],
         height=22,
     )
@@ -183,8 +188,9 @@ TASK_COLUMNS = [
     Column("责任单位", maximum=20, minimum=10),
     Column("年度目标", maximum=26, minimum=12),
     Column("最新进展（已审核）", maximum=30, minimum=14),
-    Column("推进状态", "center", width=10),
+    Column("督查状态", "center", width=10),
     Column("状态说明", maximum=22, minimum=12),
+    Column("推进状态", "center", width=10),
     Column("完成率", "percent", width=8),
     Column("最近报送日期", "date", width=15),
 ]
@@ -202,6 +208,7 @@ def write_tasks(wb, data):
             t.latest_progress,
             (t.status, f"status_{t.light}"),
             t.reason,
+            t.progress_status or None,
             t.percent,
             t.last_report_date,
         ]

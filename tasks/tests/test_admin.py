@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from departments.models import Department
+from departments.models import Department, SecurityEvent
 from tasks.models import Plan, Target, Task, TaskAssignment
 from tasks.tests.helpers import make_xlsx
 
@@ -28,7 +28,7 @@ def test_task_changelist_lists_units_without_n_plus_one(client, world, django_us
     )
     TaskAssignment.objects.bulk_create(
         TaskAssignment(task=t, department=world.hr, role=TaskAssignment.Role.LEAD)
-        for t in Task.objects.filter(number__gte=3)
+        for t in Task.objects.filter(plan=world.plan, number__gte=3)
     )
     with CaptureQueriesContext(connection) as large:
         client.get(url)
@@ -39,7 +39,8 @@ def test_task_changelist_filters_by_department_and_role(client, world, django_us
     client.force_login(_superuser(django_user_model))
     url = reverse("admin:tasks_task_changelist")
     led = client.get(url, {"department": world.edu.pk, "role": "lead"}).context["cl"].result_list
-    assert [t.number for t in led] == [1]
+    # Task 3 is the second plan's, led by edu together with hr.
+    assert [t.number for t in led] == [1, 3]
     supported = client.get(url, {"department": world.edu.pk, "role": "support"}).context["cl"]
     assert [t.number for t in supported.result_list] == [2]
     found = client.get(url, {"q": "面向社会培训"}).context["cl"].result_list
@@ -73,7 +74,7 @@ def test_task_import_dry_run_previews_then_confirm_writes(client, world, django_
     assert response.status_code == 200
     html = response.content.decode()
     assert "新增任务三" in html
-    assert not Task.objects.filter(number=3).exists()  # the preview is rolled back
+    assert not Task.objects.filter(plan=world.plan, number=3).exists()  # the preview is rolled back
     confirm = response.context["confirm_form"]
     response = client.post(
         reverse("admin:tasks_task_process_import"),
@@ -85,6 +86,9 @@ def test_task_import_dry_run_previews_then_confirm_writes(client, world, django_
     assert response.status_code == 302
     task = Task.objects.with_units().get(plan=world.plan, number=3)
     assert task.lead_units_text == "区财政局"
+    # Admin imports are audited like every other import.
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.IMPORT)
+    assert "后台导入任务" in event.detail and "新增 1" in event.detail
     assert task.supporting_units_text == "区教育体育局等"
 
 
@@ -98,7 +102,7 @@ def test_task_import_shows_chinese_row_errors(client, world, django_user_model):
     data = make_xlsx([header, ["不存在的方案", 4, "任务四", "区财政局", "", None]])
     html = client.post(url, {"import_file": _upload(data), "format": "0"}).content.decode()
     assert "方案“不存在的方案”不存在" in html
-    assert not Task.objects.filter(number__in=[3, 4]).exists()
+    assert not Task.objects.filter(plan=world.plan, number__in=[3, 4]).exists()
 
 
 def test_task_import_refuses_a_non_xlsx_file(client, world, django_user_model):

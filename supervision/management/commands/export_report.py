@@ -3,11 +3,11 @@
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from departments.models import Department
-from supervision.workbook import build_workbook, collect_workbook_data, workbook_filename
+from supervision.workbook import collect_workbook_data, workbook_export, workbook_filename
 from tasks.models import Plan
+from tasks.periods import default_as_of
 
 
 def find_plan(value):
@@ -37,7 +37,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--plan", help="方案编号或名称（只有一个方案时可省略）")
-        parser.add_argument("--as-of", help="统计截至日期 YYYY-MM-DD，默认今天")
+        parser.add_argument(
+            "--as-of", help="统计截至日期 YYYY-MM-DD，默认同看板（今天，限定在方案填报期内）"
+        )
         parser.add_argument("--year", type=int, help="统计年度，默认为截至日期所在年度")
         parser.add_argument("--department", help="只导出该单位（单位全称）")
         parser.add_argument(
@@ -52,7 +54,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         plan = find_plan(options["plan"])
-        as_of = parse_date(options["as_of"]) if options["as_of"] else timezone.localdate()
+        as_of = parse_date(options["as_of"]) if options["as_of"] else default_as_of(plan)
         year = options["year"] or as_of.year
         department = None
         if options["department"]:
@@ -71,6 +73,8 @@ class Command(BaseCommand):
             if options["period_start"]
             else None,
         )
-        rows = build_workbook(data, output, include_details=options["details"])
+        rows = workbook_export(
+            data, output, include_details=options["details"], channel="命令行 export_report"
+        )
         detail = f"，填报明细 {rows} 条" if options["details"] else ""
         self.stdout.write(f"已导出 {output}（统计截至 {as_of:%Y-%m-%d}{detail}）。")

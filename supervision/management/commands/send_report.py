@@ -11,6 +11,7 @@ from django.utils import timezone
 from supervision.management.commands.export_report import find_plan, parse_date
 from supervision.workbook.delivery import WEEKLY, report_delivery_send, weekly_as_of
 from tasks.models import Plan
+from tasks.periods import default_as_of
 
 
 class Command(BaseCommand):
@@ -21,7 +22,9 @@ class Command(BaseCommand):
             "--weekly", action="store_true", help="周报：统计截至上周日，每周只发送一次"
         )
         parser.add_argument("--plan", help="只发送该方案（编号或名称），默认所有有任务的方案")
-        parser.add_argument("--as-of", help="统计截至日期 YYYY-MM-DD（默认上周日）")
+        parser.add_argument(
+            "--as-of", help="统计截至日期 YYYY-MM-DD（默认上周日，限定在方案填报期内）"
+        )
 
     def handle(self, *args, **options):
         if not options["weekly"]:
@@ -29,9 +32,8 @@ class Command(BaseCommand):
         recipients = [r for r in settings.REPORT_RECIPIENTS if r]
         if not recipients:
             raise CommandError("未配置收件人：请设置环境变量 REPORT_RECIPIENTS（逗号分隔）。")
-        as_of = (
-            parse_date(options["as_of"]) if options["as_of"] else weekly_as_of(timezone.localdate())
-        )
+        as_of = parse_date(options["as_of"]) if options["as_of"] else None
+        last_sunday = weekly_as_of(timezone.localdate())
         if options["plan"]:
             plans = [find_plan(options["plan"])]
         else:
@@ -39,10 +41,11 @@ class Command(BaseCommand):
 
         failed = 0
         for plan in plans:
+            plan_as_of = as_of or default_as_of(plan, today=last_sunday)
             delivery, outcome = report_delivery_send(
-                plan=plan, as_of=as_of, recipients=recipients, schedule=WEEKLY
+                plan=plan, as_of=plan_as_of, recipients=recipients, schedule=WEEKLY
             )
-            when = f"统计截至 {as_of:%Y-%m-%d}"
+            when = f"统计截至 {plan_as_of:%Y-%m-%d}"
             if outcome == "skipped":
                 self.stdout.write(f"《{plan.title}》{when} 已于此前发送，跳过。")
             elif outcome == "sent":

@@ -1,0 +1,46 @@
+"""Which report stands for a task: the one rule every page, export and mail uses.
+
+A task's standing (its progress status and percent, and the period they are for) is the
+newest accepted report of one of its lead units; when two lead units' reports are accepted
+for that same period, the principal lead's (the first named in the plan) stands. Supporting
+units' contributions and reports not yet accepted never stand for the task.
+
+The functions are pure: they take rows already loaded — `ReportSummary` rows or the
+dashboard's facts, anything with `period_start`, `department_id`, `is_lead` and
+`accepted_at` — so a page listing many tasks runs no extra query.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+Row = TypeVar("Row")
+
+
+def _stands(row: Any, cutoff: datetime.datetime | None) -> bool:
+    accepted_at = row.accepted_at
+    return (
+        bool(row.is_lead) and accepted_at is not None and (cutoff is None or accepted_at < cutoff)
+    )
+
+
+def standing_report(
+    rows: Iterable[Row], *, principal_lead_id: int | None, cutoff: datetime.datetime | None = None
+) -> Row | None:
+    """The row that stands for the task (None when no lead report is accepted yet).
+
+    `rows` are one task's report rows; `cutoff` ignores acceptances at or after that instant
+    (the end of the as-of day on the dashboard).
+    """
+    best: Any = None
+    best_key: tuple = ()
+    for row in rows:
+        if not _stands(row, cutoff):
+            continue
+        r: Any = row
+        key = (r.period_start, r.department_id == principal_lead_id, -r.department_id)
+        if best is None or key > best_key:
+            best, best_key = row, key
+    return best
