@@ -42,7 +42,7 @@ def test_task_import_row_errors_are_chinese_without_reprs(
     )
     assert message in html
     assert not any(leak in html for leak in LEAKS)
-    assert not Task.objects.filter(number=3).exists()
+    assert not Task.objects.filter(plan=world.plan, number=3).exists()
 
 
 def test_department_import_names_the_chinese_column(client, world, django_user_model):
@@ -93,7 +93,7 @@ def test_another_users_upload_cannot_be_confirmed(client, world, django_user_mod
     other.force_login(bob)
     refused = other.post(reverse("admin:tasks_task_process_import"), confirm)
     assert refused.status_code == 400
-    assert not Task.objects.filter(number=3).exists()
+    assert not Task.objects.filter(plan=world.plan, number=3).exists()
     # The uploader still can, once.
     assert client.post(reverse("admin:tasks_task_process_import"), confirm).status_code == 302
     assert Task.objects.filter(number=3).exists()
