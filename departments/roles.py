@@ -20,7 +20,7 @@ _READ_ALL = _READ + ["reports.view_all_reports", "reports.view_dashboard"]
 
 ROLE_PERMISSIONS = {
     Role.REPORTER: _REPORTER,
-    Role.HEAD: _REPORTER + ["reports.signoff_report"],
+    Role.HEAD: _REPORTER + ["reports.signoff_report", "departments.manage_unit_users"],
     Role.SUPERVISOR: _READ_ALL + ["reports.review_report", "reports.close_period"],
     Role.LEADER: _READ_ALL,
     # Administrators manage the back office; they are also is_staff.

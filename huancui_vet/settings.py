@@ -136,6 +136,9 @@ AXES_CLIENT_IP_CALLABLE = "huancui_vet.client_ip.client_ip"
 # on the password-change form, are throttled too (departments/throttle.py).
 LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=20)
 PASSWORD_CHANGE_FAILURE_LIMIT = env.int("PASSWORD_CHANGE_FAILURE_LIMIT", default=5)
+# Self-service password reset: requests per IP and mails per account within the window.
+PASSWORD_RESET_IP_LIMIT = env.int("PASSWORD_RESET_IP_LIMIT", default=10)
+PASSWORD_RESET_MAIL_LIMIT = env.int("PASSWORD_RESET_MAIL_LIMIT", default=3)
 THROTTLE_WINDOW = timedelta(minutes=env.int("THROTTLE_WINDOW_MINUTES", default=15))
 
 # Client IP behind a reverse proxy (huancui_vet/client_ip.py): X-Forwarded-For is read only

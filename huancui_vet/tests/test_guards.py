@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from departments.models import User
 from huancui_vet.testing import World
 from reports import services
 from reports.models import Evidence, PeriodLock, Report, ReportEvent, TargetValue
@@ -64,6 +65,16 @@ URL_KWARGS = {
     "logout": lambda o: {},
     "password_change": lambda o: {},
     "password_change_done": lambda o: {},
+    "password_reset": lambda o: {},
+    "password_reset_done": lambda o: {},
+    "password_reset_confirm": lambda o: {"uidb64": "MQ", "token": "set-password"},
+    "password_reset_complete": lambda o: {},
+    "people_list": lambda o: {},
+    "people_add": lambda o: {},
+    "people_deactivate": lambda o: {"pk": o.world.reporter.pk},
+    "people_activate": lambda o: {"pk": o.world.reporter.pk},
+    "people_reset_password": lambda o: {"pk": o.world.reporter.pk},
+    "people_change_role": lambda o: {"pk": o.world.reporter.pk},
     "tasks:plan_list": lambda o: {},
     "tasks:plan_detail": lambda o: {"pk": o.world.plan.pk},
     "reports:my_tasks": lambda o: {},
@@ -103,7 +114,15 @@ URL_KWARGS = {
 }
 
 # Reachable without signing in. Everything else must send anonymous visitors to the login page.
-PUBLIC = {"login", "healthz", "supervision:public_plan"}
+PUBLIC = {
+    "login",
+    "healthz",
+    "supervision:public_plan",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 
 # Plausible POST bodies, so a missing permission check would actually succeed and show.
 POST_DATA = {
@@ -126,7 +145,16 @@ POST_DATA = {
 # Actions on one's own account, not on portal data: the leader may sign out and change a
 # password like everybody else. healthz is answered by middleware for any method and
 # never writes.
-LEADER_MAY_POST = {"login", "logout", "password_change", "healthz"}
+LEADER_MAY_POST = {
+    "login",
+    "logout",
+    "password_change",
+    "healthz",
+    "password_reset",
+    "password_reset_confirm",
+}
+# Anonymous forms (CSRF-checked by Django's views, tested in departments/tests).
+ANONYMOUS_FORMS = {"login", "password_reset", "password_reset_confirm"}
 
 
 def named_urls(resolver=None, namespace=""):
@@ -161,7 +189,10 @@ def db_state():
     }
     reports = list(Report.objects.order_by("pk").values_list("pk", "state", "version"))
     locks = list(PeriodLock.objects.order_by("pk").values_list("pk", "is_closed"))
-    return counts, reports, locks
+    users = list(
+        User.objects.order_by("pk").values_list("pk", "is_active", "password", "groups__name")
+    )
+    return counts, reports, locks, users
 
 
 @pytest.fixture
@@ -274,7 +305,14 @@ STATE_CHANGING = {
         "password_change",
         "logout",
     ],
-    "head": ["reports:report_signoff"],
+    "head": [
+        "reports:report_signoff",
+        "people_add",
+        "people_deactivate",
+        "people_activate",
+        "people_reset_password",
+        "people_change_role",
+    ],
     "neutral_supervisor": [
         "reports:report_accept",
         "reports:report_return",
@@ -290,6 +328,9 @@ STATE_CHANGING = {
 READ_ONLY = {
     "home",
     "password_change_done",
+    "password_reset_done",
+    "password_reset_complete",
+    "people_list",
     "tasks:plan_list",
     "tasks:plan_detail",
     "reports:my_tasks",
@@ -318,7 +359,7 @@ def test_every_url_is_either_read_only_or_checked_for_csrf():
     writing = {name for names in STATE_CHANGING.values() for name in names}
     # The login form takes a POST from anonymous visitors (CSRF-checked by Django's
     # LoginView); healthz is answered by middleware.
-    assert writing | READ_ONLY | {"login", "healthz"} == set(URL_KWARGS)
+    assert writing | READ_ONLY | ANONYMOUS_FORMS | {"healthz"} == set(URL_KWARGS)
     assert writing & READ_ONLY == set()
 
 
@@ -384,6 +425,16 @@ def test_supervisor_post_with_a_csrf_token_works(objects):
     response = client.post(url_for(objects, "reports:period_close"), {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert PeriodLock.objects.get(plan=objects.world.plan, period_start=FEBRUARY).is_closed
+
+
+def test_head_post_with_a_csrf_token_deactivates_own_units_reporter(objects):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(objects.world.head)
+    token = _token(client, reverse("people_list"))
+    response = client.post(url_for(objects, "people_deactivate"), {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    objects.world.reporter.refresh_from_db()
+    assert objects.world.reporter.is_active is False
 
 
 @pytest.mark.parametrize(
