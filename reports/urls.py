@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import bulk, evidence, mine, periods, review, tasks, workflow, writing
+from reports.views import bulk, evidence, mine, periods, raw, review, tasks, workflow, writing
 
 app_name = "reports"
 urlpatterns = [
@@ -28,4 +28,7 @@ urlpatterns = [
     path("bulk/", bulk.bulk_entry, name="bulk_entry"),
     path("bulk/template.xlsx", bulk.bulk_download, name="bulk_download"),
     path("bulk/upload/", bulk.bulk_upload, name="bulk_upload"),
+    # Raw data of a plan's reports (reports/raw_export.py)
+    path("plans/<int:plan_pk>/raw.csv", raw.raw_csv, name="raw_csv"),
+    path("plans/<int:plan_pk>/raw.xlsx", raw.raw_xlsx, name="raw_xlsx"),
 ]

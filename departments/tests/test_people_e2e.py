@@ -3,12 +3,21 @@
 import os
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 
 from departments.models import User
+from departments.roles import sync_role_groups
+from huancui_vet.testing import build_world
 
 pytestmark = pytest.mark.e2e
 SHOTS = os.environ.get("HUANCUI_SHOTS", "")
+
+
+@pytest.fixture
+def e2e_world(transactional_db):
+    sync_role_groups(django_apps)  # an earlier transactional test may have flushed the groups
+    return build_world()
 
 
 def shot(page, name):
@@ -18,8 +27,9 @@ def shot(page, name):
 
 
 def test_head_adds_a_colleague_and_deactivates_a_reporter(
-    transactional_db, world, page, live_server, e2e_guard, login_page
+    e2e_world, page, live_server, e2e_guard, login_page
 ):
+    world = e2e_world
     login_page(world.head)
     page.click("nav a:has-text('本单位账号')")
     assert page.locator("h1").inner_text().startswith("本单位账号")
@@ -43,7 +53,7 @@ def test_head_adds_a_colleague_and_deactivates_a_reporter(
     shot(page, "people_list_375")
 
 
-def test_login_page_leads_to_the_reset_form(transactional_db, world, page, live_server, e2e_guard):
+def test_login_page_leads_to_the_reset_form(e2e_world, page, live_server, e2e_guard):
     page.goto(live_server.url + reverse("login"))
     page.click("a:has-text('忘记密码')")
     assert page.locator("h1").inner_text() == "通过邮箱找回密码"
