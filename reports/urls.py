@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/history/", review.report_history, name="report_history"),
     path("<int:pk>/evidence/", evidence.evidence_upload, name="evidence_upload"),
     path("evidence/<int:pk>/", evidence.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/view/", evidence.evidence_view, name="evidence_view"),
     path("evidence/<int:pk>/delete/", evidence.evidence_delete, name="evidence_delete"),
     path("periods/", periods.period_list, name="period_list"),
     path("periods/<int:plan_pk>/<str:period>/close/", periods.period_close, name="period_close"),
