@@ -1,6 +1,17 @@
 from django.urls import path
 
-from reports.views import bulk, evidence, mine, periods, raw, review, tasks, workflow, writing
+from reports.views import (
+    bulk,
+    evidence,
+    mine,
+    periods,
+    raw,
+    review,
+    task_print,
+    tasks,
+    workflow,
+    writing,
+)
 
 app_name = "reports"
 urlpatterns = [
@@ -9,6 +20,7 @@ urlpatterns = [
     path("review/", review.review_queue, name="review_queue"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),
     path("tasks/<int:pk>/history/", tasks.task_history, name="task_history"),
+    path("tasks/<int:pk>/print/", task_print.task_print, name="task_print"),
     path("tasks/<int:pk>/periods/<str:period>/", writing.report_create, name="report_create"),
     path("<int:pk>/", writing.report_detail, name="report_detail"),
     path("<int:pk>/edit/", writing.report_edit, name="report_edit"),

@@ -82,6 +82,7 @@ URL_KWARGS = {
     "reports:review_queue": lambda o: {},
     "reports:task_detail": lambda o: {"pk": o.world.task1.pk},
     "reports:task_history": lambda o: {"pk": o.world.task1.pk},
+    "reports:task_print": lambda o: {"pk": o.world.task1.pk},
     # April has no report yet, so the create form (not a redirect to edit) is exercised.
     "reports:report_create": lambda o: {"pk": o.world.task1.pk, "period": _iso(APRIL)},
     "reports:report_detail": lambda o: {"pk": o.submitted.pk},
@@ -341,6 +342,7 @@ READ_ONLY = {
     "reports:review_queue",
     "reports:task_detail",
     "reports:task_history",
+    "reports:task_print",
     "reports:report_detail",
     "reports:report_compare",
     "reports:report_history",
