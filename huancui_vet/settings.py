@@ -180,6 +180,10 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # room for the other form fields.
 MAX_REQUEST_BYTES = max(EVIDENCE_MAX_BYTES, UPLOAD_XLSX_MAX_BYTES) + 1024 * 1024
 
+# The address outsiders reach the portal at, for QR codes of public plan pages
+# (e.g. https://dc.huancui.gov.cn); empty: the address of the request.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
+
 # Mail: EMAIL_URL as django-environ understands it, e.g. smtp+tls://user:pass@host:587
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="huancui-vet@localhost")

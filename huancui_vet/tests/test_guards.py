@@ -114,6 +114,10 @@ URL_KWARGS = {
     "supervision:scorecard": lambda o: {},
     "supervision:department_score": lambda o: {"department_id": o.world.edu.pk},
     "supervision:public_plan": lambda o: {"plan_id": o.world.plan.pk},
+    "supervision:public_plan_qr_svg": lambda o: {"plan_id": o.world.plan.pk},
+    "supervision:public_plan_qr_png": lambda o: {"plan_id": o.world.plan.pk},
+    "public_index": lambda o: {},
+    "public": lambda o: {"plan_id": o.world.plan.pk},
     "supervision:export_workbook": lambda o: {},
 }
 
@@ -122,6 +126,10 @@ PUBLIC = {
     "login",
     "healthz",
     "supervision:public_plan",
+    "supervision:public_plan_qr_svg",
+    "supervision:public_plan_qr_png",
+    "public_index",
+    "public",
     "password_reset",
     "password_reset_done",
     "password_reset_confirm",
@@ -359,6 +367,10 @@ READ_ONLY = {
     "supervision:scorecard",
     "supervision:department_score",
     "supervision:public_plan",
+    "supervision:public_plan_qr_svg",
+    "supervision:public_plan_qr_png",
+    "public_index",
+    "public",
     "supervision:export_workbook",
 }
 
