@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 
 from departments import throttle
 from departments.audit import security_event_record
@@ -17,6 +17,8 @@ class PortalLoginForm(AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+        self.fields["username"].help_text = "单位分配的登录名；忘记请问本单位负责人。"
+        self.fields["password"].help_text = "连续输错多次会暂时锁定账号。"
         self.fields["password"].widget = forms.PasswordInput(
             attrs={"autocomplete": "current-password"}
         )
@@ -84,3 +86,11 @@ class PortalPasswordResetForm(PasswordResetForm):
             user=context["user"],
             detail="已发送重置密码邮件",
         )
+
+
+class PortalPasswordChangeForm(PasswordChangeForm):
+    """Django's password change form with a hint on every field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].help_text = "现在登录用的密码。"

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 
 from departments import throttle
 from departments.audit import security_event_record
-from departments.forms import PortalLoginForm, PortalPasswordResetForm
+from departments.forms import PortalLoginForm, PortalPasswordChangeForm, PortalPasswordResetForm
 from departments.models import SecurityEvent
 
 THROTTLED_LOGIN = "该网络地址登录失败次数过多，已暂停登录，请 {minutes} 分钟后再试。"
@@ -34,6 +34,7 @@ class PortalPasswordChangeView(auth_views.PasswordChangeView):
     """Django's password change (other sessions end), throttled and audited."""
 
     template_name = "registration/password_change.html"
+    form_class = PortalPasswordChangeForm
 
     def post(self, request, *args, **kwargs):
         if not throttle.password_change_throttled(request.user):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from departments import help_views
 from huancui_vet import views
 from supervision.views.public import public_index, public_plan
 
@@ -12,6 +13,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     # The clean public address of a plan (printed notices, QR codes).
+    path("help/", help_views.help_index, name="help"),
+    path("help/<str:role>/", help_views.help_role, name="help_role"),
     path("public/", public_index, name="public_index"),
     path("public/<int:plan_id>/", public_plan, name="public"),
     path("accounts/", include("departments.urls")),

@@ -51,6 +51,9 @@ def test_head_adds_a_colleague_and_deactivates_a_reporter(
     assert not User.objects.get(pk=world.reporter.pk).is_active
     page.set_viewport_size({"width": 375, "height": 800})
     shot(page, "people_list_375")
+    page.click("header a:has-text('使用说明')")
+    assert page.locator("h1").inner_text() == "使用说明 · 部门负责人"
+    shot(page, "help_head_375")
 
 
 def test_login_page_leads_to_the_reset_form(e2e_world, page, live_server, e2e_guard):

@@ -118,6 +118,8 @@ URL_KWARGS = {
     "supervision:public_plan_qr_png": lambda o: {"plan_id": o.world.plan.pk},
     "public_index": lambda o: {},
     "public": lambda o: {"plan_id": o.world.plan.pk},
+    "help": lambda o: {},
+    "help_role": lambda o: {"role": "supervisor"},
     "supervision:export_workbook": lambda o: {},
 }
 
@@ -340,6 +342,8 @@ STATE_CHANGING = {
 READ_ONLY = {
     "home",
     "password_change_done",
+    "help",
+    "help_role",
     "password_reset_done",
     "password_reset_complete",
     "people_list",

@@ -26,10 +26,17 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class RawFilterForm(forms.Form):
     """The dashboard's GET parameters (year, as_of) plus a unit; all optional."""
 
-    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
-    as_of = forms.DateField(label="统计截至", required=False)
+    year = forms.IntegerField(
+        label="年度", required=False, min_value=2000, max_value=2100, help_text="只含该年的填报期。"
+    )
+    as_of = forms.DateField(
+        label="统计截至", required=False, help_text="只含这一天及以前的填报期。"
+    )
     department = forms.ModelChoiceField(
-        label="单位", queryset=Department.objects.all(), required=False
+        label="单位",
+        queryset=Department.objects.all(),
+        required=False,
+        help_text="只含该单位；部门用户始终只有本单位。",
     )
 
 
