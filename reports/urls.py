@@ -2,6 +2,7 @@ from django.urls import path
 
 from reports.views import (
     bulk,
+    bulk_submit,
     evidence,
     mine,
     periods,
@@ -41,6 +42,10 @@ urlpatterns = [
     path("bulk/", bulk.bulk_entry, name="bulk_entry"),
     path("bulk/template.xlsx", bulk.bulk_download, name="bulk_download"),
     path("bulk/upload/", bulk.bulk_upload, name="bulk_upload"),
+    # Several reports at once (reports/bulk_submit.py)
+    path("bulk/review/", bulk_submit.bulk_review, name="bulk_review"),
+    path("bulk/submit/", bulk_submit.bulk_submit_view, name="bulk_submit"),
+    path("signoff/bulk/", bulk_submit.bulk_signoff, name="bulk_signoff"),
     # Raw data of a plan's reports (reports/raw_export.py)
     path("plans/<int:plan_pk>/raw.csv", raw.raw_csv, name="raw_csv"),
     path("plans/<int:plan_pk>/raw.xlsx", raw.raw_xlsx, name="raw_xlsx"),

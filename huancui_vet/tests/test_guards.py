@@ -106,6 +106,9 @@ URL_KWARGS = {
     "reports:bulk_entry": lambda o: {},
     "reports:bulk_download": lambda o: {},
     "reports:bulk_upload": lambda o: {},
+    "reports:bulk_review": lambda o: {},
+    "reports:bulk_submit": lambda o: {},
+    "reports:bulk_signoff": lambda o: {},
     "reports:raw_csv": lambda o: {"plan_pk": o.world.plan.pk},
     "reports:raw_xlsx": lambda o: {"plan_pk": o.world.plan.pk},
     "supervision:dashboard": lambda o: {},
@@ -316,11 +319,13 @@ STATE_CHANGING = {
         "reports:evidence_upload",
         "reports:evidence_delete",
         "reports:bulk_upload",
+        "reports:bulk_submit",
         "password_change",
         "logout",
     ],
     "head": [
         "reports:report_signoff",
+        "reports:bulk_signoff",
         "people_add",
         "people_deactivate",
         "people_activate",
@@ -363,6 +368,7 @@ READ_ONLY = {
     "reports:period_list",
     "reports:bulk_entry",
     "reports:bulk_download",
+    "reports:bulk_review",
     "reports:raw_csv",
     "reports:raw_xlsx",
     "supervision:dashboard",
@@ -449,6 +455,15 @@ def test_supervisor_post_with_a_csrf_token_works(objects):
     response = client.post(url_for(objects, "reports:period_close"), {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert PeriodLock.objects.get(plan=objects.world.plan, period_start=FEBRUARY).is_closed
+
+
+def test_reporter_bulk_submit_with_a_csrf_token_submits_the_draft(objects):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(objects.world.reporter)
+    token = _token(client, reverse("reports:bulk_review"))
+    data = {"csrfmiddlewaretoken": token, "report": [objects.draft.pk]}
+    assert client.post(url_for(objects, "reports:bulk_submit"), data).status_code == 302
+    assert Report.objects.get(pk=objects.draft.pk).state == "submitted"
 
 
 def test_head_post_with_a_csrf_token_deactivates_own_units_reporter(objects):
