@@ -8,6 +8,7 @@ from reports.views import (
     periods,
     raw,
     review,
+    search,
     task_print,
     tasks,
     workflow,
@@ -17,6 +18,7 @@ from reports.views import (
 app_name = "reports"
 urlpatterns = [
     path("mine/", mine.my_tasks, name="my_tasks"),
+    path("search/", search.search_page, name="search"),
     path("signoff/", mine.signoff_queue, name="signoff_queue"),
     path("review/", review.review_queue, name="review_queue"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),

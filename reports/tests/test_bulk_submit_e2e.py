@@ -1,4 +1,4 @@
-"""Daily paths in Debian's Chromium: a reporter opens a task, then submits the unit's drafts
+"""Daily paths in Debian's Chromium: a reporter searches, opens a task, then submits the unit's drafts
 from one page; a head signs off several at once."""
 
 import datetime
@@ -38,7 +38,11 @@ def test_reporter_submits_drafts_then_head_signs_off_several(
     drafts = [draft(world, period=month) for month in MONTHS]
 
     login_page(world.reporter)
-    page.click(f"a:has-text('{world.task1.content[:10]}')")
+    page.fill("#header-q", "实训设施")
+    page.press("#header-q", "Enter")
+    assert page.locator("h1").first.inner_text() == "搜索"
+    shot(page, "search_1366")
+    page.click("ul.search-results a:has-text('任务 1')")
     assert page.locator("h1").first.inner_text().startswith("任务 1")
     page.click("nav a:has-text('批量填报')")
     page.click("a:has-text('核对草稿并一次报送')")

@@ -71,6 +71,7 @@ MATRIX = [
     ("raw_csv", "get", "plan", [ANON, OK, NOT_FOUND, OK, OK, OK]),
     ("raw_xlsx", "get", "plan", [ANON, OK, NOT_FOUND, OK, OK, OK]),
     # Bulk submit/sign-off effects are asserted in test_bulk_submit.py; here, who gets in.
+    ("search", "get", None, [ANON, OK, OK, OK, OK, OK]),
     ("bulk_review", "get", None, [ANON, OK, OK, OK, FORBIDDEN, FORBIDDEN]),
     ("bulk_submit", "post", None, [ANON, REDIRECT, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN]),
     ("bulk_signoff", "post", None, [ANON, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN]),
