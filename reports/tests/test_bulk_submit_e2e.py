@@ -1,5 +1,5 @@
-"""Daily paths in Debian's Chromium: a reporter searches, opens a task, then submits the unit's drafts
-from one page; a head signs off several at once."""
+"""Daily paths in Debian's Chromium: a reporter searches, opens a task, then submits the
+unit's drafts from one page; a head signs off several at once."""
 
 import datetime
 import os
