@@ -73,6 +73,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/plan_import_bench.py
 	$(BIN)/python bench/dashboard_bench.py --reports 20000
 	$(BIN)/python bench/excel_bench.py --reports 10000
+	$(BIN)/python bench/raw_export_bench.py --reports 2000
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
