@@ -78,6 +78,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/dashboard_bench.py --tasks 200,800 --reports 4000 --rounds 5
 	$(BIN)/python bench/excel_bench.py --reports 10000
 	$(BIN)/python bench/reminders_bench.py --units 300 --plans 4 --reports 20000
+	$(BIN)/python bench/raw_export_bench.py --reports 2000
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

@@ -13,6 +13,8 @@ def navigation(request):
         items.append(("reports:bulk_entry", "批量填报"))
     if role == Role.HEAD:
         items.append(("reports:signoff_queue", "待我签批"))
+        # By role, like every entry here (no permission query per page).
+        items.append(("people_list", "本单位账号"))
     if role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
         items.append(("reports:review_queue", "审核队列"))
     if role in (Role.SUPERVISOR, Role.LEADER, Role.ADMINISTRATOR):

@@ -95,6 +95,7 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
+        permissions = [("manage_unit_users", "管理本单位账号")]
 
     def __str__(self):
         return self.full_name or self.username
@@ -158,6 +159,16 @@ class SecurityEvent(models.Model):
         EXPORT = "export", "导出"
         PASSWORD_CHANGE_FAILED = "pw_change_failed", "修改密码时原密码错误"
         THROTTLED = "throttled", "尝试次数过多被限制"
+        # A unit head managing the unit's accounts (departments/people.py).
+        USER_ADDED = "user_added", "新增本单位账号"
+        USER_DEACTIVATED = "user_deactivated", "停用账号"
+        USER_ACTIVATED = "user_activated", "启用账号"
+        PASSWORD_RESET_BY_HEAD = "pw_reset_by_head", "负责人重置密码"
+        ROLE_CHANGED = "role_changed", "变更角色"
+        # Self-service reset by e-mail (departments/views.py).
+        PASSWORD_RESET_REQUESTED = "pw_reset_request", "申请邮件重置密码"
+        PASSWORD_RESET_MAILED = "pw_reset_mailed", "发送重置密码邮件"
+        PASSWORD_RESET_DONE = "pw_reset_done", "通过邮件重置密码"
 
     at = models.DateTimeField("时间", db_index=True)
     kind = models.CharField("事件", max_length=20, choices=Kind.choices)

@@ -31,7 +31,12 @@ _SUPERVISE = ["supervision.issue_order"]
 
 ROLE_PERMISSIONS = {
     Role.REPORTER: _REPORTER,
-    Role.HEAD: _REPORTER + ["reports.signoff_report", "notifications.manage_unit_webhooks"],
+    Role.HEAD: _REPORTER
+    + [
+        "reports.signoff_report",
+        "notifications.manage_unit_webhooks",
+        "departments.manage_unit_users",
+    ],
     Role.SUPERVISOR: _READ_ALL + _SUPERVISE + ["reports.review_report", "reports.close_period"],
     Role.LEADER: _READ_ALL + ["supervision.instruct_order"],
     # Administrators manage the back office; they are also is_staff.

@@ -138,6 +138,9 @@ AXES_CLIENT_IP_CALLABLE = "huancui_vet.client_ip.client_ip"
 # on the password-change form, are throttled too (departments/throttle.py).
 LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=20)
 PASSWORD_CHANGE_FAILURE_LIMIT = env.int("PASSWORD_CHANGE_FAILURE_LIMIT", default=5)
+# Self-service password reset: requests per IP and mails per account within the window.
+PASSWORD_RESET_IP_LIMIT = env.int("PASSWORD_RESET_IP_LIMIT", default=10)
+PASSWORD_RESET_MAIL_LIMIT = env.int("PASSWORD_RESET_MAIL_LIMIT", default=3)
 THROTTLE_WINDOW = timedelta(minutes=env.int("THROTTLE_WINDOW_MINUTES", default=15))
 
 # Client IP behind a reverse proxy (huancui_vet/client_ip.py): X-Forwarded-For is read only
@@ -178,6 +181,10 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # Any request body above this is refused (413) before it is read: the largest upload plus
 # room for the other form fields.
 MAX_REQUEST_BYTES = max(EVIDENCE_MAX_BYTES, UPLOAD_XLSX_MAX_BYTES) + 1024 * 1024
+
+# The address outsiders reach the portal at, for QR codes of public plan pages
+# (e.g. https://dc.huancui.gov.cn); empty: the address of the request.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
 
 # Mail: EMAIL_URL as django-environ understands it, e.g. smtp+tls://user:pass@host:587
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

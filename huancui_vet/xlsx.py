@@ -15,6 +15,8 @@ from pathlib import Path
 
 from django.conf import settings
 from openpyxl import load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 ZIP_SIGNATURE = b"PK\x03\x04"
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # legacy .xls and password-encrypted xlsx
@@ -204,3 +206,29 @@ def column_width(values, *, minimum=6, maximum=50):
         for line in str(value).splitlines() or [""]:
             widest = max(widest, display_width(line))
     return max(minimum, min(maximum, widest + 2))
+
+
+def csv_text(value):
+    """A CSV field Excel never evaluates: text starting with = + - @ gets a leading apostrophe
+    (the usual CSV-injection guard); other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def write_only_text(worksheet, value):
+    """A value for `worksheet.append()` in write-only mode that Excel never evaluates.
+
+    openpyxl writes a str starting with "=" as a formula; such text (and any starting with
+    + - @) becomes a text cell with Excel's quote prefix. Control characters XML cannot hold
+    are dropped. Non-text values pass unchanged.
+    """
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not value.startswith(FORMULA_TRIGGERS):
+        return value
+    cell = WriteOnlyCell(worksheet, value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell

@@ -18,10 +18,12 @@ class ReportForm(forms.Form):
         label="推进状态",
         choices=[("", "请选择")] + list(ProgressStatus.choices),
         required=False,
+        help_text="按本期实际情况选择；遇到卡点选“受阻”并在存在问题中说明。",
     )
     percent = forms.IntegerField(
         label="完成百分比（%）",
         required=False,
+        help_text="整项任务累计完成的比例，填 0–100 的整数。",
         min_value=0,
         max_value=100,
         error_messages={
@@ -34,6 +36,7 @@ class ReportForm(forms.Form):
     work_done = forms.CharField(
         label="本期工作进展",
         required=False,
+        help_text="写清本期做了什么、数量和时间节点，可分条填写。",
         max_length=TEXT_LIMITS["work_done"],
         widget=forms.Textarea(attrs={"rows": 6}),
     )
@@ -42,10 +45,12 @@ class ReportForm(forms.Form):
         required=False,
         max_length=TEXT_LIMITS["problems"],
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="没有可不填；需要协调的事项请写明涉及单位。",
     )
     next_steps = forms.CharField(
         label="下一步计划",
         required=False,
+        help_text="下一期准备完成的工作和时间安排。",
         max_length=TEXT_LIMITS["next_steps"],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -58,6 +63,7 @@ class ReportForm(forms.Form):
             del self.fields["progress_status"]
             del self.fields["percent"]
             self.fields["work_done"].label = "本单位配合工作进展"
+            self.fields["work_done"].help_text = "写清本单位配合牵头单位做了哪些工作。"
         for target in self.targets:
             unit = f"（{target.unit}）" if target.unit else ""
             value = target.target_value
@@ -109,6 +115,7 @@ class ReturnForm(forms.Form):
     comment = forms.CharField(
         label="退回意见",
         max_length=2000,
+        help_text="写明需要补充或修改的内容，填报单位会看到这段意见。",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "退回报告必须填写退回意见。"},
     )
@@ -124,6 +131,7 @@ class AcceptForm(forms.Form):
     comment = forms.CharField(
         label="审核意见（可选）",
         required=False,
+        help_text="可留空；填写后随报告存档。",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -141,8 +149,16 @@ class EvidenceForm(forms.Form):
 class ReviewFilterForm(forms.Form):
     """Review queue filters; choices are filled by the view from one query each."""
 
-    department = forms.TypedChoiceField(label="单位", required=False, coerce=int, empty_value=None)
-    task = forms.TypedChoiceField(label="任务", required=False, coerce=int, empty_value=None)
+    department = forms.TypedChoiceField(
+        label="单位",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="只看该单位报送的报告。",
+    )
+    task = forms.TypedChoiceField(
+        label="任务", required=False, coerce=int, empty_value=None, help_text="只看该任务的报告。"
+    )
 
     def __init__(self, *args, departments, tasks, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)

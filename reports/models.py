@@ -221,6 +221,14 @@ class Evidence(models.Model):
     def __str__(self):
         return self.original_name
 
+    # Types a browser shows by itself; uploads of them are verified by magic bytes and
+    # scanned for markup (reports/evidence_check.py), so they may open inline.
+    INLINE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
+    @property
+    def opens_inline(self):
+        return self.content_type in self.INLINE_TYPES
+
 
 class ReportEvent(models.Model):
     """One workflow transition of a report: who did what, when, with which comment.

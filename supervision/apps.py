@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = "督查督导"
+
+    def ready(self):
+        # Orders and verifications join the reports app's task record and header search
+        # through its registries (reports never imports supervision).
+        from reports.print_sections import register_task_print_section
+        from reports.search import register_search_section
+        from supervision.orders.hooks import search_orders, task_print_orders
+
+        register_task_print_section(task_print_orders)
+        register_search_section(search_orders)

@@ -81,9 +81,14 @@ class PlanFilterForm(forms.Form):
         required=False,
         empty_label=None,
         widget=PlanSelect,
+        help_text="选择要查看的实施方案。",
     )
     as_of = forms.DateField(
-        label="统计截至", required=False, widget=DateInput, validators=DATE_RANGE_VALIDATORS
+        label="统计截至",
+        required=False,
+        widget=DateInput,
+        validators=DATE_RANGE_VALIDATORS,
+        help_text="按这一天的情况统计；留空为默认日期。",
     )
 
     def _valid_fields(self):
@@ -120,7 +125,13 @@ class PlanFilterForm(forms.Form):
 
 
 class DashboardFilterForm(PlanFilterForm):
-    year = forms.IntegerField(label="目标年度", required=False, min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label="目标年度",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text="对照哪一年的目标值。",
+    )
     field_order = ["plan", "year", "as_of"]
 
     def resolved_year(self, plan, as_of):
@@ -130,7 +141,10 @@ class DashboardFilterForm(PlanFilterForm):
 
 class ScorecardFilterForm(PlanFilterForm):
     period_kind = forms.ChoiceField(
-        label="评分周期", choices=list(PERIOD_KINDS.items()), required=False
+        label="评分周期",
+        choices=list(PERIOD_KINDS.items()),
+        required=False,
+        help_text="按月、季度、年度或整个方案期评分。",
     )
     period = forms.DateField(
         label="所在期间（任一天）",
@@ -150,10 +164,21 @@ class ComplianceFilterForm(PlanFilterForm):
     """Filters of the compliance drill-down; department and period options depend on the
     plan, so the view fills them in (`set_choices`) once the plan's facts are loaded."""
 
-    department = forms.IntegerField(label="单位", required=False, widget=PlanSelect)
-    period = forms.CharField(label="填报期", required=False, max_length=10, widget=PlanSelect)
+    department = forms.IntegerField(
+        label="单位", required=False, widget=PlanSelect, help_text="只看该单位应报的报告。"
+    )
+    period = forms.CharField(
+        label="填报期",
+        required=False,
+        max_length=10,
+        widget=PlanSelect,
+        help_text="只看该期；可选全部期。",
+    )
     status = forms.ChoiceField(
-        label="状态", choices=[("", "全部"), *COMPLIANCE_LABELS.items()], required=False
+        label="状态",
+        choices=[("", "全部"), *COMPLIANCE_LABELS.items()],
+        required=False,
+        help_text="按时、逾期、退回、未报等。",
     )
     field_order = ["plan", "as_of", "department", "period", "status"]
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("scorecard/", scorecard.scorecard, name="scorecard"),
     path("scorecard/<int:department_id>/", scorecard.department_score, name="department_score"),
     path("public/<int:plan_id>/", public.public_plan, name="public_plan"),
+    path("public/<int:plan_id>/qr.svg", public.public_plan_qr_svg, name="public_plan_qr_svg"),
+    path("public/<int:plan_id>/qr.png", public.public_plan_qr_png, name="public_plan_qr_png"),
     # Leadership workbook (supervision/views/exports.py)
     path("export.xlsx", exports.workbook_download, name="export_workbook"),
 ]

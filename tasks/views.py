@@ -1,9 +1,10 @@
 """Plan pages: the list of plans and one plan's task table with its policy text."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from huancui_vet.sorting import Sorting
 from tasks.models import KeyArea, Plan, Target, Task
 
 
@@ -12,10 +13,28 @@ def get_plan_for_user(user, pk):
     return get_object_or_404(Plan, pk=pk)
 
 
+PLAN_COLUMNS = {
+    "title": ("方案名称", ("title", "id")),
+    "issuer": ("发文机关", ("issuer", "title", "id")),
+    "date": ("印发日期", ("document_date", "title", "id")),
+    "years": ("年度", ("start_year", "end_year", "title", "id")),
+    "tasks": ("任务数", ("n_tasks", "title", "id")),
+}
+
+
 @require_safe
 def plan_list(request):
-    plans = Plan.objects.annotate(n_tasks=Count("tasks")).order_by("-document_date", "title")
-    return render(request, "tasks/plan_list.html", {"plans": plans})
+    """Plans, filtered by words of the title/issuer and by public flag, sorted by any column
+    (both kept in the URL); one query whatever the number of plans."""
+    sorting = Sorting(request, PLAN_COLUMNS, default="-date")
+    q = " ".join(request.GET.get("q", "").split())[:100]
+    plans = Plan.objects.annotate(n_tasks=Count("tasks"))
+    if q:
+        plans = plans.filter(Q(title__icontains=q) | Q(issuer__icontains=q))
+    if request.GET.get("public") == "1":
+        plans = plans.filter(is_public=True)
+    plans = plans.order_by(*sorting.order_by())
+    return render(request, "tasks/plan_list.html", {"plans": plans, "sorting": sorting, "q": q})
 
 
 @require_safe

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from departments.models import User
 from huancui_vet.testing import World
 from notifications.channels import unsubscribe_token
 from notifications.models import Notice
@@ -65,13 +66,25 @@ URL_KWARGS = {
     "logout": lambda o: {},
     "password_change": lambda o: {},
     "password_change_done": lambda o: {},
+    "password_reset": lambda o: {},
+    "password_reset_done": lambda o: {},
+    "password_reset_confirm": lambda o: {"uidb64": "MQ", "token": "set-password"},
+    "password_reset_complete": lambda o: {},
+    "people_list": lambda o: {},
+    "people_add": lambda o: {},
+    "people_deactivate": lambda o: {"pk": o.world.reporter.pk},
+    "people_activate": lambda o: {"pk": o.world.reporter.pk},
+    "people_reset_password": lambda o: {"pk": o.world.reporter.pk},
+    "people_change_role": lambda o: {"pk": o.world.reporter.pk},
     "tasks:plan_list": lambda o: {},
     "tasks:plan_detail": lambda o: {"pk": o.world.plan.pk},
     "reports:my_tasks": lambda o: {},
+    "reports:search": lambda o: {},
     "reports:signoff_queue": lambda o: {},
     "reports:review_queue": lambda o: {},
     "reports:task_detail": lambda o: {"pk": o.world.task1.pk},
     "reports:task_history": lambda o: {"pk": o.world.task1.pk},
+    "reports:task_print": lambda o: {"pk": o.world.task1.pk},
     # April has no report yet, so the create form (not a redirect to edit) is exercised.
     "reports:report_create": lambda o: {"pk": o.world.task1.pk, "period": _iso(APRIL)},
     "reports:report_detail": lambda o: {"pk": o.submitted.pk},
@@ -86,6 +99,7 @@ URL_KWARGS = {
     "reports:report_history": lambda o: {"pk": o.submitted.pk},
     "reports:evidence_upload": lambda o: {"pk": o.draft.pk},
     "reports:evidence_download": lambda o: {"pk": o.evidence.pk},
+    "reports:evidence_view": lambda o: {"pk": o.evidence.pk},
     "reports:evidence_delete": lambda o: {"pk": o.evidence.pk},
     "reports:period_list": lambda o: {},
     "reports:period_close": lambda o: {"plan_pk": o.world.plan.pk, "period": _iso(FEBRUARY)},
@@ -96,12 +110,23 @@ URL_KWARGS = {
     "reports:bulk_entry": lambda o: {},
     "reports:bulk_download": lambda o: {},
     "reports:bulk_upload": lambda o: {},
+    "reports:bulk_review": lambda o: {},
+    "reports:bulk_submit": lambda o: {},
+    "reports:bulk_signoff": lambda o: {},
+    "reports:raw_csv": lambda o: {"plan_pk": o.world.plan.pk},
+    "reports:raw_xlsx": lambda o: {"plan_pk": o.world.plan.pk},
     "supervision:dashboard": lambda o: {},
     "supervision:dashboard_print": lambda o: {},
     "supervision:compliance": lambda o: {},
     "supervision:scorecard": lambda o: {},
     "supervision:department_score": lambda o: {"department_id": o.world.edu.pk},
     "supervision:public_plan": lambda o: {"plan_id": o.world.plan.pk},
+    "supervision:public_plan_qr_svg": lambda o: {"plan_id": o.world.plan.pk},
+    "supervision:public_plan_qr_png": lambda o: {"plan_id": o.world.plan.pk},
+    "public_index": lambda o: {},
+    "public": lambda o: {"plan_id": o.world.plan.pk},
+    "help": lambda o: {},
+    "help_role": lambda o: {"role": "supervisor"},
     "supervision:export_workbook": lambda o: {},
     "notifications:inbox": lambda o: {},
     # The reporter's notice of the May report's return (build_objects returns it).
@@ -142,7 +167,20 @@ def _reporters_notice(objects):
 
 
 # Reachable without signing in. Everything else must send anonymous visitors to the login page.
-PUBLIC = {"login", "healthz", "supervision:public_plan", "notifications:unsubscribe"}
+PUBLIC = {
+    "login",
+    "healthz",
+    "notifications:unsubscribe",
+    "supervision:public_plan",
+    "supervision:public_plan_qr_svg",
+    "supervision:public_plan_qr_png",
+    "public_index",
+    "public",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 
 # Plausible POST bodies, so a missing permission check would actually succeed and show.
 POST_DATA = {
@@ -189,7 +227,14 @@ POST_DATA = {
 # Actions on one's own account, not on portal data: the leader may sign out and change a
 # password like everybody else. healthz is answered by middleware for any method and
 # never writes.
-LEADER_MAY_POST = {"login", "logout", "password_change", "healthz"}
+LEADER_MAY_POST = {
+    "login",
+    "logout",
+    "password_change",
+    "healthz",
+    "password_reset",
+    "password_reset_confirm",
+}
 # The leader's own inbox and settings; the unsubscribe link acts for its token's owner.
 LEADER_MAY_POST |= {
     "notifications:notice_read_all",
@@ -207,6 +252,10 @@ def post_data(objects, name):
         if key in data:
             data[key] = objects.world.edu.pk
     return data
+
+
+# Anonymous forms (CSRF-checked by Django's views, tested in departments/tests).
+ANONYMOUS_FORMS = {"login", "password_reset", "password_reset_confirm"}
 
 
 def named_urls(resolver=None, namespace=""):
@@ -254,8 +303,11 @@ def db_state():
     }
     reports = list(Report.objects.order_by("pk").values_list("pk", "state", "version"))
     locks = list(PeriodLock.objects.order_by("pk").values_list("pk", "is_closed"))
+    users = list(
+        User.objects.order_by("pk").values_list("pk", "is_active", "password", "groups__name")
+    )
     orders = list(SupervisionOrder.objects.order_by("pk").values_list("pk", "status", "deadline"))
-    return counts, reports, locks, orders
+    return counts, reports, locks, orders, users
 
 
 def build_objects(world):
@@ -389,6 +441,7 @@ STATE_CHANGING = {
         "reports:bulk_upload",
         "supervision:order_reply",
         "supervision:order_extension_request",
+        "reports:bulk_submit",
         "password_change",
         "logout",
         "notifications:notice_open",
@@ -402,6 +455,12 @@ STATE_CHANGING = {
         "reports:report_signoff_return",
         "notifications:unit_webhooks",
         "supervision:order_acknowledge",
+        "reports:bulk_signoff",
+        "people_add",
+        "people_deactivate",
+        "people_activate",
+        "people_reset_password",
+        "people_change_role",
     ],
     "leader": ["supervision:order_instruct"],
     "neutral_supervisor": [
@@ -427,26 +486,41 @@ STATE_CHANGING = {
 READ_ONLY = {
     "home",
     "password_change_done",
+    "help",
+    "help_role",
+    "password_reset_done",
+    "password_reset_complete",
+    "people_list",
     "tasks:plan_list",
     "tasks:plan_detail",
     "reports:my_tasks",
+    "reports:search",
     "reports:signoff_queue",
     "reports:review_queue",
     "reports:task_detail",
     "reports:task_history",
+    "reports:task_print",
     "reports:report_detail",
     "reports:report_compare",
     "reports:report_history",
     "reports:evidence_download",
+    "reports:evidence_view",
     "reports:period_list",
     "reports:bulk_entry",
     "reports:bulk_download",
+    "reports:bulk_review",
+    "reports:raw_csv",
+    "reports:raw_xlsx",
     "supervision:dashboard",
     "supervision:dashboard_print",
     "supervision:compliance",
     "supervision:scorecard",
     "supervision:department_score",
     "supervision:public_plan",
+    "supervision:public_plan_qr_svg",
+    "supervision:public_plan_qr_png",
+    "public_index",
+    "public",
     "supervision:export_workbook",
     "notifications:inbox",
     "supervision:order_list",
@@ -461,7 +535,7 @@ def test_every_url_is_either_read_only_or_checked_for_csrf():
     writing = {name for names in STATE_CHANGING.values() for name in names}
     # The login form takes a POST from anonymous visitors (CSRF-checked by Django's
     # LoginView); healthz is answered by middleware.
-    assert writing | READ_ONLY | {"login", "healthz"} == set(URL_KWARGS)
+    assert writing | READ_ONLY | ANONYMOUS_FORMS | {"healthz"} == set(URL_KWARGS)
     assert writing & READ_ONLY == set()
 
 
@@ -527,6 +601,25 @@ def test_supervisor_post_with_a_csrf_token_works(objects):
     response = client.post(url_for(objects, "reports:period_close"), {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert PeriodLock.objects.get(plan=objects.world.plan, period_start=FEBRUARY).is_closed
+
+
+def test_reporter_bulk_submit_with_a_csrf_token_submits_the_draft(objects):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(objects.world.reporter)
+    token = _token(client, reverse("reports:bulk_review"))
+    data = {"csrfmiddlewaretoken": token, "report": [objects.draft.pk]}
+    assert client.post(url_for(objects, "reports:bulk_submit"), data).status_code == 302
+    assert Report.objects.get(pk=objects.draft.pk).state == "submitted"
+
+
+def test_head_post_with_a_csrf_token_deactivates_own_units_reporter(objects):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(objects.world.head)
+    token = _token(client, reverse("people_list"))
+    response = client.post(url_for(objects, "people_deactivate"), {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    objects.world.reporter.refresh_from_db()
+    assert objects.world.reporter.is_active is False
 
 
 @pytest.mark.parametrize(

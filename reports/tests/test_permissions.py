@@ -80,6 +80,15 @@ MATRIX = [
         [ANON, REDIRECT, NOT_FOUND, REDIRECT, FORBIDDEN, FORBIDDEN],
     ),
     ("evidence_download", "get", "evidence", [ANON, OK, NOT_FOUND, OK, OK, OK]),
+    ("evidence_view", "get", "evidence", [ANON, OK, NOT_FOUND, OK, OK, OK]),
+    ("task_print", "get", "task", [ANON, OK, NOT_FOUND, OK, OK, OK]),
+    ("raw_csv", "get", "plan", [ANON, OK, NOT_FOUND, OK, OK, OK]),
+    ("raw_xlsx", "get", "plan", [ANON, OK, NOT_FOUND, OK, OK, OK]),
+    # Bulk submit/sign-off effects are asserted in test_bulk_submit.py; here, who gets in.
+    ("search", "get", None, [ANON, OK, OK, OK, OK, OK]),
+    ("bulk_review", "get", None, [ANON, OK, OK, OK, FORBIDDEN, FORBIDDEN]),
+    ("bulk_submit", "post", None, [ANON, REDIRECT, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN]),
+    ("bulk_signoff", "post", None, [ANON, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN]),
     (
         "evidence_delete",
         "post",
@@ -162,6 +171,8 @@ def _kwargs(world, objects, target, *, reopen=False):
         return {}
     if target == "task":
         return {"pk": world.task1.pk}
+    if target == "plan":
+        return {"plan_pk": world.plan.pk}
     if target == "period":
         return {"pk": world.task1.pk, "period": "2023-04-01"}
     if target == "plan_period":

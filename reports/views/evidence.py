@@ -49,6 +49,38 @@ def evidence_download(request, pk):
     )
 
 
+# The file is its own document: no scripts, no forms, no plugins beyond the viewer, no
+# same-origin access (a crafted file cannot act as the signed-in user), never framed.
+INLINE_CSP = (
+    "sandbox; default-src 'none'; img-src 'self'; object-src 'self'; "
+    "style-src 'unsafe-inline'; frame-ancestors 'self'"
+)
+
+
+@require_safe
+@permission_required("reports.view_report", raise_exception=True)
+def evidence_view(request, pk):
+    """Images and PDFs open in the browser (same access check as the download); any other
+    type is downloaded exactly as by evidence_download."""
+    evidence = get_evidence_for_user(request.user, pk)
+    inline = evidence.opens_inline
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件已不存在。") from None
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    if inline:
+        response["Content-Security-Policy"] = INLINE_CSP
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @require_POST
 @permission_required("reports.delete_evidence", raise_exception=True)
 def evidence_delete(request, pk):

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from departments.models import Department, User
+from huancui_vet.sorting import Sorting
 from reports.access import get_report_for_user
 from reports.forms import REPORT_FIELD_LABELS, ReviewFilterForm
 from reports.history import display_value
@@ -16,6 +17,14 @@ from reports.models import Report, ReportState, TargetValue
 from tasks.models import Task
 
 QUEUE_PAGE_SIZE = 50
+# Sortable columns of the review queue: key → (header, ordering); `id` keeps pages stable.
+QUEUE_COLUMNS = {
+    "submitted": ("报送时间", ("submitted_at", "id")),
+    "department": ("单位", ("department__sort_order", "department__name", "id")),
+    "task": ("任务", ("task__plan_id", "task__number", "id")),
+    "period": ("填报期", ("period_start", "id")),
+    "returned": ("退回次数", ("times_returned", "submitted_at", "id")),
+}
 
 
 @require_safe
@@ -29,10 +38,11 @@ def review_queue(request):
         .distinct()
         .order_by("plan_id", "number"),
     )
+    sorting = Sorting(request, QUEUE_COLUMNS, default="submitted")
     reports = (
         Report.objects.filter(state=ReportState.SUBMITTED)
         .select_related("task", "department", "submitted_by")
-        .order_by("submitted_at", "id")
+        .order_by(*sorting.order_by())
     )
     if form.is_bound and form.is_valid():
         if form.cleaned_data["department"]:
@@ -45,7 +55,7 @@ def review_queue(request):
     return render(
         request,
         "reports/review_queue.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "query": query.urlencode(), "sorting": sorting},
     )
 
 

@@ -208,6 +208,8 @@ def test_query_count_is_constant_as_data_grows_tenfold(client, world):
         URL + query + "&period=all",
         URL + query + "&period=all&page=2",
         URL + query + f"&period=all&status=missing&department={world.edu.pk}",
+        URL + query + "&period=all&sort=-status",  # sorting stays in memory: no query
+        URL + query + "&period=all&sort=task&page=2",
     ]
     _grow(world, 0, 2)
     before = [count_queries(client, url) for url in urls]
@@ -223,3 +225,20 @@ def test_query_count_is_constant_as_data_grows_tenfold(client, world):
     response = client.get(URL + query + "&period=all")
     assert response.context["page"].paginator.count == 24 * 2 * 12
     assert len(response.context["items"]) == 100
+
+
+def test_rows_sort_by_column_with_the_choice_kept_in_links(client, february):
+    client.force_login(february.leader)
+    response = page(client, february, as_of=D(2023, 3, 10), period="all", sort="task")
+    numbers = [i.task_number for i in response.context["items"]]
+    assert numbers == sorted(numbers) and len(set(numbers)) == 2
+    by_period = page(client, february, as_of=D(2023, 3, 10), period="all", sort="-period")
+    starts = [i.period_start for i in by_period.context["items"]]
+    assert starts == sorted(starts, reverse=True)
+    by_status = page(client, february, as_of=D(2023, 3, 10), period="all", sort="status")
+    order = list(COMPLIANCE_LABELS)
+    kinds = [order.index(i.kind) for i in by_status.context["items"]]
+    assert kinds == sorted(kinds)
+    assert 'aria-sort="ascending"' in by_status.text
+    # The status tabs keep the sort.
+    assert "sort=status" in by_status.context["status_query"]

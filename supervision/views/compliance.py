@@ -5,12 +5,35 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from huancui_vet.sorting import Sorting
 from supervision.compliance import compliance_data, compliance_items, compliance_window
 from supervision.facts import load_plan_facts
 from supervision.forms import ComplianceFilterForm, as_of_note
+from supervision.selectors import COMPLIANCE_LABELS
 from tasks.periods import current_period
 
 PAGE_SIZE = 100
+# Sortable columns; the rows are already in memory, so these sort in Python (stable: ties
+# keep the default unit → newest period → task order). The second item is unused (no ORM).
+COLUMNS = {
+    "unit": ("单位", ()),
+    "task": ("任务", ()),
+    "period": ("填报期", ()),
+    "status": ("状态", ()),
+}
+_STATUS_ORDER = {kind: index for index, kind in enumerate(COMPLIANCE_LABELS)}
+
+
+def _sort(entries, facts, sorting):
+    """Entries (assignment, period, fact, kind) in the chosen column's order."""
+    keys = {
+        "task": lambda e: facts.task(e[0].task_id).number,
+        "period": lambda e: e[1].start,
+        "status": lambda e: _STATUS_ORDER.get(e[3], len(_STATUS_ORDER)),
+    }
+    if sorting.key == "unit":  # already the default order
+        return entries[::-1] if sorting.descending else entries
+    return sorted(entries, key=keys[sorting.key], reverse=sorting.descending)
 
 
 @require_safe
@@ -27,7 +50,9 @@ def compliance(request):
     form.set_choices(facts, current_period(plan, as_of))
     periods = compliance_window(facts, period_value)
     data = compliance_data(facts, periods=periods, department_id=department_id, kind=status)
-    page = Paginator(data.entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    sorting = Sorting(request, COLUMNS, default="unit")
+    entries = _sort(data.entries, facts, sorting)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     status_query = query.copy()
@@ -45,5 +70,6 @@ def compliance(request):
             "status_query": status_query.urlencode(),
             "dashboard_query": f"plan={plan.pk}&as_of={as_of.isoformat()}",
             "as_of_note": as_of_note(request, plan, as_of),
+            "sorting": sorting,
         },
     )

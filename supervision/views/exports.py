@@ -31,9 +31,14 @@ class WorkbookOptionsForm(forms.Form):
     """The export's own options, on top of the dashboard's and scorecard's filters."""
 
     department = forms.ModelChoiceField(
-        label="单位", queryset=Department.objects.all(), required=False
+        label="单位",
+        queryset=Department.objects.all(),
+        required=False,
+        help_text="只导出该单位；留空为全部单位。",
     )
-    details = forms.BooleanField(label="附填报明细", required=False)
+    details = forms.BooleanField(
+        label="附填报明细", required=False, help_text="另附每份已报送报告的一行明细。"
+    )
 
 
 def _bad_request(message):
