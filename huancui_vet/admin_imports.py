@@ -5,6 +5,7 @@ each other.
 """
 
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.http import HttpResponseBadRequest
@@ -21,6 +22,14 @@ from huancui_vet.xlsx import SpreadsheetError, check_xlsx, read_upload, set_text
 SESSION_KEY = "import_confirmable_files"
 KEEP_LAST = 10
 
+# The mixins below extend django-import-export classes; mypy sees those bases, the runtime
+# keeps the plain mixins (they are combined with the real classes where used).
+if TYPE_CHECKING:
+    from import_export.admin import ImportMixin as _ImportAdminBase
+    from import_export.resources import Resource as _ResourceBase
+else:
+    _ImportAdminBase = _ResourceBase = object
+
 
 class ChineseExportForm(SelectableFieldsExportForm):
     """The export field picker labelled with the sheet's Chinese captions ("任务内容")."""
@@ -30,7 +39,7 @@ class ChineseExportForm(SelectableFieldsExportForm):
         return field.column_name if field is not None and field.column_name else field_name
 
 
-class ChineseImportErrorsMixin:
+class ChineseImportErrorsMixin(_ImportAdminBase):
     """Chinese errors for refused files, and a confirm step that only accepts this session's file.
 
     django-import-export's confirm form posts `import_file_name` back and reads that name from
@@ -178,7 +187,7 @@ class ChineseDateWidget(widgets.DateWidget):
 REQUIRED = "此项为必填项，不能为空。"
 
 
-class ChineseColumnErrorsMixin:
+class ChineseColumnErrorsMixin(_ResourceBase):
     """Key row errors by the sheet's Chinese column caption, not the model's field name.
 
     The admin's error table labels each error with its key: "排序", not "sort_order".
@@ -193,7 +202,7 @@ class ChineseColumnErrorsMixin:
 
     def _chinese_keys(self, instance, error_dict):
         captions = {f.attribute: f.column_name for f in self.fields.values() if f.attribute}
-        renamed = {}
+        renamed: dict[str, list[str | ValidationError]] = {}
         for key, errors in error_dict.items():
             label = captions.get(key)
             if label is None and key != NON_FIELD_ERRORS:

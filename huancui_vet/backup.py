@@ -105,8 +105,8 @@ def backup_create(*, output):
     """Write one archive to `output` (a file path); return the manifest."""
     output = Path(output)
     media_root = Path(settings.MEDIA_ROOT)
-    with tempfile.TemporaryDirectory(prefix="huancui-backup-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="huancui-backup-") as tmp_name:
+        tmp = Path(tmp_name)
         db_name = _dump_database(tmp)
         media = {str(p.relative_to(media_root)): _sha256(p) for p in _media_files()}
         manifest = {
@@ -189,9 +189,12 @@ def backup_restore(*, archive_path, replace=False):
         extracted = Path(tmp)
         with tarfile.open(archive_path, "r:gz") as archive:
             try:
-                manifest = json.load(archive.extractfile(MANIFEST))
+                manifest_file = archive.extractfile(MANIFEST)
             except KeyError as exc:
                 raise BackupError("not a huancui_vet backup (no manifest.json)") from exc
+            if manifest_file is None:  # a directory or link, not a file
+                raise BackupError("not a huancui_vet backup (manifest.json is not a file)")
+            manifest = json.load(manifest_file)
             names = [manifest["database"]["name"]]
             members = [archive.getmember(n) for n in names]
             archive.extractall(extracted, members=members, filter="data")

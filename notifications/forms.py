@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from notifications.models import Channel, EmailMode, Kind, UnitWebhook
@@ -21,13 +23,20 @@ class SettingsForm(forms.Form):
             "email_mode": prefs.email_mode,
             "email_kinds": [k.value for k in optional if k not in prefs.email_disabled_kinds],
         }
-        super().__init__(*args, initial=initial, **kwargs)
-        self.fields["email_kinds"].choices = [(k.value, k.label) for k in optional]
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["email_kinds"]).choices = [
+            (k.value, k.label) for k in optional
+        ]
         self.required_labels = [Kind(k).label for k in sorted(required_kinds(user))]
 
     def disabled_kinds(self):
         chosen = set(self.cleaned_data["email_kinds"])
         return [k.value for k in optional_kinds(self.user) if k.value not in chosen]
+
+
+# The kinds a unit bot can be sent (the choices of UnitWebhookForm.kinds).
+UNIT_KIND_CHOICES = [(k.value, k.label) for k in Kind if k in UNIT_KINDS]
 
 
 class UnitWebhookForm(forms.ModelForm):
@@ -42,7 +51,7 @@ class UnitWebhookForm(forms.ModelForm):
         label="推送的消息",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[(k.value, k.label) for k in Kind if k in UNIT_KINDS],
+        choices=UNIT_KIND_CHOICES,
     )
 
     class Meta:
@@ -53,20 +62,19 @@ class UnitWebhookForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.channel = channel
         self.initial["kinds"] = [
-            k for k, _ in self.fields["kinds"].choices if k not in self.instance.disabled_kinds
+            k for k, _ in UNIT_KIND_CHOICES if k not in self.instance.disabled_kinds
         ]
         if channel == Channel.WECOM:
             del self.fields["secret"]
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # ModelForm.clean() returns self.cleaned_data
         chosen = set(cleaned.get("kinds") or [])
-        self.instance.disabled_kinds = [
-            k for k, _ in self.fields["kinds"].choices if k not in chosen
-        ]
+        self.instance.disabled_kinds = [k for k, _ in UNIT_KIND_CHOICES if k not in chosen]
         return cleaned
 
     def _post_clean(self):
         if not self.cleaned_data.get("url"):
             return  # an empty address removes the bot; nothing to validate
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # BaseModelForm._post_clean is missing from django-stubs

@@ -83,7 +83,7 @@ def notify_many(messages: list[Message], *, now=None) -> int:
         s.user_id: s for s in NotificationSettings.objects.filter(user_id__in=list(users))
     }
     unit_ids = {m.department_id for m in messages if m.department_id and m.kind in UNIT_KINDS}
-    bots_by_unit = {}
+    bots_by_unit: dict[int | None, list[UnitWebhook]] = {}
     for bot in UnitWebhook.objects.filter(department_id__in=unit_ids, is_active=True):
         bots_by_unit.setdefault(bot.department_id, []).append(bot)
 

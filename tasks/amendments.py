@@ -27,6 +27,7 @@ from tasks.plan_import import (
     build_task,
     unit_choices_errors,
 )
+from tasks.plan_parse import ParsedTask
 from tasks.services import task_set_units
 from tasks.signals import task_changed
 from tasks.units import compact
@@ -115,13 +116,15 @@ class TaskDiff:
     number: int
     kind: str  # "added", "removed", "changed"
     lines: list
-    row: object = None  # ParsedTask (added/changed)
+    row: ParsedTask | None = None  # added/changed
     task: Task | None = None  # current task (removed/changed)
 
     def sentences(self):
         if self.kind == "added":
+            assert self.row is not None  # an added task always has its row
             return [f"新增任务 {self.number}：{_short(self.row.content)}"]
         if self.kind == "removed":
+            assert self.task is not None  # a removed task always has its task
             return [f"删除任务 {self.number}：{_short(self.task.content)}"]
         return [f"任务 {self.number} {line}" for line in self.lines]
 

@@ -93,13 +93,13 @@ def find_task_table(grid):
     result, header_values = None, None
     for table in grid.tables:
         index, columns = _find_header(table.rows)
-        if index is not None and result is None:
-            above = [str(v) for _, row in table.rows[:index] for v in row if v]
-            result = TaskTable(columns=columns, rows=[], title=" ".join(grid.title_lines + above))
-        elif index is None:
+        if index is None:
             if result is None or not _continues(table, result.columns):
                 continue
             index = -1  # a continuation: every row is a task row
+        elif result is None:
+            above = [str(v) for _, row in table.rows[:index] for v in row if v]
+            result = TaskTable(columns=columns, rows=[], title=" ".join(grid.title_lines + above))
         elif columns != result.columns:
             continue  # another kind of table (a contact list, a signature block)
         header_values = header_values or [caption(v) for v in table.rows[max(index, 0)][1]]

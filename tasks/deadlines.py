@@ -89,12 +89,12 @@ def _parse_target(sentence):
         value = Decimal(number) if number else None
         return TargetText(int(year), indicator, value, (unit or "") if value else "", sentence)
     year = _YEAR.search(sentence)
-    value = _VALUE.search(sentence)
+    found = _VALUE.search(sentence)
     return TargetText(
         year=int(year.group(1)) if year else None,
         indicator=sentence,
-        value=Decimal(value.group(1)) if value else None,
-        unit=(value.group(2).replace("％", "%") if value else ""),
+        value=Decimal(found.group(1)) if found else None,
+        unit=(found.group(2).replace("％", "%") if found else ""),
         sentence=sentence,
     )
 

@@ -54,9 +54,10 @@ def _merge_properties(tc):
 
 
 def _table_rows(tbl):
-    rows = []
+    rows: list[list[str | None]] = []
     for tr in tbl.iterchildren(_TR):
-        row = [None] * tr.grid_before  # a row that starts right of the first grid column
+        # a row that starts right of the first grid column
+        row: list[str | None] = [None] * tr.grid_before
         for tc in tr.iterchildren(_TC):
             column = len(row)
             span, vmerge = _merge_properties(tc)
@@ -76,7 +77,8 @@ def read_docx_grid(data):
     import docx
 
     document = docx.Document(io.BytesIO(data))
-    title_lines, tables = [], []
+    title_lines: list[str] = []
+    tables: list[TableGrid] = []
     for child in document.element.body.iterchildren():
         if child.tag == _TBL:
             rows = _table_rows(child)

@@ -27,7 +27,7 @@ def export_title(plan):
 
 
 def _row(task):
-    by_role = {TaskAssignment.Role.LEAD: [], TaskAssignment.Role.SUPPORT: []}
+    by_role: dict[str, list[str]] = {TaskAssignment.Role.LEAD: [], TaskAssignment.Role.SUPPORT: []}
     for assignment in task.assignments.all():
         by_role[assignment.role].append(assignment.unit_text)
     deadline = task.deadline_text or (deadline_text(task.deadline) if task.deadline else "")
@@ -54,7 +54,7 @@ def _sections(tasks):
     areas = [list(t.key_areas.all()) for t in tasks]
     if not tasks or any(len(a) != 1 for a in areas):
         return [(None, rows)]
-    sections = []
+    sections: list[tuple[KeyArea, list[tuple]]] = []
     for (area,), row in zip(areas, rows, strict=True):
         if not sections or sections[-1][0].pk != area.pk:
             if any(s[0].pk == area.pk for s in sections):

@@ -18,7 +18,7 @@ from huancui_vet.xlsx import SpreadsheetError
 from tasks.attachment_table import find_task_table, title_name
 from tasks.attachments import read_attachment
 from tasks.models import DepartmentAlias, KeyArea, Plan, Target, Task, TaskAssignment
-from tasks.plan_parse import parse_task_table
+from tasks.plan_parse import ParsedPlan, parse_task_table
 from tasks.units import UnitDirectory, compact
 
 BATCH_SIZE = 500
@@ -48,7 +48,7 @@ class UnknownUnit:
 class ImportPreview:
     """Everything the admin sees before confirming; nothing has been written."""
 
-    parsed: object  # ParsedPlan
+    parsed: ParsedPlan
     directory: UnitDirectory
     filename: str
     format: str
@@ -82,7 +82,7 @@ class ImportPreview:
 
 
 def _match_units(preview):
-    unknown = {}
+    unknown: dict[str, list[str]] = {}
     for task in preview.tasks:
         for name in task.unit_names:
             dept = preview.directory.get(name)
@@ -133,7 +133,7 @@ def apply_unit_choices(preview, unit_map):
     """
     directory = preview.directory
     next_order = (Department.objects.aggregate(m=Max("sort_order"))["m"] or 0) + 1
-    created = []
+    created: list[Department] = []
     for unknown in preview.unknown:
         target = unit_map[unknown.name]
         if target is None:

@@ -114,8 +114,11 @@ class _RowReader:
         self.directory = directory
         self.single_column = "lead" not in table.columns
         self.seen_numbers = {}
-        self.note_max = Task._meta.get_field("lead_note").max_length
-        self.name_max = TaskAssignment._meta.get_field("written_as").max_length
+        note_max = Task._meta.get_field("lead_note").max_length
+        name_max = TaskAssignment._meta.get_field("written_as").max_length
+        assert note_max is not None and name_max is not None  # both are CharFields
+        self.note_max: int = note_max
+        self.name_max: int = name_max
 
     def read(self, where, values):
         lead, support = _units(values, self.directory, self.single_column)

@@ -1,5 +1,7 @@
 """Forms of supervision orders and verifications; errors are Chinese and shown by the field."""
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
@@ -78,7 +80,9 @@ class OrderIssueForm(forms.Form):
     level = forms.ChoiceField(
         label="督办级别", choices=SupervisionOrder.Level.choices, initial="normal"
     )
-    files = MultipleFileField(label="附件")
+    # django-stubs takes a field named "files" for BaseForm.files (the uploads dict); the
+    # form metaclass moves declared fields off the class, so there is no clash at runtime.
+    files = MultipleFileField(label="附件")  # type: ignore[assignment]
     source = forms.ChoiceField(
         choices=SupervisionOrder.Source.choices, widget=forms.HiddenInput, initial="task"
     )
@@ -89,8 +93,8 @@ class OrderIssueForm(forms.Form):
     def __init__(self, *args, task, **kwargs):
         super().__init__(*args, **kwargs)
         units = Department.objects.filter(assignments__task=task).order_by("sort_order", "name")
-        self.fields["host"].queryset = units
-        self.fields["assisting"].queryset = units
+        cast(forms.ModelChoiceField, self.fields["host"]).queryset = units
+        cast(forms.ModelMultipleChoiceField, self.fields["assisting"]).queryset = units
 
     def clean_deadline(self):
         return _not_past(self.cleaned_data.get("deadline"))
@@ -109,7 +113,9 @@ class TextForm(forms.Form):
 
 class ReplyForm(forms.Form):
     text = _text_field("反馈内容", "请填写反馈内容。", rows=5)
-    files = MultipleFileField(label="佐证材料")
+    # django-stubs takes a field named "files" for BaseForm.files (the uploads dict); the
+    # form metaclass moves declared fields off the class, so there is no clash at runtime.
+    files = MultipleFileField(label="佐证材料")  # type: ignore[assignment]
 
 
 class ExtensionRequestForm(forms.Form):
@@ -158,14 +164,15 @@ class VerificationForm(forms.Form):
         error_messages={"required": "请选择核实结论。"},
     )
     notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    files = MultipleFileField(label="核实佐证")
+    # django-stubs takes a field named "files" for BaseForm.files (the uploads dict); the
+    # form metaclass moves declared fields off the class, so there is no clash at runtime.
+    files = MultipleFileField(label="核实佐证")  # type: ignore[assignment]
     open_order = forms.BooleanField(label="据此下发督办单", required=False)
 
     def __init__(self, *args, task, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(
-            assignments__task=task
-        ).order_by("sort_order", "name")
+        units = Department.objects.filter(assignments__task=task).order_by("sort_order", "name")
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = units
 
     def clean_checked_on(self):
         day = self.cleaned_data.get("checked_on")

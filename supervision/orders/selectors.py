@@ -65,6 +65,7 @@ class OrderFact:
 
     @property
     def colour(self):
+        assert self.standing is not None  # set by order_facts() / standings_for()
         return self.standing.colour
 
     @property
@@ -233,7 +234,8 @@ class OrderCounts:
 
 def counts_by(order_facts):
     """(per host unit, per task) open/amber/red counts, plus 不属实 findings per unit and task."""
-    by_unit, by_task = defaultdict(OrderCounts), defaultdict(OrderCounts)
+    by_unit: defaultdict[int | None, OrderCounts] = defaultdict(OrderCounts)
+    by_task: defaultdict[int, OrderCounts] = defaultdict(OrderCounts)
     for order in order_facts.open_orders():
         for counts in (by_unit[order.host_id], by_task[order.task_id]):
             counts.open += 1

@@ -52,7 +52,7 @@ def verification_create(request, task_id):
         return _page(request, task, form, status=400)
     messages.success(request, "核实记录已保存。")
     if data["open_order"]:
-        query = {
+        query: dict[str, str | int] = {
             "source": "verification",
             "host": verification.department_id,
             "verification": verification.pk,
