@@ -74,9 +74,10 @@ class PortalPasswordResetForm(PasswordResetForm):
             if not throttle.password_reset_mail_throttled(user):
                 yield user
 
-    def save(self, *, request=None, **kwargs):
-        self._request = request
-        return super().save(request=request, **kwargs)
+    def save(self, *args, **kwargs):
+        # send_mail() audits with the request (the client IP); save() is where it arrives.
+        self._request = kwargs.get("request")
+        return super().save(*args, **kwargs)
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

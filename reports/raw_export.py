@@ -176,7 +176,7 @@ def raw_rows(user, filters):
             "pk", "full_name", "username"
         )
     }
-    labels = {}
+    labels: dict = {}
     for chunk in _chunks(reports):
         targets, evidence, comments = _details([row[0] for row in chunk], zone)
         for (

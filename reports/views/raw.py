@@ -76,7 +76,9 @@ def raw_csv(request, plan_pk):
     response = StreamingHttpResponse(
         raw_export.csv_stream(request.user, filters), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = content_disposition_header(True, _filename(filters, "csv"))
+    response["Content-Disposition"] = (
+        content_disposition_header(True, _filename(filters, "csv")) or "attachment"
+    )
     response["Cache-Control"] = "no-store"
     _audit(request, filters, "CSV")
     return response

@@ -41,7 +41,7 @@ def task_print(request, pk):
         .order_by("period_start", "role", "department__sort_order", "department__name")
     )
     cycle = task.plan.reporting_cycle
-    periods = {}
+    periods: dict[str, list] = {}
     for report in accepted:
         label = period_label(cycle, normalize_start(cycle, report.period_start))
         periods.setdefault(label, []).append(report)
