@@ -32,8 +32,15 @@ def run(day):
         return run_reminders()
 
 
-def reminders(kind, user=None):
+WORLD_PLAN = "《测试实施方案》"  # the shared world's first plan; its second plan is reminded apart
+UNIT_KINDS = {Kind.DUE_SOON, Kind.DUE_TODAY, Kind.OVERDUE}
+
+
+def reminders(kind, user=None, plan=WORLD_PLAN):
+    """Notices of `kind` (for `user`); a unit's reminders only those of `plan`."""
     notices = Notice.objects.filter(kind=kind)
+    if kind in UNIT_KINDS:
+        notices = notices.filter(body__startswith=plan)
     return notices.filter(recipient=user) if user else notices
 
 
@@ -101,7 +108,12 @@ def test_a_closed_period_is_not_reminded(world):
     with at(datetime.date(2023, 7, 4)):
         services.period_close(user=world.neutral_supervisor, plan=world.plan, period_start=JUNE)
     run(datetime.date(2023, 7, 5))
-    assert not Notice.objects.filter(kind__in=[Kind.DUE_TODAY, Kind.OVERDUE]).exists()
+    closed = Notice.objects.filter(
+        kind__in=[Kind.DUE_TODAY, Kind.OVERDUE], body__startswith=WORLD_PLAN
+    )
+    assert not closed.exists()
+    # The second plan's June period is still open: its units are reminded.
+    assert reminders(Kind.DUE_TODAY, world.reporter, plan="《测试产教融合方案》").count() == 1
 
 
 def test_a_finished_plan_viewed_today_stays_quiet(world):
@@ -150,8 +162,9 @@ def test_supervisors_daily_digest(world):
     digest = reminders(Kind.SUPERVISOR_DIGEST, world.neutral_supervisor).get()
     assert "2023年7月5日报送进展报告 1 份" in digest.body
     assert "目前待审核 1 份" in digest.body
-    # Task 2's two units and task 1's supporting unit have not reported June.
-    assert "逾期未报 3 项" in digest.body
+    # Task 2's two units and task 1's supporting unit have not reported June; in the second
+    # plan, task 3's two lead units and its supporting unit have not either.
+    assert "逾期未报 6 项" in digest.body
     assert reminders(Kind.SUPERVISOR_DIGEST).count() == 2  # both supervisors
 
 
