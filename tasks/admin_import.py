@@ -20,8 +20,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from departments.audit import security_event_record
-from departments.models import Department, SecurityEvent
+from departments.models import Department
 from huancui_vet.xlsx import SpreadsheetError, read_upload
 from tasks.amendments import plan_amend, plan_amendment_diff
 from tasks.attachments import ACCEPTED_FORMATS, ACCEPTED_TEXT
@@ -29,8 +28,7 @@ from tasks.models import Plan
 from tasks.plan_export import (
     DOCX_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
-    plan_export_docx,
-    plan_export_xlsx,
+    plan_export,
 )
 from tasks.plan_import import PlanImportError, plan_import_apply, plan_import_preview
 
@@ -184,6 +182,7 @@ def _confirm(request, form, preview, plan):
             title=data["title"],
             unit_map=form.unit_map(),
             user=request.user,
+            request=request,
             issuer=data["issuer"],
             document_date=data["document_date"],
             start_year=data["start_year"],
@@ -194,14 +193,11 @@ def _confirm(request, form, preview, plan):
         preview=preview,
         unit_map=form.unit_map(),
         user=request.user,
+        request=request,
         document_number=data["document_number"],
         effective_date=data["effective_date"],
     )
     return plan
-
-
-def _audit(request, detail):
-    security_event_record(kind=SecurityEvent.Kind.IMPORT, request=request, detail=detail)
 
 
 def attachment_flow(request, admin, *, plan=None):
@@ -230,7 +226,6 @@ def attachment_flow(request, admin, *, plan=None):
             saved = _confirm(request, form, preview, plan)
         except PlanImportError as exc:
             errors = exc.errors
-            _audit(request, f"导入方案附件被拒绝：{len(errors)} 处错误")
         else:
             _unstage(request, token)
             return _done(request, admin, saved, preview, amended=plan is not None)
@@ -243,7 +238,6 @@ def _done(request, admin, plan, preview, *, amended):
         text = f"已调整《{plan.title}》：{sum(len(d.sentences()) for d in preview.diff)} 处变更。"
     else:
         text = f"导入方案附件《{plan.title}》：{len(preview.tasks)} 项任务"
-    _audit(request, text)
     messages.success(request, text)
     return redirect("admin:tasks_plan_change", plan.pk)
 
@@ -262,22 +256,16 @@ def amend_attachment_view(request, admin, pk):
     return attachment_flow(request, admin, plan=get_object_or_404(Plan, pk=pk))
 
 
-EXPORTERS = {
-    "xlsx": (plan_export_xlsx, XLSX_CONTENT_TYPE),
-    "docx": (plan_export_docx, DOCX_CONTENT_TYPE),
-}
+CONTENT_TYPES = {"xlsx": XLSX_CONTENT_TYPE, "docx": DOCX_CONTENT_TYPE}
 
 
 def export_attachment_view(request, pk, fmt="xlsx"):
     if not request.user.has_perm("tasks.export_plan"):
         raise PermissionDenied
     plan = get_object_or_404(Plan, pk=pk)
-    writer, content_type = EXPORTERS[fmt]
+    content_type = CONTENT_TYPES[fmt]
     buffer = io.BytesIO()
-    writer(plan=plan, output=buffer)
-    security_event_record(
-        kind=SecurityEvent.Kind.EXPORT, request=request, detail=f"导出方案附件：方案{plan.pk}"
-    )
+    plan_export(plan=plan, output=buffer, fmt=fmt, request=request)
     response = HttpResponse(buffer.getvalue(), content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename=plan-{plan.pk}-tasks.{fmt}"
     return response

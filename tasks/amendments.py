@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, ProtectedError
 
 from tasks.models import KeyArea, PlanAmendment, Task, TaskAssignment
+from tasks.plan_audit import plan_import_audit
 from tasks.plan_import import (
     PlanImportError,
     apply_unit_choices,
@@ -293,8 +294,19 @@ def _remove_task(diff, reason):
         ) from exc
 
 
-def plan_amend(*, plan, preview, document_number, effective_date, unit_map=None, user=None):
-    """Apply a revised attachment to `plan` as one PlanAmendment (all or nothing)."""
+def plan_amend(
+    *,
+    plan,
+    preview,
+    document_number,
+    effective_date,
+    unit_map=None,
+    user=None,
+    request=None,
+    channel="后台管理",
+):
+    """Apply a revised attachment to `plan` as one PlanAmendment (all or nothing), recorded
+    in the audit trail (`request` from the admin, `channel` from a command)."""
     unit_map = unit_map or {}
     errors = list(preview.errors) + unit_choices_errors(preview, unit_map)
     if not (document_number or "").strip():
@@ -318,6 +330,12 @@ def plan_amend(*, plan, preview, document_number, effective_date, unit_map=None,
         )
         amendment.full_clean()
         amendment.save()
+        plan_import_audit(
+            detail=f"已调整《{plan.title}》：{len(amendment.changes)} 处变更。",
+            request=request,
+            user=user,
+            channel=channel,
+        )
         _apply(plan, preview, diffs, amendment.change_reason)
     return amendment
 

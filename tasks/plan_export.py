@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from tasks.deadlines import deadline_text, target_line
 from tasks.docx import write_docx_table
 from tasks.models import KeyArea, Target, TaskAssignment
+from tasks.plan_audit import plan_export_audit
 from tasks.units import join_units
 from tasks.xlsx import write_task_sheet
 
@@ -96,3 +97,13 @@ def plan_export_docx(*, plan, output):
     return write_docx_table(
         title=table.title, headers=HEADERS, sections=table.sections, output=output
     )
+
+
+WRITERS = {"xlsx": plan_export_xlsx, "docx": plan_export_docx}
+
+
+def plan_export(*, plan, output, fmt="xlsx", request=None, user=None, channel="后台管理"):
+    """Write the attachment as .xlsx or .docx and record the export in the audit trail
+    (the admin's download passes `request`, the export_plan command its `channel`)."""
+    WRITERS[fmt](plan=plan, output=output)
+    plan_export_audit(plan=plan, request=request, user=user, channel=channel)

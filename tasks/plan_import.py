@@ -18,6 +18,7 @@ from huancui_vet.xlsx import SpreadsheetError
 from tasks.attachment_table import find_task_table, title_name
 from tasks.attachments import read_attachment
 from tasks.models import DepartmentAlias, KeyArea, Plan, Target, Task, TaskAssignment
+from tasks.plan_audit import plan_import_audit
 from tasks.plan_parse import ParsedPlan, parse_task_table
 from tasks.units import UnitDirectory, compact
 
@@ -297,8 +298,11 @@ def plan_import_apply(
     document_date=None,
     start_year=None,
     end_year=None,
+    request=None,
+    channel="后台管理",
 ):
     """Create the plan of a preview, all or nothing; PlanImportError lists every problem.
+    Recorded in the audit trail (`request` from the admin, `channel` from a command).
 
     Cost: a fixed handful of queries plus one INSERT per 500 tasks, assignments, targets
     and history rows.
@@ -314,13 +318,16 @@ def plan_import_apply(
         end_year=end_year,
     )
     errors += unit_choices_errors(preview, unit_map)
+    audit = {"request": request, "user": user, "channel": channel}
     if errors:
+        plan_import_audit(detail=f"导入方案附件被拒绝：{len(errors)} 处错误", **audit)
         raise PlanImportError(errors)
     with transaction.atomic():
         created = apply_unit_choices(preview, unit_map)
         plan.save()
         areas = _key_areas(plan, preview.parsed.sections)
         tasks, assignments = _write_tasks(plan, preview, areas, user)
+        plan_import_audit(detail=f"{IMPORT_REASON}《{plan.title}》：{len(tasks)} 项任务", **audit)
     return PlanImportResult(
         plan=plan,
         task_count=len(tasks),

@@ -174,3 +174,43 @@ def test_plan_page_lists_amendments(client, world):
     html = client.get(reverse("tasks:plan_detail", args=[world.plan.pk])).content.decode()
     assert "方案调整" in html and "环政办发〔2024〕3号" in html and "2024年3月1日" in html
     assert "新增任务 3：新增：开展职业体验活动" in html
+
+
+def test_commands_record_imports_amendments_and_exports_in_the_audit_trail(world, tmp_path):
+    """The one home of plan auditing is the service: the commands are audited like the admin."""
+    from departments.models import SecurityEvent
+
+    revised = tmp_path / "修订.xlsx"
+    revised.write_bytes(_revised(world))
+    call_command(
+        "import_plan",
+        str(revised),
+        "--amend",
+        str(world.plan.pk),
+        "--document-number",
+        "环政办发〔2024〕3号",
+        "--effective-date",
+        "2024-03-01",
+        stdout=StringIO(),
+    )
+    call_command(
+        "export_plan",
+        "--plan",
+        str(world.plan.pk),
+        "--output",
+        str(tmp_path / "a.docx"),
+        stdout=StringIO(),
+    )
+    events = list(SecurityEvent.objects.order_by("pk").values_list("kind", "username", "detail"))
+    assert events == [
+        (
+            SecurityEvent.Kind.IMPORT,
+            "（命令行 import_plan）",
+            f"已调整《{world.plan.title}》：8 处变更。（命令行 import_plan）",
+        ),
+        (
+            SecurityEvent.Kind.EXPORT,
+            "（命令行 export_plan）",
+            f"导出方案附件：方案{world.plan.pk}（命令行 export_plan）",
+        ),
+    ]

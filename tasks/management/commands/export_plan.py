@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from tasks.models import Plan
-from tasks.plan_export import plan_export_docx, plan_export_xlsx
+from tasks.plan_export import plan_export
 
 
 class Command(BaseCommand):
@@ -16,12 +16,10 @@ class Command(BaseCommand):
         found = Plan.objects.filter(**lookup).first()
         if found is None:
             raise CommandError(f"找不到方案：{plan}")
-        if output.lower().endswith(".docx"):
-            plan_export_docx(plan=found, output=output)
-        elif output.lower().endswith(".xlsx"):
-            plan_export_xlsx(plan=found, output=output)
-        else:
+        fmt = output.lower().rsplit(".", 1)[-1]
+        if fmt not in ("xlsx", "docx"):
             raise CommandError("输出文件须以 .xlsx 或 .docx 结尾。")
+        plan_export(plan=found, output=output, fmt=fmt, channel="命令行 export_plan")
         self.stdout.write(
             f"已导出《{found.title}》任务清单（{found.tasks.count()} 项）到 {output}。"
         )

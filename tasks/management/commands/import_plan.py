@@ -93,6 +93,7 @@ class Command(BaseCommand):
             document_date=options["document_date"],
             start_year=options["start_year"],
             end_year=options["end_year"],
+            channel="命令行 import_plan",
         )
         names = result.created_departments
         created = f"，新建单位 {len(names)} 个（{'、'.join(names)}）" if names else ""
@@ -115,6 +116,7 @@ class Command(BaseCommand):
             unit_map=unit_map,
             document_number=options["document_number"],
             effective_date=options["effective_date"],
+            channel="命令行 import_plan",
         )
         self.stdout.write(f"已调整《{plan.title}》（{amendment.document_number}）：")
         for line in amendment.changes:
