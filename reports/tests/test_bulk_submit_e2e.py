@@ -9,9 +9,8 @@ import time_machine
 from django.apps import apps as django_apps
 
 from departments.roles import sync_role_groups
-from huancui_vet.testing import build_world
+from huancui_vet.testing import FROZEN_AT, build_world
 from reports.models import Report, ReportState
-from reports.tests.conftest import FROZEN_AT
 from reports.tests.factories import draft
 
 pytestmark = pytest.mark.e2e

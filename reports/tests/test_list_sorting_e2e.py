@@ -8,8 +8,7 @@ import time_machine
 from django.apps import apps as django_apps
 
 from departments.roles import sync_role_groups
-from huancui_vet.testing import build_world
-from reports.tests.conftest import FROZEN_AT
+from huancui_vet.testing import FROZEN_AT, build_world
 from reports.tests.factories import submitted
 
 pytestmark = pytest.mark.e2e
