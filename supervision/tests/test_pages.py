@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import re
+import zoneinfo
 from decimal import Decimal
 from pathlib import Path
 
@@ -236,6 +237,19 @@ def test_load_demo_reports_is_idempotent(world, capsys):
     assert Report.objects.count() == count
     states = set(Report.objects.values_list("state", flat=True))
     assert {"accepted", "submitted", "returned"} <= states
+
+
+def test_demo_reports_of_a_finished_plan_reach_its_last_period(world, capsys):
+    """Viewed today, a finished plan's demo data runs to its end, so the default 统计截至
+    date (the day after the last due date) does not show every task missing its last reports."""
+    from tasks.periods import plan_periods
+
+    today = datetime.datetime(2026, 11, 30, 9, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(today, tick=False):
+        call_command("load_demo_reports", "--plan", str(world.plan.pk))
+    last = plan_periods(world.plan)[-1]
+    assert Report.objects.filter(task__plan=world.plan, period_start=last.start).exists()
+    assert not Report.objects.filter(period_start__gt=last.start).exists()
 
 
 def test_invalid_filters_fall_back_to_the_defaults(client, world):

@@ -5,10 +5,10 @@ random choices come from a fixed seed, so every run gives the same data. Reports
 through the models (Report, TargetValue, ReportEvent) and `sync_report_summary`, in one
 transaction.
 
-Which periods: from the plan's first reporting period up to the period containing the day
-six months before the plan's end (a 2020–2023 plan gets data through June 2023), or up to
-the last ended period when the plan is still running. Older periods are mostly accepted on
-time; the last three mix accepted, submitted, returned, late and missing reports.
+Which periods: every period that has ended (a finished 2020–2023 plan gets data through
+December 2023, so its default 统计截至 date — the day after the last due date — shows a
+finished plan as it would look, not a wall of missing reports). Older periods are mostly
+accepted on time; the last three mix accepted, submitted, returned, late and missing reports.
 """
 
 import datetime
@@ -35,15 +35,9 @@ def _at(day, hour):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def _last_demo_period(plan, periods, today):
-    end = plan.last_day
-    if today < end:
-        ended = [p for p in periods if p.end < today]
-        return ended[-1] if ended else None
-    month = end.year * 12 + end.month - 1 - 6
-    six_months_before = datetime.date(month // 12, month % 12 + 1, 1)
-    candidates = [p for p in periods if p.start <= six_months_before]
-    return candidates[-1] if candidates else None
+def _last_demo_period(periods, today):
+    ended = [p for p in periods if p.end < today]
+    return ended[-1] if ended else None
 
 
 class Command(BaseCommand):
@@ -57,7 +51,7 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError("尚未导入实施方案，请先运行 python manage.py load_plan。")
         periods = plan_periods(plan)
-        last = _last_demo_period(plan, periods, timezone.localdate())
+        last = _last_demo_period(periods, timezone.localdate())
         if last is None:
             self.stdout.write(f"《{plan.display_title}》尚无已结束的填报期，未生成演示报告。")
             return
