@@ -20,6 +20,7 @@ class ScoringSettingsAdmin(admin.ModelAdmin):
         "lead_factor",
         "late_credit",
         "bands",
+        "ranking_rule",
         "updated_at",
     )
     list_select_related = ("plan",)
@@ -39,6 +40,10 @@ class ScoringSettingsAdmin(admin.ModelAdmin):
             },
         ),
         ("等级分数线", {"fields": ("band_excellent", "band_good", "band_fair")}),
+        (
+            "分类考核与年度考评",
+            {"fields": ("ranking_rule", "min_expected_reports", "max_bonus", "max_deduction")},
+        ),
     )
 
     @admin.display(description="等级分数线")

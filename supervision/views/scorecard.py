@@ -6,18 +6,19 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from supervision.forms import ScorecardFilterForm
-from supervision.scoring import COMPONENTS
+from supervision.scoring import COMPONENTS, ranking_rule_sentence
 from supervision.selectors import scorecard_data
+from supervision.trends import scorecard_with_standing
 
 
-def _scorecard(request, *, detailed):
+def _scorecard(request, *, detailed, loader=scorecard_data):
     form = ScorecardFilterForm(request.GET or None)
     plan, as_of = form.resolved()
     if plan is None:
         return form, None
     period_kind, period = form.resolved_window(as_of)
     form = form.showing(plan=plan, period_kind=period_kind, period=period, as_of=as_of)
-    data = scorecard_data(
+    data = loader(
         plan=plan,
         period_kind=period_kind,
         period_start=period,
@@ -31,11 +32,18 @@ def _scorecard(request, *, detailed):
 @require_safe
 @permission_required("reports.view_dashboard", raise_exception=True)
 def scorecard(request):
-    form, data = _scorecard(request, detailed=False)
+    form, data = _scorecard(request, detailed=False, loader=scorecard_with_standing)
     return render(
         request,
         "supervision/scorecard.html",
-        {"form": form, "data": data, "components": COMPONENTS, "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "data": data,
+            "groups": data.standing if data else [],
+            "rule": ranking_rule_sentence(data.settings) if data else "",
+            "components": COMPONENTS,
+            "query": request.GET.urlencode(),
+        },
     )
 
 
