@@ -65,7 +65,7 @@ def evaluation_workbook(result, output):
         Column("等级", "center", width=8),
     ]
     rows = result_rows(result)
-    subtitle = f"统计截至{_chinese_date(evaluation.as_of)}　{result.rule_sentence}"
+    subtitle = f"统计截至{_chinese_date(evaluation.as_of)}"
     sheet = TableSheet(
         wb,
         name="考评结果",
@@ -76,6 +76,7 @@ def evaluation_workbook(result, output):
         page_title=evaluation.plan.title,
     )
     sheet.write_rows(rows)
+    sheet.write_note(f"{result.rule_sentence}考评得分 = 计算得分 + 加分 − 扣分。")
     _adjustment_sheet(wb, result, title, subtitle)
     sheet.write_note(signature_text(result))
     wb.save(output)

@@ -323,3 +323,28 @@ def test_formula_like_reason_stays_text_in_the_workbook(client, world, women, ev
     wb = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     cell = wb["加减分明细"]["D4"]
     assert cell.value == '=HYPERLINK("x")' and cell.data_type == "s"
+
+
+@pytest.mark.render
+def test_published_workbook_renders_on_a4_pages(world, women, evaluation, soffice, tmp_path):
+    import subprocess
+
+    from supervision.evaluation.workbook import evaluation_workbook
+    from supervision.tests.test_excel_render import convert_to_pdf
+
+    publish(world, evaluation)
+    source = tmp_path / "evaluation.xlsx"
+    result = evaluation_result(Evaluation.objects.get(pk=evaluation.pk), user=world.leader)
+    evaluation_workbook(result, source)
+    pdf_file = convert_to_pdf(soffice, source, tmp_path)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf_file), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "2023年度考评结果" in text and "领导签字" in text and "45.2" in text
+    info = subprocess.run(["pdfinfo", str(pdf_file)], check=True, capture_output=True, text=True)
+    assert "841.89 x 595.304 pts (A4)" in info.stdout  # A4 landscape
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", str(pdf_file), "/tmp/huancui_evaluation_xlsx"],
+        check=True,
+        timeout=120,
+    )
