@@ -116,3 +116,7 @@ class SupervisionOrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Year-end evaluations (read-only): supervision/evaluation/admin.py
+from supervision.evaluation import admin as evaluation_admin  # noqa: E402, F401

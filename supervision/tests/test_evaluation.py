@@ -348,3 +348,40 @@ def test_published_workbook_renders_on_a4_pages(world, women, evaluation, soffic
         check=True,
         timeout=120,
     )
+
+
+def test_each_step_sends_its_signal_inside_the_transaction(world, women, evaluation):
+    from supervision import signals
+
+    seen = []
+
+    def receiver(signal, **kwargs):
+        seen.append((signal, kwargs["evaluation"].status, kwargs["actor"].username))
+
+    hooks = [signals.evaluation_submitted, signals.evaluation_returned]
+    hooks.append(signals.evaluation_published)
+    for hook in hooks:
+        hook.connect(receiver, weak=False)
+    try:
+        sup, leader = world.neutral_supervisor, world.leader
+        services.evaluation_submit(user=sup, evaluation=evaluation)
+        services.evaluation_return(user=leader, evaluation=evaluation, comment="补充")
+        services.evaluation_submit(user=sup, evaluation=evaluation)
+        services.evaluation_approve(user=leader, evaluation=evaluation)
+    finally:
+        for hook in hooks:
+            hook.disconnect(receiver)
+    assert [(status, who) for _signal, status, who in seen] == [
+        ("submitted", "supervisor"),
+        ("draft", "leader"),
+        ("submitted", "supervisor"),
+        ("published", "leader"),
+    ]
+
+
+def test_admin_lists_evaluations_read_only(client, world, women, evaluation):
+    client.force_login(world.admin)
+    assert client.get(reverse("admin:supervision_evaluation_changelist")).status_code == 200
+    url = reverse("admin:supervision_evaluation_change", args=[evaluation.pk])
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("admin:supervision_evaluation_add")).status_code == 403
