@@ -60,6 +60,10 @@ def test_draft_with_one_adjustment_approve_and_the_unit_sees_its_line(
 
     # 1. The supervisor opens the 2023 evaluation and adds one 加分 for 人社局.
     login_page(world.neutral_supervisor)
+    url = reverse("supervision:scorecard")
+    go(page, f"{live_server.url}{url}?plan={world.plan.pk}&period_kind=month&period=2023-02-01")
+    assert "牵头单位组得分排名" in page.content() and "方案累计" in page.content()
+    shot(page, "0_scorecard_groups")
     click(page, "nav a:has-text('年度考评')")
     page.select_option("#id_plan", str(world.plan.pk))
     page.fill("#id_year", "2023")
