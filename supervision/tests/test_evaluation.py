@@ -385,3 +385,13 @@ def test_admin_lists_evaluations_read_only(client, world, women, evaluation):
     url = reverse("admin:supervision_evaluation_change", args=[evaluation.pk])
     assert client.get(url).status_code == 200
     assert client.get(reverse("admin:supervision_evaluation_add")).status_code == 403
+
+
+def test_default_as_of_for_a_finished_plan_and_a_year_in_progress(world):
+    from supervision.evaluation.selectors import default_as_of
+
+    today = datetime.date(2026, 11, 30)
+    # A finished year: the day after December's reports were due (5 January).
+    assert default_as_of(world.plan, 2023, today) == datetime.date(2024, 1, 6)
+    # The year still running (a new plan viewed today): today.
+    assert default_as_of(world.plan, 2026, today) == today
