@@ -21,5 +21,6 @@ def navigation(request):
         items.append(("supervision:dashboard", "督查看板"))
         items.append(("supervision:scorecard", "部门评分"))
         items.append(("supervision:order_list", "督办单"))
+    items.append(("supervision:evaluation_list", "年度考评"))
     items.append(("tasks:plan_list", "实施方案"))
     return {"nav_items": items, "current_role": role}

@@ -16,6 +16,8 @@ _READ = [
     # Supervision orders and verifications are scoped per unit by supervision.orders.access.
     "supervision.view_supervisionorder",
     "supervision.view_verification",
+    # Year-end evaluations: units read their own published line (supervision.evaluation.access).
+    "supervision.view_evaluation",
 ]
 _REPORTER = _READ + [
     "reports.add_report",
@@ -27,7 +29,7 @@ _REPORTER = _READ + [
 ]
 _READ_ALL = _READ + ["reports.view_all_reports", "reports.view_dashboard"]
 # Supervisors issue, urge, close and verify (督查督办); leaders add instructions (领导批示).
-_SUPERVISE = ["supervision.issue_order"]
+_SUPERVISE = ["supervision.issue_order", "supervision.manage_evaluation"]
 
 ROLE_PERMISSIONS = {
     Role.REPORTER: _REPORTER,
@@ -38,7 +40,8 @@ ROLE_PERMISSIONS = {
         "departments.manage_unit_users",
     ],
     Role.SUPERVISOR: _READ_ALL + _SUPERVISE + ["reports.review_report", "reports.close_period"],
-    Role.LEADER: _READ_ALL + ["supervision.instruct_order"],
+    # Leaders also approve (审定) or return the year-end evaluation.
+    Role.LEADER: _READ_ALL + ["supervision.instruct_order", "supervision.approve_evaluation"],
     # Administrators manage the back office; they are also is_staff.
     Role.ADMINISTRATOR: _READ_ALL
     + [

@@ -21,6 +21,7 @@ class ScoringSettingsAdmin(SimpleHistoryAdmin):  # 历史 button: every version 
         "lead_factor",
         "late_credit",
         "bands",
+        "ranking_rule",
         "updated_at",
     )
     list_select_related = ("plan",)
@@ -40,6 +41,10 @@ class ScoringSettingsAdmin(SimpleHistoryAdmin):  # 历史 button: every version 
             },
         ),
         ("等级分数线", {"fields": ("band_excellent", "band_good", "band_fair")}),
+        (
+            "分类考核与年度考评",
+            {"fields": ("ranking_rule", "min_expected_reports", "max_bonus", "max_deduction")},
+        ),
     )
 
     @admin.display(description="等级分数线")
@@ -112,3 +117,7 @@ class SupervisionOrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Year-end evaluations (read-only): supervision/evaluation/admin.py
+from supervision.evaluation import admin as evaluation_admin  # noqa: E402, F401

@@ -92,6 +92,37 @@ class ScoringSettings(models.Model):
     band_fair = models.PositiveSmallIntegerField(
         "一般分数线", default=60, validators=[MaxValueValidator(100)]
     )
+    # Fair ranking (分类考核): see supervision.scoring.fair_ranking.
+    ranking_rule = models.CharField(
+        "排名规则",
+        max_length=10,
+        choices=[("grouped", "分类排名（牵头单位、仅配合单位分组）"), ("single", "统一排名")],
+        default="grouped",
+        help_text="分类排名：牵头任务的单位与只承担配合任务的单位分组排名，避免事少的单位排在前面。",
+    )
+    min_expected_reports = models.PositiveSmallIntegerField(
+        "最少应报报告数",
+        default=3,
+        validators=[MaxValueValidator(1000)],
+        help_text="评分期内应报报告少于此数的单位显示为“样本不足”，不参加排名。",
+    )
+    # Year-end evaluation (年度考评) adjustment limits, per unit and year.
+    max_bonus = models.DecimalField(
+        "年度考评加分上限",
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("5.0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="每个单位一个年度的加分合计不得超过此数。",
+    )
+    max_deduction = models.DecimalField(
+        "年度考评扣分上限",
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("10.0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="每个单位一个年度的扣分合计不得超过此数。",
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords()
 
@@ -161,6 +192,13 @@ class ScoringSettings(models.Model):
 
 
 # Supervision orders live in their own module; imported here so Django registers them.
+# Year-end evaluations (年度考评): supervision/evaluation/.
+from supervision.evaluation.models import (  # noqa: E402, F401
+    Evaluation,
+    EvaluationAdjustment,
+    EvaluationEvent,
+    EvaluationLine,
+)
 from supervision.orders.models import (  # noqa: E402, F401
     OrderEvent,
     OrderNumberCounter,

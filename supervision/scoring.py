@@ -124,6 +124,8 @@ class ScorecardData:
     as_of: datetime.date
     settings: ScoringSettings
     rows: list[DepartmentScore]  # ranked: best first; departments without a score last
+    # [(group label, [Standing])] when built by supervision.trends.scorecard_with_standing
+    standing: list = field(default_factory=list)
 
     def row_for(self, department_id):
         for row in self.rows:
@@ -436,3 +438,85 @@ def scorecard_data(
         period_start=period_start or as_of,
         detailed=detailed,
     )
+
+
+# --- fair ranking (分类考核) -------------------------------------------------------------
+
+GROUP_LEAD, GROUP_SUPPORT, GROUP_ALL = "lead", "support", "all"
+GROUP_LABELS = {
+    GROUP_LEAD: "牵头单位组",
+    GROUP_SUPPORT: "仅配合单位组",
+    GROUP_ALL: "全部单位",
+}
+GROUP_ORDER = (GROUP_LEAD, GROUP_SUPPORT, GROUP_ALL)
+
+
+@dataclass
+class RankedEntry:
+    """Where one unit stands in the fair ranking."""
+
+    department_id: int
+    group: str  # GROUP_LEAD | GROUP_SUPPORT | GROUP_ALL
+    expected_reports: int  # expected reports due in the window (the timeliness items)
+    score: Decimal | None
+    insufficient: bool  # fewer than settings.min_expected_reports: shown, never ranked
+    rank: int | None = None
+
+    @property
+    def group_label(self):
+        return GROUP_LABELS[self.group]
+
+
+def ranking_group(row, rule):
+    """A unit's group: with the grouped rule, units leading any task apart from units that
+    only support; with the single rule, one group."""
+    if rule != "grouped":
+        return GROUP_ALL
+    return GROUP_LEAD if row.lead_tasks else GROUP_SUPPORT
+
+
+def fair_ranking(rows, settings, *, scores=None):
+    """{department_id: RankedEntry} for the rows scorecard_data returns.
+
+    Ranks within each group by score (ties share a rank, the next rank skips), best first.
+    A unit with fewer than `settings.min_expected_reports` expected reports in the window, or
+    with no score, is 样本不足 and not ranked. `scores`: {department_id: score} to rank by
+    instead of the rows' own scores (the year-end evaluation ranks adjusted scores).
+    """
+    entries = {}
+    for row in rows:
+        score = scores.get(row.department_id) if scores is not None else row.score
+        expected = row.component("timeliness").item_count
+        entries[row.department_id] = RankedEntry(
+            department_id=row.department_id,
+            group=ranking_group(row, settings.ranking_rule),
+            expected_reports=expected,
+            score=score,
+            insufficient=score is None or expected < settings.min_expected_reports,
+        )
+    order = {row.department_id: i for i, row in enumerate(rows)}
+    by_group = {}
+    for entry in entries.values():
+        if not entry.insufficient:
+            by_group.setdefault(entry.group, []).append(entry)
+    for members in by_group.values():
+        members.sort(key=lambda e: (-e.score, order[e.department_id]))
+        previous, rank = None, 0
+        for position, entry in enumerate(members, start=1):
+            if entry.score != previous:
+                rank, previous = position, entry.score
+            entry.rank = rank
+    return entries
+
+
+def ranking_rule_sentence(settings):
+    """The rule in one Chinese sentence, for the scorecard page, print view and workbook."""
+    if settings.ranking_rule == "grouped":
+        rule = (
+            "分类排名：牵头至少一项任务的单位为“牵头单位组”，"
+            "只承担配合任务的单位为“仅配合单位组”，两组分别排名"
+        )
+    else:
+        rule = "统一排名：全部单位在同一组内排名"
+    minimum = settings.min_expected_reports
+    return f"{rule}；评分期内应报报告少于{minimum}份的单位显示为“样本不足”，不参加排名。"

@@ -17,3 +17,9 @@ order_closed = Signal()
 order_instructed = Signal()
 report_urged = Signal()  # sent with urging= (a ReportUrging) instead of order=
 verification_recorded = Signal()  # sent with verification= instead of order=
+
+# Year-end evaluation (年度考评) steps, sent with `evaluation` and `actor` inside the step's
+# transaction; evaluation_returned also with `comment`. Notifications may connect to them.
+evaluation_submitted = Signal()
+evaluation_returned = Signal()
+evaluation_published = Signal()

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from supervision.evaluation.urls import urlpatterns as evaluation_urlpatterns
 from supervision.orders.urls import urlpatterns as order_urlpatterns
 from supervision.views import compliance, dashboard, exports, public, scorecard
 
@@ -18,3 +19,5 @@ urlpatterns = [
 ]
 # Supervision orders (督办单), urgings and verifications: supervision/orders/urls.py
 urlpatterns += order_urlpatterns
+# Year-end evaluations (年度考评): supervision/evaluation/urls.py
+urlpatterns += evaluation_urlpatterns

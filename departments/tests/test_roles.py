@@ -25,7 +25,8 @@ def test_each_role_group_holds_exactly_its_listed_permissions(role):
 @pytest.mark.django_db
 def test_leader_role_changes_nothing_but_writes_instructions():
     changing = {p for p in ROLE_PERMISSIONS[Role.LEADER] if not p.split(".")[1].startswith("view")}
-    assert changing == {"supervision.instruct_order"}  # 领导批示 on supervision orders
+    # 领导批示 on supervision orders, and 审定/退回 of the year-end evaluation.
+    assert changing == {"supervision.instruct_order", "supervision.approve_evaluation"}
 
 
 @pytest.mark.django_db(transaction=True)

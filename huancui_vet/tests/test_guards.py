@@ -20,6 +20,8 @@ from notifications.models import Notice
 from reports import services
 from reports.models import Evidence, PeriodLock, Report, ReportEvent, TargetValue
 from reports.tests.factories import JUNE, MAY, pdf, submitted
+from supervision.evaluation import services as evaluation_services
+from supervision.evaluation.models import Evaluation, EvaluationAdjustment, EvaluationLine
 from supervision.orders import services as order_services
 from supervision.orders.models import OrderEvent, ReportUrging, SupervisionOrder, Verification
 from tasks.models import Plan, Target, Task
@@ -52,6 +54,8 @@ class Objects:
     closed_period: datetime.date  # closed, so period_reopen has something to reopen
     order: object = None  # a supervision order to 教育局 (人社局 assists), with a file
     verification: object = None
+    evaluation: object = None  # 2024 draft with one adjustment (人社局 +2)
+    published_evaluation: object = None  # 2023, published
 
 
 def _iso(day):
@@ -159,6 +163,20 @@ URL_KWARGS = {
     },
     "supervision:verification_create": lambda o: {"task_id": o.world.task1.pk},
     "supervision:verification_detail": lambda o: {"pk": o.verification.pk},
+    "supervision:evaluation_list": lambda o: {},
+    "supervision:evaluation_open": lambda o: {},
+    "supervision:evaluation_detail": lambda o: {"pk": o.evaluation.pk},
+    "supervision:evaluation_unit": lambda o: {
+        "pk": o.published_evaluation.pk,
+        "department_id": o.world.edu.pk,
+    },
+    "supervision:evaluation_adjust": lambda o: {"pk": o.evaluation.pk},
+    "supervision:evaluation_submit": lambda o: {"pk": o.evaluation.pk},
+    "supervision:evaluation_approve": lambda o: {"pk": o.evaluation.pk},
+    "supervision:evaluation_return": lambda o: {"pk": o.evaluation.pk},
+    "supervision:evaluation_print": lambda o: {"pk": o.published_evaluation.pk},
+    "supervision:evaluation_xlsx": lambda o: {"pk": o.published_evaluation.pk},
+    "supervision:evaluation_file": lambda o: {"pk": o.evaluation.adjustments.first().pk},
 }
 
 
@@ -222,6 +240,14 @@ POST_DATA = {
         "finding": "untrue",
     },
     "reports:report_signoff_return": {"comment": "请补充数据。"},
+    "supervision:evaluation_open": {"plan": 0, "year": 2024},  # plan filled in by post_data()
+    "supervision:evaluation_adjust": {
+        "department": 0,  # filled in by post_data()
+        "kind": "bonus",
+        "amount": "1.0",
+        "reason": "领导批示表扬",
+    },
+    "supervision:evaluation_return": {"comment": "请核实加分依据。"},
 }
 
 # Actions on one's own account, not on portal data: the leader may sign out and change a
@@ -243,6 +269,8 @@ LEADER_MAY_POST |= {
 }
 # ...and write instructions (领导批示) on supervision orders, their one write.
 LEADER_MAY_POST |= {"supervision:order_instruct"}
+# ...and approve (审定) or return the year-end evaluation.
+LEADER_MAY_POST |= {"supervision:evaluation_approve", "supervision:evaluation_return"}
 
 
 def post_data(objects, name):
@@ -251,6 +279,10 @@ def post_data(objects, name):
     for key in ("host", "department"):
         if key in data:
             data[key] = objects.world.edu.pk
+    if name == "supervision:evaluation_adjust":
+        data.update(department=objects.world.hr.pk, file=pdf("表扬通报.pdf"))
+    if "plan" in data:
+        data["plan"] = objects.world.plan.pk
     return data
 
 
@@ -299,6 +331,9 @@ def db_state():
             OrderEvent,
             ReportUrging,
             Verification,
+            Evaluation,
+            EvaluationAdjustment,
+            EvaluationLine,
         )
     }
     reports = list(Report.objects.order_by("pk").values_list("pk", "state", "version"))
@@ -307,7 +342,8 @@ def db_state():
         User.objects.order_by("pk").values_list("pk", "is_active", "password", "groups__name")
     )
     orders = list(SupervisionOrder.objects.order_by("pk").values_list("pk", "status", "deadline"))
-    return counts, reports, locks, orders, users
+    evaluations = list(Evaluation.objects.order_by("pk").values_list("pk", "status"))
+    return counts, reports, locks, orders, users, evaluations
 
 
 def build_objects(world):
@@ -343,6 +379,23 @@ def build_objects(world):
         scope="实训基地建设",
         finding="true",
     )
+    published = evaluation_services.evaluation_open(
+        user=world.neutral_supervisor, plan=world.plan, year=2023
+    )
+    evaluation_services.evaluation_submit(user=world.neutral_supervisor, evaluation=published)
+    evaluation_services.evaluation_approve(user=world.leader, evaluation=published)
+    evaluation = evaluation_services.evaluation_open(
+        user=world.neutral_supervisor, plan=world.plan, year=2024
+    )
+    evaluation_services.adjustment_add(
+        user=world.neutral_supervisor,
+        evaluation=evaluation,
+        department=world.hr,
+        kind="bonus",
+        amount=2,
+        reason="领导批示表扬",
+        uploaded_file=pdf("批示.pdf"),
+    )
     return Objects(
         world=world,
         draft=draft,
@@ -351,6 +404,8 @@ def build_objects(world):
         closed_period=MARCH,
         order=order,
         verification=verification,
+        evaluation=evaluation,
+        published_evaluation=Evaluation.objects.get(pk=published.pk),
     )
 
 
@@ -462,7 +517,11 @@ STATE_CHANGING = {
         "people_reset_password",
         "people_change_role",
     ],
-    "leader": ["supervision:order_instruct"],
+    "leader": [
+        "supervision:order_instruct",
+        "supervision:evaluation_approve",
+        "supervision:evaluation_return",
+    ],
     "neutral_supervisor": [
         "reports:report_accept",
         "reports:report_return",
@@ -476,6 +535,9 @@ STATE_CHANGING = {
         "supervision:order_urge",
         "supervision:report_urge",
         "supervision:verification_create",
+        "supervision:evaluation_open",
+        "supervision:evaluation_adjust",
+        "supervision:evaluation_submit",
         "password_change",
         "logout",
     ],
@@ -528,6 +590,12 @@ READ_ONLY = {
     "supervision:order_print",
     "supervision:order_file",
     "supervision:verification_detail",
+    "supervision:evaluation_list",
+    "supervision:evaluation_detail",
+    "supervision:evaluation_unit",
+    "supervision:evaluation_print",
+    "supervision:evaluation_xlsx",
+    "supervision:evaluation_file",
 }
 
 
@@ -644,3 +712,62 @@ def test_deactivating_a_user_sends_the_next_request_to_login(client, world, who)
     response = client.get(reverse("tasks:plan_list"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+EVALUATION_WRITES = [
+    "supervision:evaluation_open",
+    "supervision:evaluation_adjust",
+    "supervision:evaluation_submit",
+    "supervision:evaluation_approve",
+    "supervision:evaluation_return",
+]
+
+
+@pytest.mark.parametrize("who", ["reporter", "head", "hr_reporter", "other_reporter", "admin"])
+def test_units_and_administrators_never_act_on_evaluations(client, objects, who):
+    client.force_login(getattr(objects.world, who))
+    before = db_state()
+    statuses = {
+        name: client.post(url_for(objects, name), post_data(objects, name)).status_code
+        for name in EVALUATION_WRITES
+    }
+    assert set(statuses.values()) == {403}, statuses
+    assert db_state() == before
+
+
+def test_evaluation_writes_take_effect_for_their_role(client, objects):
+    """Supervisor adds (+1 for 人社局) and submits; leader returns; supervisor resubmits;
+    the supervisor cannot approve; the leader approves and the lines are frozen."""
+    evaluation = objects.evaluation
+    client.force_login(objects.world.neutral_supervisor)
+    name = "supervision:evaluation_adjust"
+    assert client.post(url_for(objects, name), post_data(objects, name)).status_code == 302
+    assert EvaluationAdjustment.objects.filter(evaluation=evaluation).count() == 2
+    assert client.post(url_for(objects, "supervision:evaluation_submit")).status_code == 302
+    assert client.post(url_for(objects, "supervision:evaluation_approve")).status_code == 403
+    evaluation.refresh_from_db()
+    assert evaluation.status == "submitted"
+    client.force_login(objects.world.leader)
+    name = "supervision:evaluation_return"
+    assert client.post(url_for(objects, name), post_data(objects, name)).status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.status == "draft"
+    assert evaluation.events.filter(action="returned", text="请核实加分依据。").exists()
+    client.force_login(objects.world.neutral_supervisor)
+    client.post(url_for(objects, "supervision:evaluation_submit"))
+    client.force_login(objects.world.leader)
+    assert client.post(url_for(objects, "supervision:evaluation_approve")).status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.status == "published" and evaluation.approved_by == objects.world.leader
+    hr_line = EvaluationLine.objects.get(evaluation=evaluation, department=objects.world.hr)
+    assert hr_line.bonus == 3
+    # Nothing of 2024 was due by 10 July 2023: no score, so no final score to adjust.
+    assert hr_line.computed_score is None and hr_line.final_score is None
+    client.force_login(objects.world.neutral_supervisor)
+    response = client.post(
+        url_for(objects, "supervision:evaluation_open"),
+        {"plan": objects.world.plan.pk, "year": 2024},
+    )
+    assert response.status_code == 400
+    assert "该方案2024年度考评已经创建。" in response.content.decode()
+    assert Evaluation.objects.count() == 2

@@ -205,13 +205,19 @@ def test_admin_edits_scoring_settings(client, world):
         "band_excellent": 90,
         "band_good": 80,
         "band_fair": 60,
+        "ranking_rule": "single",
+        "min_expected_reports": 2,
+        "max_bonus": "3",
+        "max_deduction": "8",
     }
     response = client.post(url, form)
     assert "四项权重之和必须等于100，当前为110。" in response.content.decode()
     assert not ScoringSettings.objects.exists()
     form["weight_orders"] = 10
     assert client.post(url, form).status_code == 302
-    assert ScoringSettings.for_plan(world.plan).plan == world.plan
+    saved = ScoringSettings.for_plan(world.plan)
+    assert saved.plan == world.plan
+    assert (saved.ranking_rule, saved.min_expected_reports, saved.max_bonus) == ("single", 2, 3)
 
 
 def test_vendored_chartjs_matches_its_recorded_hash():

@@ -7,19 +7,20 @@ from django.views.decorators.http import require_safe
 
 from huancui_vet.history import settings_version
 from supervision.forms import ScorecardFilterForm, as_of_note
-from supervision.scoring import COMPONENTS
+from supervision.scoring import COMPONENTS, ranking_rule_sentence
 from supervision.selectors import scorecard_data
 from supervision.templatetags.supervision_links import compliance_base_url
+from supervision.trends import scorecard_with_standing
 
 
-def _scorecard(request, *, detailed):
+def _scorecard(request, *, detailed, loader=scorecard_data):
     form = ScorecardFilterForm(request.GET or None)
     plan, as_of = form.resolved()
     if plan is None:
         return form, None
     period_kind, period = form.resolved_window(as_of)
     form = form.showing(plan=plan, period_kind=period_kind, period=period, as_of=as_of)
-    data = scorecard_data(
+    data = loader(
         plan=plan,
         period_kind=period_kind,
         period_start=period,
@@ -33,13 +34,15 @@ def _scorecard(request, *, detailed):
 @require_safe
 @permission_required("reports.view_dashboard", raise_exception=True)
 def scorecard(request):
-    form, data = _scorecard(request, detailed=False)
+    form, data = _scorecard(request, detailed=False, loader=scorecard_with_standing)
     return render(
         request,
         "supervision/scorecard.html",
         {
             "form": form,
             "data": data,
+            "groups": data.standing if data else [],
+            "rule": ranking_rule_sentence(data.settings) if data else "",
             "components": COMPONENTS,
             "query": request.GET.urlencode(),
             "as_of_note": as_of_note(request, data.plan, data.as_of) if data else None,

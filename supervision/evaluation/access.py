@@ -1,0 +1,50 @@
+"""The one place deciding who sees which evaluation and which of its lines.
+
+Supervisors, leaders and administrators see every evaluation and every line. A unit's
+reporters and head see nothing of an evaluation until it is published (drafts, adjustments
+in progress and live figures stay internal), then only their own unit's line; any other
+line, or an unpublished evaluation, is 404 for them.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from supervision.evaluation.models import Evaluation, EvaluationAdjustment, EvaluationStatus
+
+
+def evaluations_visible_to(user):
+    if not user.is_authenticated:
+        return Evaluation.objects.none()
+    if user.sees_all_departments:
+        return Evaluation.objects.all()
+    if not user.is_department_staff:
+        return Evaluation.objects.none()
+    return Evaluation.objects.filter(
+        status=EvaluationStatus.PUBLISHED, lines__department_id=user.department_id
+    )
+
+
+def get_evaluation_for_user(user, pk):
+    return get_object_or_404(
+        evaluations_visible_to(user).select_related("plan", "created_by", "approved_by"), pk=pk
+    )
+
+
+def visible_department_id(user):
+    """None for those who see every line, else the only unit whose line the user sees."""
+    return None if user.sees_all_departments else user.department_id
+
+
+def check_line_visible(user, department_id):
+    if not user.sees_all_departments and department_id != user.department_id:
+        raise Http404("没有找到该单位的考评结果。")
+
+
+def get_adjustment_file_for_user(user, pk):
+    row = get_object_or_404(EvaluationAdjustment.objects.select_related("evaluation"), pk=pk)
+    get_evaluation_for_user(user, row.evaluation_id)
+    try:
+        check_line_visible(user, row.department_id)
+    except Http404:
+        raise Http404("没有找到该文件。") from None
+    return row
