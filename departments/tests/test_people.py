@@ -56,12 +56,13 @@ def test_head_adds_an_account_in_own_unit_with_a_one_time_password(client, world
 
 def test_duplicate_username_is_refused_beside_the_field(client, world):
     client.force_login(world.head)
+    before = User.objects.count()
     response = client.post(
         ADD, {"username": "HR_reporter", "full_name": "重复", "role": "reporter"}
     )
     assert response.status_code == 200
     assert "已存在" in response.context["form"].errors["username"][0]
-    assert User.objects.count() == 8
+    assert User.objects.count() == before
 
 
 def test_head_cannot_give_a_supervisor_role(client, world):
