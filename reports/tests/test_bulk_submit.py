@@ -109,9 +109,7 @@ def test_head_signs_off_several_at_once(client, world, awaiting):
     assert states(*awaiting) == [ReportState.SUBMITTED] * 3
 
 
-def test_a_report_no_longer_awaiting_sign_off_in_the_selection_signs_none(
-    client, world, awaiting
-):
+def test_a_report_no_longer_awaiting_sign_off_in_the_selection_signs_none(client, world, awaiting):
     # A head's own submission needs no sign-off (it goes straight to review), so a stale
     # selection that still lists it is refused whole.
     own = services.report_submit(
