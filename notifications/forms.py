@@ -8,12 +8,16 @@ from notifications.rules import UNIT_KINDS, optional_kinds, required_kinds
 
 class SettingsForm(forms.Form):
     email_mode = forms.ChoiceField(
-        label="邮件提醒方式", choices=EmailMode.choices, widget=forms.RadioSelect
+        label="邮件提醒方式",
+        choices=EmailMode.choices,
+        widget=forms.RadioSelect,
+        help_text="消息多时可选每日汇总，一天只收一封邮件。",
     )
     email_kinds = forms.MultipleChoiceField(
         label="通过邮件接收的消息",
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text="取消勾选的消息只在“我的消息”中显示，不发邮件。",
     )
 
     def __init__(self, *args, user, prefs, **kwargs):
@@ -52,11 +56,13 @@ class UnitWebhookForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         choices=UNIT_KIND_CHOICES,
+        help_text="勾选要推送到本单位群里的消息。",
     )
 
     class Meta:
         model = UnitWebhook
         fields = ["url", "secret", "is_active"]
+        help_texts = {"is_active": "取消勾选可暂停推送，地址仍然保留。"}
 
     def __init__(self, *args, channel, **kwargs):
         super().__init__(*args, **kwargs)

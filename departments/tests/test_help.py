@@ -16,14 +16,29 @@ from departments.forms import (
     UnitUserForm,
 )
 from departments.models import Role
+from notifications.forms import SettingsForm, UnitWebhookForm
+from notifications.models import Channel, UnitWebhook
+from notifications.services import settings_for
 from reports.forms import AcceptForm, EvidenceForm, ReportForm, ReturnForm, ReviewFilterForm
 from reports.views.bulk import BulkUploadForm
 from reports.views.raw import RawFilterForm
+from supervision.evaluation import forms as evaluation_forms
+from supervision.evaluation.models import Evaluation
 from supervision.forms import ComplianceFilterForm, DashboardFilterForm, ScorecardFilterForm
+from supervision.orders.forms import (
+    CloseForm,
+    ExtensionGrantForm,
+    ExtensionRequestForm,
+    OrderFilterForm,
+    OrderIssueForm,
+    ReplyForm,
+    TextForm,
+    VerificationForm,
+)
 from supervision.views.exports import WorkbookOptionsForm
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
-PORTAL_APPS = ("departments.", "reports.", "supervision.", "tasks.")
+PORTAL_APPS = ("departments.", "notifications.", "reports.", "supervision.", "tasks.")
 
 
 def portal_forms(world):
@@ -46,6 +61,28 @@ def portal_forms(world):
         ScorecardFilterForm(),
         ComplianceFilterForm(),
         WorkbookOptionsForm(),
+        OrderIssueForm(task=world.task1),
+        TextForm(),
+        *(
+            TextForm(label=label, required_message=f"请填写{label}。")
+            for label in ("退回理由", "不同意理由", "催办内容", "批示内容")
+        ),
+        ReplyForm(),
+        ExtensionRequestForm(),
+        ExtensionGrantForm(),
+        CloseForm(),
+        VerificationForm(task=world.task1),
+        OrderFilterForm(),
+        evaluation_forms.OpenForm(),
+        evaluation_forms.AdjustmentForm(evaluation=Evaluation(plan=world.plan, year=2023)),
+        evaluation_forms.ReturnForm(),
+        SettingsForm(user=world.reporter, prefs=settings_for(world.reporter)),
+        *(
+            UnitWebhookForm(
+                prefix=channel, channel=channel, instance=UnitWebhook(department=world.edu)
+            )
+            for channel in (Channel.WECOM, Channel.DINGTALK)
+        ),
     ]
 
 

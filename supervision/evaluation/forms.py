@@ -18,12 +18,14 @@ class OpenForm(forms.Form):
         queryset=Plan.objects.all(),
         empty_label=None,
         error_messages={"required": "请选择实施方案。", "invalid_choice": "请选择有效的实施方案。"},
+        help_text="对哪个实施方案的承担单位开展考评。",
     )
     year = forms.IntegerField(
         label="考评年度",
         min_value=2000,
         max_value=2100,
         error_messages={"required": "请填写考评年度。", "invalid": "请输入年份数字。"},
+        help_text="四位年份，须在方案期限内；每个方案每年只建一次。",
     )
 
 
@@ -32,11 +34,13 @@ class AdjustmentForm(forms.Form):
         label="单位",
         queryset=Department.objects.none(),
         error_messages={"required": "请选择单位。", "invalid_choice": "请选择考评范围内的单位。"},
+        help_text="加减分的对象，只能选承担本方案任务的单位。",
     )
     kind = forms.ChoiceField(
         label="类别",
         choices=EvaluationAdjustment.Kind.choices,
         error_messages={"required": "请选择加分或扣分。"},
+        help_text="加分或扣分，各有年度上限（见评分设置）。",
     )
     amount = forms.DecimalField(
         label="分值",
@@ -50,6 +54,7 @@ class AdjustmentForm(forms.Form):
             "max_decimal_places": "分值最多保留一位小数。",
             "max_digits": "分值过大。",
         },
+        help_text="大于 0，最多一位小数；该单位全年合计不得超过上限。",
     )
     reason = forms.CharField(
         label="事由",
@@ -63,6 +68,7 @@ class AdjustmentForm(forms.Form):
         queryset=Verification.objects.none(),
         required=False,
         empty_label="不关联",
+        help_text="选填；因督查核实不属实扣分时，选对应的核实记录。",
     )
     file = forms.FileField(
         label="附件",
@@ -96,5 +102,6 @@ class ReturnForm(forms.Form):
         label="退回意见",
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
+        help_text="写明需要修改或补充的地方，督查人员会看到这段意见。",
         error_messages={"required": "请填写退回意见。"},
     )

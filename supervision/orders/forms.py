@@ -66,19 +66,33 @@ class OrderIssueForm(forms.Form):
             "required": "请选择主办单位。",
             "invalid_choice": "请选择承担该任务的单位。",
         },
+        help_text="负责牵头办理并反馈的单位，只能选承担该任务的单位。",
     )
     assisting = forms.ModelMultipleChoiceField(
         label="协办单位",
         queryset=Department.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text="选填；配合主办单位办理的单位，可多选。",
         error_messages={"invalid_choice": "请选择承担该任务的单位。"},
     )
-    reason = _text_field("督办事由", "请填写督办事由。")
-    requirement = _text_field("整改要求", "请填写整改要求。", rows=4)
-    deadline = forms.DateField(label="办理时限", widget=DateInput(), error_messages=DATE_ERRORS)
+    reason = _text_field(
+        "督办事由", "请填写督办事由。", help_text="写明发现的问题和依据，如进展滞后、核实不属实等。"
+    )
+    requirement = _text_field(
+        "整改要求", "请填写整改要求。", rows=4, help_text="写明要办到什么程度、需反馈哪些材料。"
+    )
+    deadline = forms.DateField(
+        label="办理时限",
+        widget=DateInput(),
+        error_messages=DATE_ERRORS,
+        help_text="须不早于今天；单位应在此日期前反馈办理情况。",
+    )
     level = forms.ChoiceField(
-        label="督办级别", choices=SupervisionOrder.Level.choices, initial="normal"
+        label="督办级别",
+        choices=SupervisionOrder.Level.choices,
+        initial="normal",
+        help_text="问题突出、需重点跟踪的选“重点”。",
     )
     # django-stubs takes a field named "files" for BaseForm.files (the uploads dict); the
     # form metaclass moves declared fields off the class, so there is no clash at runtime.
@@ -100,35 +114,68 @@ class OrderIssueForm(forms.Form):
         return _not_past(self.cleaned_data.get("deadline"))
 
 
+# The hint of TextForm's text, by the label a view gives it.
+TEXT_HINTS = {
+    "退回理由": "写明反馈哪里不足、还需补充什么；承办单位会看到。",
+    "不同意理由": "写明不同意延期的原因；办理时限保持不变。",
+    "催办内容": "写明催办的事项和要求，会通知承办单位。",
+    "批示内容": "领导批示意见，记入督办单并通知承办单位。",
+}
+TEXT_HINT = "简要写明具体内容，会记入督办单的办理记录。"
+
+
 class TextForm(forms.Form):
     """One required text: a reason, a message, an instruction."""
 
-    text = _text_field("内容", "请填写内容。")
+    text = _text_field("内容", "请填写内容。", help_text=TEXT_HINT)
 
     def __init__(self, *args, label="内容", required_message="请填写内容。", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].label = label
         self.fields["text"].error_messages["required"] = required_message
+        self.fields["text"].help_text = TEXT_HINTS.get(label, TEXT_HINT)
 
 
 class ReplyForm(forms.Form):
-    text = _text_field("反馈内容", "请填写反馈内容。", rows=5)
+    text = _text_field(
+        "反馈内容",
+        "请填写反馈内容。",
+        rows=5,
+        help_text="逐条写明整改措施、完成情况和时间；督查人员据此审核。",
+    )
     # django-stubs takes a field named "files" for BaseForm.files (the uploads dict); the
     # form metaclass moves declared fields off the class, so there is no clash at runtime.
     files = MultipleFileField(label="佐证材料")  # type: ignore[assignment]
 
 
 class ExtensionRequestForm(forms.Form):
-    new_deadline = forms.DateField(label="申请延至", widget=DateInput(), error_messages=DATE_ERRORS)
-    text = _text_field("延期理由", "请填写延期理由。")
+    new_deadline = forms.DateField(
+        label="申请延至",
+        widget=DateInput(),
+        error_messages=DATE_ERRORS,
+        help_text="须晚于当前办理时限；批准前仍按原时限办理。",
+    )
+    text = _text_field(
+        "延期理由", "请填写延期理由。", help_text="写明不能按期办结的原因和目前进度。"
+    )
 
     def clean_new_deadline(self):
         return _not_past(self.cleaned_data.get("new_deadline"))
 
 
 class ExtensionGrantForm(forms.Form):
-    new_deadline = forms.DateField(label="批准延至", widget=DateInput(), error_messages=DATE_ERRORS)
-    text = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    new_deadline = forms.DateField(
+        label="批准延至",
+        widget=DateInput(),
+        error_messages=DATE_ERRORS,
+        help_text="须晚于当前办理时限；可与单位申请的日期不同。",
+    )
+    text = forms.CharField(
+        label="意见",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="选填；如对后续办理的要求。",
+    )
 
     def clean_new_deadline(self):
         return _not_past(self.cleaned_data.get("new_deadline"))
@@ -136,7 +183,10 @@ class ExtensionGrantForm(forms.Form):
 
 class CloseForm(forms.Form):
     text = forms.CharField(
-        label="办结意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="办结意见",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="选填；对办理结果的评价，随督办单存档。",
     )
 
 
@@ -148,26 +198,48 @@ class VerificationForm(forms.Form):
             "required": "请选择核实单位。",
             "invalid_choice": "请选择承担该任务的单位。",
         },
+        help_text="被核实的单位，只能选承担该任务的单位。",
     )
     report = forms.IntegerField(
         label="核实的报告编号",
         required=False,
         widget=forms.HiddenInput,
     )
-    checked_on = forms.DateField(label="核实日期", widget=DateInput(), error_messages=DATE_ERRORS)
-    method = forms.ChoiceField(label="核实方式", choices=Verification.Method.choices)
-    scope = _text_field("核实内容", "请填写核实内容。")
+    checked_on = forms.DateField(
+        label="核实日期",
+        widget=DateInput(),
+        error_messages=DATE_ERRORS,
+        help_text="实际核实的日期，不能晚于今天。",
+    )
+    method = forms.ChoiceField(
+        label="核实方式",
+        choices=Verification.Method.choices,
+        help_text="实地查看、查阅资料、座谈走访或暗访。",
+    )
+    scope = _text_field(
+        "核实内容", "请填写核实内容。", help_text="写明核实了哪些事项、看到的实际情况。"
+    )
     finding = forms.ChoiceField(
         label="核实结论",
         choices=Verification.Finding.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "请选择核实结论。"},
+        help_text="对照单位报送的情况；“不属实”可在年度考评中扣分。",
     )
-    notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label="备注",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="选填；其他需要说明的情况。",
+    )
     # django-stubs takes a field named "files" for BaseForm.files (the uploads dict); the
     # form metaclass moves declared fields off the class, so there is no clash at runtime.
     files = MultipleFileField(label="核实佐证")  # type: ignore[assignment]
-    open_order = forms.BooleanField(label="据此下发督办单", required=False)
+    open_order = forms.BooleanField(
+        label="据此下发督办单",
+        required=False,
+        help_text="勾选后保存即转到下发督办单，事由已按核实结论填好。",
+    )
 
     def __init__(self, *args, task, **kwargs):
         super().__init__(*args, **kwargs)
@@ -195,7 +267,12 @@ COLOUR_FILTERS = [
 class OrderFilterForm(PlanFilterForm):
     department = forms.IntegerField(required=False, widget=forms.HiddenInput)
     task = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    colour = forms.ChoiceField(label="颜色", choices=COLOUR_FILTERS, required=False)
+    colour = forms.ChoiceField(
+        label="颜色",
+        choices=COLOUR_FILTERS,
+        required=False,
+        help_text="红色超期、黄色临近时限或被催办；默认只看未办结的。",
+    )
     field_order = ["plan", "as_of", "colour", "department", "task"]
 
     def resolved_filters(self):
