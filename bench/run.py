@@ -292,7 +292,7 @@ def main():
     print(
         f"{summary['database']}, {summary['reports']:,} reports, {summary['plans']} plans; "
         f"largest plan {plan.title} ({summary['plan_reports']:,} reports), as of {as_of}; "
-        f"gunicorn {args.workers} sync workers, {args.rounds} requests per user"
+        f"gunicorn {args.workers} workers × 1 thread, {args.rounds} requests per user"
     )
     print(
         f"{'page':24s} {'queries':>7s} {'KB':>6s} {'ratio c1':>9s} {'p99 c1 ms':>10s} "
