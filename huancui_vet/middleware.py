@@ -94,3 +94,10 @@ class SlidingSessionMiddleware:
             if saved_at is None or now - saved_at >= settings.SESSION_REFRESH_SECONDS:
                 session[SESSION_SAVED_AT] = now  # marks the session modified: saved once
         return self.get_response(request)
+
+
+def stamp_session_at_login(sender, request, user, **kwargs):
+    """user_logged_in receiver: the login saves the session anyway, so it starts the refresh
+    interval (otherwise the first page after signing in would write the session again)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_SAVED_AT] = int(time.time())
