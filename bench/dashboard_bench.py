@@ -42,8 +42,10 @@ os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/huancui_dashboard_bench.sq
 os.environ.setdefault("DEBUG", "false")
 
 import django  # noqa: E402
+from django.apps import apps  # noqa: E402
 
-django.setup()
+if not apps.ready:  # imported by a test (bench/generate.py): Django and logging are set up
+    django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
