@@ -42,8 +42,10 @@ os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/huancui_dashboard_bench.sq
 os.environ.setdefault("DEBUG", "false")
 
 import django  # noqa: E402
+from django.apps import apps  # noqa: E402
 
-django.setup()
+if not apps.ready:  # imported by a test (bench/generate.py): Django and logging are set up
+    django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -53,6 +55,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import include, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from simple_history.utils import bulk_create_with_history  # noqa: E402
 
 from departments.models import Department, Role  # noqa: E402
 from huancui_vet.testing import make_user  # noqa: E402
@@ -107,98 +110,131 @@ def generate(n_reports, n_tasks=TASKS):
         departments = list(Department.objects.filter(name__startswith="基准单位"))
     author = _user("bench_author", Role.REPORTER, departments[0])
     remaining = n_reports
-    reports, summaries_for = [], []
-    text = "按计划推进相关工作，完成阶段性任务，存在问题已协调解决。" * 3
     for p in range(plans_needed):
-        plan = Plan.objects.create(
+        remaining -= add_plan(
             title=f"{TITLE}{p:04d}",
-            start_year=2020,
-            end_year=2023,
+            plan_index=p,
+            n_tasks=n_tasks,
+            departments=departments,
+            budget=remaining,
+            author=author,
             is_public=p == 0,
-            document_date=datetime.date(2020, 1, 1),
         )
-        tasks = Task.objects.bulk_create(
-            Task(plan=plan, number=t + 1, content=f"基准任务{t + 1}：推进职业教育改革。")
-            for t in range(n_tasks)
-        )
-        assignments = []
-        for t, task in enumerate(tasks):
-            for u in range(UNITS):
-                dept = departments[(p * 7 + t * 3 + u * 11) % DEPARTMENTS]
-                role = TaskAssignment.Role.LEAD if u == 0 else TaskAssignment.Role.SUPPORT
-                assignments.append(
-                    TaskAssignment(task=task, department=dept, role=role, position=u)
-                )
-        TaskAssignment.objects.bulk_create(assignments, ignore_conflicts=True)
-        assignments = list(TaskAssignment.objects.filter(task__plan=plan))
-        Target.objects.bulk_create(
-            Target(
-                task=tasks[i],
-                year=2020 + i,
-                indicator="指标",
-                target_value=50,
-                unit="%",
-                kind=Target.Kind.PERCENTAGE,
-                source_sentence="基准",
-            )
-            for i in range(4)
-        )
-        periods = plan_periods(plan)
-        for i, period in enumerate(periods):
-            for a in assignments:
-                if remaining <= 0:
-                    break
-                remaining -= 1
-                h = (p * 31 + i * 7 + a.pk) % 20
-                state = (
-                    ReportState.ACCEPTED
-                    if h < 14
-                    else ReportState.SUBMITTED
-                    if h < 17
-                    else ReportState.RETURNED
-                )
-                sent = timezone.make_aware(
-                    datetime.datetime.combine(
-                        period.due - datetime.timedelta(days=h % 6 - 2), datetime.time(10)
-                    )
-                )
-                lead = a.role == TaskAssignment.Role.LEAD
-                reports.append(
-                    Report(
-                        task_id=a.task_id,
-                        department_id=a.department_id,
-                        period_start=period.start,
-                        role=a.role,
-                        state=state,
-                        progress_status="on_track" if lead else "",
-                        percent=min(100, 2 * i + 5) if lead else None,
-                        work_done=text,
-                        created_by=author,
-                        first_submitted_at=sent,
-                        submitted_at=sent,
-                        reviewed_at=sent + datetime.timedelta(days=2)
-                        if state != ReportState.SUBMITTED
-                        else None,
-                        times_returned=1 if state == ReportState.RETURNED else 0,
-                    )
-                )
-                summaries_for.append((plan.pk, period.due, lead))
-                if len(reports) >= BATCH:
-                    _flush(reports, summaries_for)
         if remaining <= 0:
             break
-    _flush(reports, summaries_for)
     print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
 
-def _flush(reports, summaries_for):
+def add_plan(
+    *,
+    title,
+    plan_index,
+    n_tasks,
+    departments,
+    budget,
+    author,
+    units=UNITS,
+    is_public=False,
+    with_history=False,
+):
+    """One monthly 2020-2023 plan of `n_tasks` × `units` assignments with up to `budget`
+    reports (and their summaries, and with `with_history` their history rows), bulk-inserted.
+
+    States and dates follow a fixed hash of (plan, period, assignment): the same arguments
+    always give the same rows. Returns the number of reports written. Also used by
+    bench/generate.py.
+    """
+    p = plan_index
+    plan = Plan.objects.create(
+        title=title,
+        start_year=2020,
+        end_year=2023,
+        is_public=is_public,
+        document_date=datetime.date(2020, 1, 1),
+    )
+    tasks = Task.objects.bulk_create(
+        Task(plan=plan, number=t + 1, content=f"基准任务{t + 1}：推进职业教育改革。")
+        for t in range(n_tasks)
+    )
+    assignments = []
+    for t, task in enumerate(tasks):
+        for u in range(units):
+            dept = departments[(p * 7 + t * 3 + u * 11) % len(departments)]
+            role = TaskAssignment.Role.LEAD if u == 0 else TaskAssignment.Role.SUPPORT
+            assignments.append(TaskAssignment(task=task, department=dept, role=role, position=u))
+    TaskAssignment.objects.bulk_create(assignments, ignore_conflicts=True)
+    assignments = list(TaskAssignment.objects.filter(task__plan=plan))
+    Target.objects.bulk_create(
+        Target(
+            task=tasks[i % len(tasks)],
+            year=2020 + i,
+            indicator="指标",
+            target_value=50,
+            unit="%",
+            kind=Target.Kind.PERCENTAGE,
+            source_sentence="基准",
+        )
+        for i in range(4)
+    )
+    written = 0
+    reports, summaries_for = [], []
+    text = "按计划推进相关工作，完成阶段性任务，存在问题已协调解决。" * 3
+    for i, period in enumerate(plan_periods(plan)):
+        for a in assignments:
+            if written >= budget:
+                break
+            written += 1
+            h = (p * 31 + i * 7 + a.pk) % 20
+            state = (
+                ReportState.ACCEPTED
+                if h < 14
+                else ReportState.SUBMITTED
+                if h < 17
+                else ReportState.RETURNED
+            )
+            sent = timezone.make_aware(
+                datetime.datetime.combine(
+                    period.due - datetime.timedelta(days=h % 6 - 2), datetime.time(10)
+                )
+            )
+            lead = a.role == TaskAssignment.Role.LEAD
+            reports.append(
+                Report(
+                    task_id=a.task_id,
+                    department_id=a.department_id,
+                    period_start=period.start,
+                    role=a.role,
+                    state=state,
+                    progress_status="on_track" if lead else "",
+                    percent=min(100, 2 * i + 5) if lead else None,
+                    work_done=text,
+                    created_by=author,
+                    first_submitted_at=sent,
+                    submitted_at=sent,
+                    reviewed_at=sent + datetime.timedelta(days=2)
+                    if state != ReportState.SUBMITTED
+                    else None,
+                    times_returned=1 if state == ReportState.RETURNED else 0,
+                )
+            )
+            summaries_for.append((plan.pk, period.due, lead))
+            if len(reports) >= BATCH:
+                _flush(reports, summaries_for, with_history=with_history)
+    _flush(reports, summaries_for, with_history=with_history)
+    return written
+
+
+def _flush(reports, summaries_for, *, with_history=False):
     if not reports:
         return
     with transaction.atomic():
-        created = Report.objects.bulk_create(reports)
+        if with_history:
+            created = bulk_create_with_history(reports, Report, batch_size=BATCH)
+        else:
+            created = Report.objects.bulk_create(reports)
         ReportSummary.objects.bulk_create(
             ReportSummary(
                 report_id=r.pk,

@@ -1,5 +1,6 @@
 from axes import apps as axes_apps
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 
 
@@ -11,8 +12,10 @@ class DepartmentsConfig(AppConfig):
     def ready(self):
         from departments import audit  # connects the sign-in audit receivers on import
         from departments.roles import sync_role_groups_after_migrate
+        from huancui_vet.middleware import stamp_session_at_login
 
         audit.connect_lockout_receiver()
+        user_logged_in.connect(stamp_session_at_login, dispatch_uid="huancui_vet.session_stamp")
 
         # Re-sync role groups after every migrate and test-database flush. Connected to the
         # auth app's signal so it runs after auth has created all permissions.

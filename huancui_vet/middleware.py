@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
@@ -66,3 +68,36 @@ class RequestSizeLimitMiddleware:
                 status=413,
             )
         return self.get_response(request)
+
+
+SESSION_SAVED_AT = "_saved_at"  # epoch seconds of the session's last save
+
+
+class SlidingSessionMiddleware:
+    """Slide the idle timeout without writing the session on every request.
+
+    SESSION_SAVE_EVERY_REQUEST made every signed-in request an UPDATE and a COMMIT. Instead
+    the session is saved — which pushes its expiry to now + SESSION_COOKIE_AGE — only when
+    SESSION_REFRESH_SECONDS have passed since its last save. An active user writes at most
+    once per interval; an idle one is still signed out after the idle timeout (at the
+    earliest SESSION_REFRESH_SECONDS before it). Runs before the view, so a sign-out wins.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and not in_outage(request) and not session.is_empty():
+            now = int(time.time())
+            saved_at = session.get(SESSION_SAVED_AT)
+            if saved_at is None or now - saved_at >= settings.SESSION_REFRESH_SECONDS:
+                session[SESSION_SAVED_AT] = now  # marks the session modified: saved once
+        return self.get_response(request)
+
+
+def stamp_session_at_login(sender, request, user, **kwargs):
+    """user_logged_in receiver: the login saves the session anyway, so it starts the refresh
+    interval (otherwise the first page after signing in would write the session again)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_SAVED_AT] = int(time.time())

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # SessionMiddleware that never turns a committed write into an error (huancui_vet/faults.py).
     "huancui_vet.faults.ResilientSessionMiddleware",
+    # Saves the session only when its idle expiry needs sliding (huancui_vet/middleware.py).
+    "huancui_vet.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -122,8 +124,20 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sliding inactivity timeout: the session expires after SESSION_IDLE_MINUTES without a request.
+# It is not saved on every request (an UPDATE + COMMIT each): SlidingSessionMiddleware saves it
+# once SESSION_REFRESH_SECONDS (default 1/20 of the idle timeout) have passed since its last save.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=120) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=SESSION_COOKIE_AGE // 20)
+
+# Cache shared by every app host: Django's Redis cache when CACHE_URL is set
+# (e.g. redis://127.0.0.1:6379/1), this process's memory otherwise.
+CACHE_URL = env("CACHE_URL", default="")
+CACHES = {
+    "default": env.cache_url_config(CACHE_URL)
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Login lock-out (django-axes): lock the username+IP pair, not a whole office NAT address.

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from reports.evidence_check import ACCEPT_ATTR
 from reports.models import ProgressStatus, Report
 from reports.services import TEXT_LIMITS
+from tasks.models import Plan
 
 PERCENT_ERROR = "完成百分比必须是0到100之间的整数。"
 
@@ -147,8 +148,17 @@ class EvidenceForm(forms.Form):
 
 
 class ReviewFilterForm(forms.Form):
-    """Review queue filters; choices are filled by the view from one query each."""
+    """Review queue filters. Plans and units come from their own small tables, never from a
+    DISTINCT over the backlog; tasks are offered only for the chosen plan, so the dropdown
+    stays short when a province has thousands of tasks."""
 
+    plan = forms.TypedChoiceField(
+        label="实施方案",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="只看该方案的报告；选定后可按任务筛选。",
+    )
     department = forms.TypedChoiceField(
         label="单位",
         required=False,
@@ -160,14 +170,35 @@ class ReviewFilterForm(forms.Form):
         label="任务", required=False, coerce=int, empty_value=None, help_text="只看该任务的报告。"
     )
 
-    def __init__(self, *args, departments, tasks, **kwargs):
+    def __init__(self, *args, plans, departments, tasks, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["plan"].choices = [("", "全部方案")] + [(p.pk, p.display_title) for p in plans]
         self.fields["department"].choices = [("", "全部单位")] + [
             (d.pk, d.display_name) for d in departments
         ]
-        self.fields["task"].choices = [("", "全部任务")] + [
+        self.fields["task"].choices = [("", "全部任务" if tasks else "请先选择方案")] + [
             (t.pk, f"{t.number}. {t.content[:24]}") for t in tasks
         ]
+
+
+class PeriodFilterForm(forms.Form):
+    """The period list's plan chooser (plans are few next to periods: one option each)."""
+
+    plan = forms.ModelChoiceField(
+        label="实施方案",
+        queryset=Plan.objects.order_by("-start_year", "title"),
+        required=False,
+        empty_label=None,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["plan"].label_from_instance = lambda plan: plan.display_title
+
+    def chosen_plan(self):
+        """The plan asked for, else the newest one (None only when there is no plan)."""
+        plan = self.cleaned_data["plan"] if self.is_valid() else None
+        return plan or Plan.objects.order_by("-start_year", "title").first()
 
 
 REPORT_FIELD_LABELS = {

@@ -49,7 +49,14 @@ class PeriodStatus:
         return self.state in (PeriodState.DUE, PeriodState.MISSING, PeriodState.IN_PROGRESS)
 
 
-def period_state(period: Period, first_submitted_at, as_of: datetime.date) -> PeriodState:
+def period_state(
+    period: Period,
+    first_submitted_at,
+    as_of: datetime.date,
+    *,
+    cutoff: datetime.datetime | None = None,
+    deadline: datetime.datetime | None = None,
+) -> PeriodState:
     """How one expected report stands on `as_of`: the one period classification rule.
 
     Submitted means it first reached the education bureau by the end of the as-of day; it
@@ -57,9 +64,13 @@ def period_state(period: Period, first_submitted_at, as_of: datetime.date) -> Pe
     submission_deadline). Otherwise it is in progress until the period ends, due until its
     due date has passed, then missing. My tasks, the task page, the dashboard's compliance
     counts, its overdue list and the compliance drill-down all classify through here.
+
+    Callers classifying thousands of reports pass `cutoff` (= end_of_day(as_of)) and
+    `deadline` (= submission_deadline(period)) precomputed: each costs a time-zone lookup,
+    and recomputing them per report was a third of the dashboard's time on a large plan.
     """
-    if first_submitted_at is not None and first_submitted_at < end_of_day(as_of):
-        late = first_submitted_at >= submission_deadline(period)
+    if first_submitted_at is not None and first_submitted_at < (cutoff or end_of_day(as_of)):
+        late = first_submitted_at >= (deadline or submission_deadline(period))
         return PeriodState.LATE if late else PeriodState.SUBMITTED
     if period.end >= as_of:
         return PeriodState.IN_PROGRESS
@@ -79,13 +90,14 @@ def period_statuses(
     `plan_periods(plan)` across many tasks.
     """
     by_start = {row.period_start: row for row in rows}
+    cutoff = end_of_day(as_of)
     result = []
     for period in periods if periods is not None else plan_periods(plan):
         if period.start > as_of:
             break
         row = by_start.get(period.start)
         first = getattr(row, "first_submitted_at", None) if row is not None else None
-        state = period_state(period, first, as_of)
+        state = period_state(period, first, as_of, cutoff=cutoff)
         result.append(PeriodStatus(period=period, state=state, report=row))
     return result
 

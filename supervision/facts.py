@@ -9,11 +9,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import NamedTuple
 
 from django.utils import timezone
 
 from reports.models import ReportSummary, TargetValue
+from reports.selectors import period_state
 from reports.standing import standing_report
 from tasks.models import Plan, Target, Task
 from tasks.periods import end_of_day, plan_periods, submission_deadline
@@ -63,9 +65,10 @@ class PlanFacts:
     target_actuals: dict = field(default_factory=dict)  # target_id -> [(period_start, Decimal)]
     scoped_department_id: int | None = None  # set when the user sees only their department
 
-    @property
+    @cached_property
     def cutoff(self):
-        """Events up to the end of the as-of day count; later ones are ignored."""
+        """Events up to the end of the as-of day count; later ones are ignored (computed
+        once: it is read for every report of the plan)."""
         return end_of_day(self.as_of)
 
     def task(self, task_id):
@@ -110,6 +113,17 @@ class PlanFacts:
         if moment is None:
             moment = self._deadlines[period.start] = submission_deadline(period)
         return moment
+
+    def period_state(self, period, fact):
+        """reports.selectors.period_state of `fact` (None: no report) on the as-of date, with
+        the as-of cutoff and the period's deadline computed once per request."""
+        return period_state(
+            period,
+            fact.first_submitted_at if fact is not None else None,
+            self.as_of,
+            cutoff=self.cutoff,
+            deadline=self.deadline(period),
+        )
 
     def due_periods(self):
         """Periods whose report was due before the as-of date (missing ones are overdue)."""

@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from huancui_vet.dates import add_months, chinese_date, chinese_month
 from reports.models import ProgressStatus
-from reports.selectors import PeriodState, period_state
+from reports.selectors import PeriodState
 from supervision.facts import PlanFacts, load_plan_facts, local_date
 from supervision.models import ScoringSettings
 from supervision.orders.scoring import NO_ORDERS_NOTE, add_order_items
@@ -192,7 +192,7 @@ def _timeliness_and_review(facts, settings, window, weight_of, sink):
         for a in facts.assignments:
             fact = facts.facts.get((a.task_id, a.department_id, period.start))
             dept, weight = a.department_id, weight_of(a)
-            state = period_state(period, fact.first_submitted_at if fact else None, facts.as_of)
+            state = facts.period_state(period, fact)
             submitted = state in (PeriodState.SUBMITTED, PeriodState.LATE)
             if not submitted:
                 timely, review = zero, zero

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from reports.models import ProgressStatus, ReportState
-from reports.selectors import PeriodState, period_state
+from reports.selectors import PeriodState
 from supervision.choices import ComplianceKind, Light, TargetStatus
 from supervision.facts import Fact, PlanFacts, load_plan_facts, local_date
 from supervision.scoring import (  # noqa: F401 - re-exported: one import place for callers
@@ -220,7 +220,7 @@ def compliance_kind(facts: PlanFacts, fact: Fact | None, period: Period) -> Comp
     The one rule behind the dashboard's compliance counts, its overdue list and the
     compliance drill-down page. `fact` is None when the department has no report.
     """
-    state = period_state(period, fact.first_submitted_at if fact else None, facts.as_of)
+    state = facts.period_state(period, fact)
     submitted = state in (PeriodState.SUBMITTED, PeriodState.LATE)
     if submitted and fact is not None and fact.state == ReportState.RETURNED:
         return ComplianceKind.RETURNED
@@ -303,8 +303,7 @@ def _task_light(task, facts, latest, task_targets, overdue_by_task):
             continue
         for a in facts.assignments_of(task.pk):
             fact = facts.facts.get((task.pk, a.department_id, period.start))
-            first = fact.first_submitted_at if fact else None
-            if period_state(period, first, facts.as_of) == PeriodState.DUE:
+            if facts.period_state(period, fact) == PeriodState.DUE:
                 when = "今天" if days_left == 0 else f"{days_left}天后"
                 amber.append(f"{_dept_name(a.department)}{period.label}报告{when}截止，尚未报送")
 
@@ -346,7 +345,9 @@ def build_dashboard(facts: PlanFacts, *, year: int) -> DashboardData:
         overdue_by_task.setdefault(item.task_id, []).append(item)
     cutoff = facts.cutoff
 
-    last_report: dict[int, datetime.date] = {}
+    # The latest instant per task first, then one local date per task: converting every
+    # report's moment to a local date cost half a second on a 40k-report plan.
+    last_moment: dict[int, datetime.datetime] = {}
     for fact in facts.facts.values():
         if fact.submitted_at is not None and fact.submitted_at < cutoff:
             moment = fact.submitted_at
@@ -354,9 +355,9 @@ def build_dashboard(facts: PlanFacts, *, year: int) -> DashboardData:
             moment = fact.first_submitted_at
         else:
             continue
-        day = local_date(moment)
-        if last_report.get(fact.task_id) is None or day > last_report[fact.task_id]:
-            last_report[fact.task_id] = day
+        if fact.task_id not in last_moment or moment > last_moment[fact.task_id]:
+            last_moment[fact.task_id] = moment
+    last_report = {task_id: local_date(moment) for task_id, moment in last_moment.items()}
 
     targets_by_task: dict[int, list[TargetRow]] = {}
     for row in target_rows.values():

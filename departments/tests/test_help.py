@@ -54,7 +54,7 @@ def portal_forms(world):
         ReturnForm(),
         AcceptForm(),
         EvidenceForm(),
-        ReviewFilterForm(departments=[], tasks=[]),
+        ReviewFilterForm(plans=[], departments=[], tasks=[]),
         BulkUploadForm(),
         RawFilterForm(),
         DashboardFilterForm(),

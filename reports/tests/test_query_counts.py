@@ -78,3 +78,15 @@ def test_review_queue_query_count_is_flat(client, world):
     small = count_queries(client, url)
     add_tasks(world, 27, start_number=20)
     assert count_queries(client, url) == small
+
+
+def test_my_tasks_reads_no_report_texts(client, world):
+    client.force_login(world.reporter)
+    add_tasks(world, 2, start_number=10)
+    url = reverse("reports:my_tasks")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    report_queries = [q["sql"] for q in queries if 'FROM "reports_report"' in q["sql"]]
+    assert report_queries
+    assert not any('"work_done"' in sql or '"problems"' in sql for sql in report_queries)

@@ -12,6 +12,16 @@ from reports.selectors import PeriodState, PlanPeriodCache, count_states, next_d
 from reports.standing import standing_report
 from tasks.models import Task, TaskAssignment
 
+MY_TASKS_REPORT_FIELDS = (
+    "id",
+    "task_id",
+    "department_id",
+    "period_start",
+    "state",
+    "first_submitted_at",
+    "percent",
+)
+
 
 def _my_task_rows(department, today):
     """One row per task the department leads or supports (four queries, any task count).
@@ -27,8 +37,12 @@ def _my_task_rows(department, today):
     )
     task_ids = [t.pk for t in tasks]
     own = defaultdict(list)
-    for report in Report.objects.filter(task__in=task_ids, department=department).order_by(
-        "period_start"
+    # Every period's row is needed for the late/missing counts, but only these columns: the
+    # texts (work done, problems, next steps) are the bulk of a report and this page shows none.
+    for report in (
+        Report.objects.filter(task__in=task_ids, department=department)
+        .only(*MY_TASKS_REPORT_FIELDS)
+        .order_by("period_start")
     ):
         own[report.task_id].append(report)
     accepted_lead = defaultdict(list)

@@ -14,7 +14,7 @@ from reports.access import get_report_for_user
 from reports.forms import REPORT_FIELD_LABELS, ReviewFilterForm
 from reports.history import display_value
 from reports.models import Report, ReportState, TargetValue
-from tasks.models import Task
+from tasks.models import Plan, Task
 
 QUEUE_PAGE_SIZE = 50
 # Sortable columns of the review queue: key → (header, ordering); `id` keeps pages stable.
@@ -30,13 +30,25 @@ QUEUE_COLUMNS = {
 @require_safe
 @permission_required("reports.review_report", raise_exception=True)
 def review_queue(request):
-    """Submitted reports, oldest first; four queries whatever the queue length."""
+    """Submitted reports, oldest first; five queries whatever the queue length.
+
+    The count is a plain COUNT over the (state, submitted_at) index; the dropdowns read the
+    Plan, Department and (for the chosen plan only) Task tables.
+    """
+    plan_id = _queue_plan_id(request.GET)
     form = ReviewFilterForm(
         request.GET or None,
-        departments=Department.objects.filter(reports__state=ReportState.SUBMITTED).distinct(),
-        tasks=Task.objects.filter(reports__state=ReportState.SUBMITTED)
-        .distinct()
-        .order_by("plan_id", "number"),
+        plans=Plan.objects.order_by("-start_year", "title").only("pk", "title", "short_title"),
+        departments=Department.objects.only("pk", "name", "short_name"),
+        tasks=(
+            list(
+                Task.objects.filter(plan_id=plan_id)
+                .order_by("number")
+                .only("pk", "number", "content")
+            )
+            if plan_id
+            else []
+        ),
     )
     sorting = Sorting(request, QUEUE_COLUMNS, default="submitted")
     reports = (
@@ -45,10 +57,13 @@ def review_queue(request):
         .order_by(*sorting.order_by())
     )
     if form.is_bound and form.is_valid():
-        if form.cleaned_data["department"]:
-            reports = reports.filter(department_id=form.cleaned_data["department"])
-        if form.cleaned_data["task"]:
-            reports = reports.filter(task_id=form.cleaned_data["task"])
+        for field, lookup in (
+            ("plan", "task__plan_id"),
+            ("department", "department_id"),
+            ("task", "task_id"),
+        ):
+            if form.cleaned_data[field]:
+                reports = reports.filter(**{lookup: form.cleaned_data[field]})
     page = Paginator(reports, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -57,6 +72,21 @@ def review_queue(request):
         "reports/review_queue.html",
         {"form": form, "page": page, "query": query.urlencode(), "sorting": sorting},
     )
+
+
+def _queue_plan_id(params):
+    """The plan whose tasks fill the task dropdown: the chosen one, else the plan of the task
+    a link filtered on (`?task=` alone, as the supervision pages link), else none."""
+    for key in ("plan", "task"):
+        try:
+            value = int(params.get(key) or 0)
+        except ValueError:
+            return None
+        if value and key == "plan":
+            return value
+        if value:
+            return Task.objects.filter(pk=value).values_list("plan_id", flat=True).first()
+    return None
 
 
 def _segments(old, new):

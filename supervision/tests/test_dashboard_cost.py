@@ -42,3 +42,48 @@ def test_assignment_reads_grow_linearly_with_tasks(world):
     small = assignment_reads(world, 20)
     large = assignment_reads(world, 40)
     assert large <= 2.2 * small, (small, large)
+
+
+def time_zone_instants(world, extra_tasks):
+    """How often the dashboard turns a date into an aware instant (a time-zone lookup each)."""
+    from unittest import mock
+
+    import reports.selectors
+    import supervision.facts
+
+    for i in range(len(world.plan.tasks.all()) - 2, extra_tasks):
+        add_department_with_task(world, i)
+    facts = load_plan_facts(plan=world.plan, as_of=NEAR_DUE, user=None)
+    calls = 0
+
+    def counted(function):
+        def wrapper(*args, **kwargs):
+            nonlocal calls
+            calls += 1
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    with (
+        mock.patch.object(reports.selectors, "end_of_day", counted(reports.selectors.end_of_day)),
+        mock.patch.object(
+            reports.selectors,
+            "submission_deadline",
+            counted(reports.selectors.submission_deadline),
+        ),
+        mock.patch.object(supervision.facts, "end_of_day", counted(supervision.facts.end_of_day)),
+        mock.patch.object(
+            supervision.facts,
+            "submission_deadline",
+            counted(supervision.facts.submission_deadline),
+        ),
+    ):
+        build_dashboard(facts, year=2023)
+    return calls, len(facts.assignments) * len(facts.due_periods())
+
+
+def test_cutoff_and_deadlines_are_computed_once_not_per_report(world):
+    small, expected_small = time_zone_instants(world, 5)
+    large, expected_large = time_zone_instants(world, 40)
+    assert expected_large > 4 * expected_small  # many more expected reports to classify …
+    assert large == small  # … but one cutoff and one deadline per period, whatever the size
