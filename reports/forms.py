@@ -189,6 +189,7 @@ class PeriodFilterForm(forms.Form):
         queryset=Plan.objects.order_by("-start_year", "title"),
         required=False,
         empty_label=None,
+        help_text="列出该方案的填报期；默认最新的方案。",
     )
 
     def __init__(self, *args, **kwargs):

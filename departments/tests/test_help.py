@@ -19,7 +19,14 @@ from departments.models import Role
 from notifications.forms import SettingsForm, UnitWebhookForm
 from notifications.models import Channel, UnitWebhook
 from notifications.services import settings_for
-from reports.forms import AcceptForm, EvidenceForm, ReportForm, ReturnForm, ReviewFilterForm
+from reports.forms import (
+    AcceptForm,
+    EvidenceForm,
+    PeriodFilterForm,
+    ReportForm,
+    ReturnForm,
+    ReviewFilterForm,
+)
 from reports.views.bulk import BulkUploadForm
 from reports.views.raw import RawFilterForm
 from supervision.evaluation import forms as evaluation_forms
@@ -55,6 +62,7 @@ def portal_forms(world):
         AcceptForm(),
         EvidenceForm(),
         ReviewFilterForm(plans=[], departments=[], tasks=[]),
+        PeriodFilterForm(),
         BulkUploadForm(),
         RawFilterForm(),
         DashboardFilterForm(),
