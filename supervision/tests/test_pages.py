@@ -243,6 +243,13 @@ def test_load_demo_reports_is_idempotent(world, capsys):
     assert Report.objects.count() == count
     states = set(Report.objects.values_list("state", flat=True))
     assert {"accepted", "submitted", "returned"} <= states
+    # Demo supervision orders in every stage, written once.
+    from supervision.orders.models import SupervisionOrder
+
+    assert "演示督办单新增12件" in first
+    statuses = set(SupervisionOrder.objects.values_list("status", flat=True))
+    assert statuses == {"issued", "acknowledged", "replied", "sent_back", "closed"}
+    assert SupervisionOrder.objects.count() == 12
 
 
 def test_demo_reports_of_a_finished_plan_reach_its_last_period(world, capsys):

@@ -9,6 +9,8 @@ Which periods: every period that has ended (a finished 2020–2023 plan gets dat
 December 2023, so its default 统计截至 date — the day after the last due date — shows a
 finished plan as it would look, not a wall of missing reports). Older periods are mostly
 accepted on time; the last three mix accepted, submitted, returned, late and missing reports.
+A dozen supervision orders in every stage (and two on-site checks) come with them
+(`supervision.orders.demo`).
 """
 
 import datetime
@@ -23,6 +25,7 @@ from departments.models import Role, User
 from reports.models import ProgressStatus, Report, ReportEvent, ReportState, TargetValue
 from reports.summary import sync_report_summary
 from supervision.forms import default_plan
+from supervision.orders.demo import demo_orders_create
 from tasks.models import Plan, Target, Task, TaskAssignment
 from tasks.periods import plan_periods
 
@@ -58,10 +61,14 @@ class Command(BaseCommand):
         periods = [p for p in periods if p.start <= last.start]
         with transaction.atomic():
             created = self._generate(plan, periods)
+            _staff, reviewer, _system = self._users()
+            # A fortnight past the last demo period, so the newest orders are still in time.
+            last_day = periods[-1].end + datetime.timedelta(days=15)
+            orders = demo_orders_create(plan=plan, actor=reviewer, last_day=last_day)
         total = Report.objects.filter(task__plan=plan).count()
         self.stdout.write(
             f"《{plan.display_title}》演示报告：新增{created}份，现有{total}份"
-            f"（{periods[0].label}至{periods[-1].label}）。"
+            f"（{periods[0].label}至{periods[-1].label}）；演示督办单新增{orders}件。"
         )
 
     def _users(self):
