@@ -11,6 +11,7 @@ import datetime
 from django.dispatch import receiver
 from django.urls import reverse
 
+from huancui_vet.dates import chinese_date
 from notifications.models import Kind
 from notifications.receivers import never_breaks_the_change
 from notifications.rules import unit_staff
@@ -19,7 +20,6 @@ from supervision import signals as order_signals
 from supervision.orders.colours import COLOUR_LABELS
 from supervision.orders.models import OrderUnit, SupervisionOrder
 from supervision.orders.selectors import load_order_facts
-from supervision.workbook.sheets import chinese_date
 from tasks.models import Plan
 
 

@@ -23,12 +23,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from departments.models import User
+from huancui_vet.dates import chinese_date
 from notifications.models import Delivery, EmailMode, Kind, Notice, NotificationSettings
 from notifications.order_receivers import order_colour_reminders
 from notifications.rules import supervisors, unit_staff
 from notifications.services import Message, notify_many, wants_in_digest
 from reports.models import PeriodLock, ReportState, ReportSummary
-from supervision.workbook.sheets import chinese_date
 from tasks.models import Plan, TaskAssignment
 from tasks.periods import end_of_day, plan_periods
 

@@ -6,6 +6,7 @@ from typing import cast
 from django import forms
 
 from departments.models import Department
+from huancui_vet.dates import chinese_date
 from reports.evidence_check import ACCEPT_ATTR
 from supervision.evaluation.models import EvaluationAdjustment
 from supervision.orders.models import Verification
@@ -93,7 +94,7 @@ class AdjustmentForm(forms.Form):
 
 
 def _verification_label(v):
-    day = f"{v.checked_on.year}年{v.checked_on.month}月{v.checked_on.day}日"
+    day = chinese_date(v.checked_on)
     return f"{v.department.display_name} · 任务{v.task.number} · {day}核实不属实"
 
 

@@ -5,14 +5,12 @@ print setup): one table of every unit by group, one of every adjustment with its
 then the rule and the signatures block.
 """
 
+from django.utils import timezone
 from openpyxl import Workbook
 
+from huancui_vet.dates import chinese_date
 from supervision.workbook.cells import use_default_font
 from supervision.workbook.layout import Column, TableSheet, fitted_widths
-
-
-def _chinese_date(day):
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def result_rows(result):
@@ -39,7 +37,11 @@ def result_rows(result):
 def signature_text(result):
     evaluation = result.evaluation
     approver = evaluation.approved_by.full_name if evaluation.approved_by else ""
-    published = _chinese_date(evaluation.published_at.date()) if evaluation.published_at else ""
+    published = (
+        chinese_date(timezone.localtime(evaluation.published_at).date())
+        if evaluation.published_at
+        else ""
+    )
     return (
         f"编制：{evaluation.created_by.full_name}　　审定：{approver}　　发布日期：{published}"
         "　　　　领导签字：＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日"
@@ -65,7 +67,7 @@ def evaluation_workbook(result, output):
         Column("等级", "center", width=8),
     ]
     rows = result_rows(result)
-    subtitle = f"统计截至{_chinese_date(evaluation.as_of)}"
+    subtitle = f"统计截至{chinese_date(evaluation.as_of)}"
     sheet = TableSheet(
         wb,
         name="考评结果",
@@ -98,9 +100,9 @@ def _adjustment_sheet(wb, result, title, subtitle):
             a.get_kind_display(),
             a.amount,
             a.reason,
-            f"{_chinese_date(a.verification.checked_on)}核实不属实" if a.verification else "",
+            f"{chinese_date(a.verification.checked_on)}核实不属实" if a.verification else "",
             a.created_by.full_name,
-            _chinese_date(a.created_at.date()),
+            chinese_date(timezone.localtime(a.created_at).date()),
         ]
         for line in result.lines
         for a in line.adjustments
