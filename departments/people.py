@@ -23,9 +23,14 @@ UNIT_ROLES = (Role.REPORTER, Role.HEAD)
 _OTHER_ROLE_LABELS = [r.label for r in Role if r not in UNIT_ROLES]
 
 
+def can_manage_unit(manager):
+    """Who may manage a unit's accounts: a holder of the permission who belongs to a unit."""
+    return manager.has_perm(MANAGE_PERMISSION) and manager.department_id is not None
+
+
 def unit_users_for(manager):
     """Accounts `manager` may manage: own department, department roles only, no staff."""
-    if not manager.has_perm(MANAGE_PERMISSION) or manager.department_id is None:
+    if not can_manage_unit(manager):
         return User.objects.none()
     return (
         User.objects.filter(department_id=manager.department_id, is_superuser=False, is_staff=False)
@@ -40,7 +45,7 @@ def get_unit_user_for_manager(manager, pk):
 
 
 def _check_manager(manager):
-    if not manager.has_perm(MANAGE_PERMISSION) or manager.department_id is None:
+    if not can_manage_unit(manager):
         raise PermissionDenied("只有单位负责人可以管理本单位账号。")
 
 

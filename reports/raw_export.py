@@ -68,8 +68,10 @@ class RawFilters:
 
 def raw_reports(user, filters):
     """The reports `user` may take as raw data under `filters` (one rule, see module doc)."""
-    reports = Report.objects.filter(task__plan=filters.plan)
-    if not (user.sees_all_departments or user.has_perm("reports.view_all_reports")):
+    # Built on the one visibility rule; department staff are narrowed further to their own
+    # unit (not the supporting units' contributions a lead unit reads on screen).
+    reports = Report.objects.visible_to(user).filter(task__plan=filters.plan)
+    if not user.sees_all_departments:
         if user.department_id is None:
             return Report.objects.none()
         reports = reports.filter(department_id=user.department_id)

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from huancui_vet.dates import chinese_date, chinese_month
+
 OPEN_ENDED_DEADLINES = ("长期坚持", "持续推进", "长期", "持续", "常态化", "每年", "逐年")
 _DEADLINE = re.compile(r"(20\d{2})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?")
 _EXPORTED_TARGET = re.compile(r"^(20\d{2})年[:：](.+?)(?:[:：](\d+(?:\.\d+)?)(\D{0,4}))?$")
@@ -59,8 +61,8 @@ def deadline_text(date):
     if (date.month, date.day) == (12, 31):
         return f"{date.year}年底前"
     if date.day == calendar.monthrange(date.year, date.month)[1]:
-        return f"{date.year}年{date.month}月底前"
-    return f"{date.year}年{date.month}月{date.day}日前"
+        return f"{chinese_month(date)}底前"
+    return f"{chinese_date(date)}前"
 
 
 @dataclass
