@@ -30,11 +30,6 @@ def get_evaluation_for_user(user, pk):
     )
 
 
-def visible_department_id(user):
-    """None for those who see every line, else the only unit whose line the user sees."""
-    return None if user.sees_all_departments else user.department_id
-
-
 def check_line_visible(user, department_id):
     if not user.sees_all_departments and department_id != user.department_id:
         raise Http404("没有找到该单位的考评结果。")

@@ -15,11 +15,11 @@ from supervision.evaluation.access import (
     evaluations_visible_to,
     get_adjustment_file_for_user,
     get_evaluation_for_user,
-    visible_department_id,
 )
 from supervision.evaluation.forms import AdjustmentForm, OpenForm, ReturnForm
 from supervision.evaluation.selectors import evaluation_result
-from supervision.evaluation.workbook import evaluation_workbook
+from supervision.evaluation.workbook import evaluation_workbook_export
+from supervision.facts import visible_department_id
 from supervision.workbook import XLSX_CONTENT_TYPE
 
 VIEW = "supervision.view_evaluation"
@@ -188,7 +188,7 @@ def evaluation_xlsx(request, pk):
     result = _full_result(request, pk)
     # A temporary file: FileResponse streams it and closes (deletes) it afterwards.
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    evaluation_workbook(result, output)
+    evaluation_workbook_export(result, output, request=request)
     output.seek(0)
     response = FileResponse(
         output,

@@ -8,6 +8,8 @@ then the rule and the signatures block.
 from django.utils import timezone
 from openpyxl import Workbook
 
+from departments.audit import security_event_record
+from departments.models import SecurityEvent
 from huancui_vet.dates import chinese_date
 from supervision.workbook.cells import use_default_font
 from supervision.workbook.layout import Column, TableSheet, fitted_widths
@@ -120,3 +122,14 @@ def _adjustment_sheet(wb, result, title, subtitle):
     if not rows:
         sheet.write_note("本年度无加减分。")
     sheet.write_note(signature_text(result))
+
+
+def evaluation_workbook_export(result, output, *, request=None):
+    """Write the published result's workbook and record the export in the audit trail, like
+    every other workbook download (supervision.workbook.workbook_export)."""
+    evaluation_workbook(result, output)
+    security_event_record(
+        kind=SecurityEvent.Kind.EXPORT,
+        request=request,
+        detail=f"导出年度考评结果：考评{result.evaluation.pk}（{result.evaluation.year}年）",
+    )

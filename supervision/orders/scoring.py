@@ -15,6 +15,7 @@ Pure: a function of the loaded facts and the as-of date.
 
 from decimal import Decimal
 
+from huancui_vet.dates import chinese_date, chinese_month
 from supervision.orders.models import Verification
 from supervision.orders.selectors import standing_of
 from tasks.models import TaskAssignment
@@ -24,24 +25,16 @@ ZERO = Decimal(0)
 NO_ORDERS_NOTE = "本期未被督办、未经核实，按满分计"
 
 
-def _fmt(day):
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def month_label(day):
-    return f"{day.year}年{day.month}月"
-
-
 def order_points(order, settings, late_credit, as_of, thresholds):
     """(points, outcome) of one order, or None while it is not decided yet."""
     if order.first_replied_on is not None:
         at_reply = standing_of(order, order.first_replied_on, thresholds)
         if at_reply.colour == "red":
-            base, outcome = late_credit, f"超期后反馈（{_fmt(order.first_replied_on)}）"
+            base, outcome = late_credit, f"超期后反馈（{chinese_date(order.first_replied_on)}）"
         else:
-            base, outcome = ONE, f"按时反馈（{_fmt(order.first_replied_on)}）"
+            base, outcome = ONE, f"按时反馈（{chinese_date(order.first_replied_on)}）"
     elif order.standing.colour == "red":
-        base, outcome = ZERO, f"红色督办未反馈（时限{_fmt(order.deadline)}）"
+        base, outcome = ZERO, f"红色督办未反馈（时限{chinese_date(order.deadline)}）"
     else:
         return None
     deduction = (
@@ -101,11 +94,11 @@ def add_order_items(order_facts, facts, *, late_credit, window, weight_of, sink)
         if dept not in sink.totals or not start <= check.checked_on <= end:
             continue
         points = credit[check.finding]
-        subject = f"督查核实（{_fmt(check.checked_on)}）"
+        subject = f"督查核实（{chinese_date(check.checked_on)}）"
         fields = base(check.task_id, dept, subject)
         sink.add(dept, "orders", fields["weight"], points)
         if sink.detailed:
             outcome = f"核实结论：{check.finding_label}"
             if check.marks_report:
-                outcome += f"（{month_label(check.report_period_start)}报告已审核通过）"
+                outcome += f"（{chinese_month(check.report_period_start)}报告已审核通过）"
             sink.item(dept, component="orders", points=points, outcome=outcome, **fields)

@@ -4,8 +4,8 @@ They reuse the sheet's columns (see sheets.SUPERVISION_ORDERS_NOTE for how to re
 the sheet keeps one table that sorts and filters in Excel.
 """
 
+from huancui_vet.dates import chinese_month
 from supervision.orders.colours import COLOUR_SHORT
-from supervision.orders.scoring import month_label
 
 ROLE = "主办"
 
@@ -49,7 +49,7 @@ def order_rows(order_facts, facts, names, *, department=None):
                 task=short_label(task.number, task.content, length=30),
                 department=names.get(check.department_id, ""),
                 role="",
-                period=f"{month_label(check.report_period_start)}报告",
+                period=f"{chinese_month(check.report_period_start)}报告",
                 due_date=check.checked_on,
                 days_overdue=0,
                 situation="核实不属实",

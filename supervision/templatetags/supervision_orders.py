@@ -96,7 +96,8 @@ def my_orders(context):
     if not user.department_id:
         return {"rows": [], "urgings": []}
     orders = list(
-        SupervisionOrder.objects.open()
+        SupervisionOrder.objects.visible_to(user)
+        .open()
         .filter(units__department_id=user.department_id)
         .distinct()
         .select_related("task")

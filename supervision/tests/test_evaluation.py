@@ -302,6 +302,11 @@ def test_print_view_and_workbook_carry_the_same_figures(client, world, women, ev
     response = client.get(reverse("supervision:evaluation_xlsx", args=[evaluation.pk]))
     assert response.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    # Audited like every other workbook download.
+    from departments.models import SecurityEvent
+
+    export = SecurityEvent.objects.get(kind=SecurityEvent.Kind.EXPORT)
+    assert export.user == world.leader and f"考评{evaluation.pk}" in export.detail
     ws = wb["考评结果"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=4) if r[2].value]
     by_unit = {r[2]: r for r in rows if r[2] in ("教体局", "人社局", "妇联")}

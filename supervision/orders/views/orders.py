@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from huancui_vet.dates import chinese_month
 from reports.access import get_report_for_user, get_task_for_user
 from supervision.facts import visible_department_id
 from supervision.orders import services
@@ -21,7 +22,6 @@ from supervision.orders.forms import (
     TextForm,
 )
 from supervision.orders.models import OrderEvent, OrderUnit, SupervisionOrder
-from supervision.orders.scoring import month_label
 from supervision.orders.selectors import load_order_facts, order_for_display
 
 PAGE_SIZE = 50
@@ -95,7 +95,7 @@ def _prefill(request, task):
             report=report.pk,
             host=report.department_id,
             period=report.period_start,
-            reason=f"{month_label(report.period_start)}进展报告被退回："
+            reason=f"{chinese_month(report.period_start)}进展报告被退回："
             f"{report.review_comment or '内容不符合要求'}",
         )
     if "host" not in initial:
