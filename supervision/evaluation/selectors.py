@@ -21,7 +21,7 @@ from supervision.scoring import (
     ranking_rule_sentence,
     scorecard_data,
 )
-from tasks.periods import make_period
+from tasks.periods import default_as_of, make_period
 
 SETTINGS_FIELDS = (
     "weight_timeliness",
@@ -40,11 +40,12 @@ SETTINGS_FIELDS = (
 )
 
 
-def default_as_of(plan, year, today):
-    """The evaluation's as-of date: the day after the year's last reports were due (so
-    December's reports count), or today while that day has not come."""
+def evaluation_as_of(plan, year, today):
+    """The evaluation's as-of date: the plan's default as-of (tasks.periods.default_as_of,
+    the one home of that rule), capped at the day after the year's last reports were due so
+    December's reports count and later months do not."""
     last = make_period(plan, datetime.date(year, 12, 1))
-    return min(today, last.due + datetime.timedelta(days=1))
+    return min(default_as_of(plan, today), last.due + datetime.timedelta(days=1))
 
 
 def settings_snapshot(settings):

@@ -20,7 +20,7 @@ from supervision.evaluation.models import (
     EvaluationLine,
     EvaluationStatus,
 )
-from supervision.evaluation.selectors import compute_lines, default_as_of, settings_snapshot
+from supervision.evaluation.selectors import compute_lines, evaluation_as_of, settings_snapshot
 from supervision.models import ScoringSettings
 from tasks.models import TaskAssignment
 
@@ -59,7 +59,7 @@ def evaluation_open(*, user, plan, year):
         evaluation = Evaluation.objects.create(
             plan=plan,
             year=year,
-            as_of=default_as_of(plan, year, timezone.localdate()),
+            as_of=evaluation_as_of(plan, year, timezone.localdate()),
             created_by=user,
         )
         _event(evaluation, Action.OPENED, user)

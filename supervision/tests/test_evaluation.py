@@ -393,10 +393,13 @@ def test_admin_lists_evaluations_read_only(client, world, women, evaluation):
 
 
 def test_default_as_of_for_a_finished_plan_and_a_year_in_progress(world):
-    from supervision.evaluation.selectors import default_as_of
+    from supervision.evaluation.selectors import evaluation_as_of
 
     today = datetime.date(2026, 11, 30)
     # A finished year: the day after December's reports were due (5 January).
-    assert default_as_of(world.plan, 2023, today) == datetime.date(2024, 1, 6)
+    assert evaluation_as_of(world.plan, 2023, today) == datetime.date(2024, 1, 6)
     # The year still running (a new plan viewed today): today.
-    assert default_as_of(world.plan, 2026, today) == today
+    world.plan.start_year, world.plan.end_year = 2026, 2027
+    world.plan.reporting_starts_on = datetime.date(2026, 1, 1)
+    world.plan.save()
+    assert evaluation_as_of(world.plan, 2026, today) == today
