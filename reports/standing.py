@@ -39,8 +39,29 @@ def standing_report(
     for row in rows:
         if not _stands(row, cutoff):
             continue
-        r: Any = row
-        key = (r.period_start, r.department_id == principal_lead_id, -r.department_id)
+        key = _standing_key(row, principal_lead_id)
         if best is None or key > best_key:
             best, best_key = row, key
     return best
+
+
+def _standing_key(row: Any, principal_lead_id: int | None) -> tuple:
+    """Newest period first; within a period the principal lead's report."""
+    return (row.period_start, row.department_id == principal_lead_id, -row.department_id)
+
+
+def standing_target_values(targets, reports, *, principal_lead_id: int | None) -> list:
+    """[(target, TargetValue, report)] for the task page and its print view: each target's
+    value from the accepted lead report that stands by the same rule as standing_report
+    (newest period, principal lead on a tie); (target, None, None) when none has one.
+    `reports` are Report objects with `target_values` prefetched."""
+    latest: dict = {}
+    ranked = sorted(
+        (r for r in reports if r.state == "accepted" and r.is_lead_report),
+        key=lambda r: _standing_key(r, principal_lead_id),
+        reverse=True,
+    )
+    for report in ranked:
+        for value in report.target_values.all():
+            latest.setdefault(value.target_id, (value, report))
+    return [(target, *latest.get(target.pk, (None, None))) for target in targets]

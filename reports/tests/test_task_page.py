@@ -68,3 +68,45 @@ def test_the_timeline_is_paged(client, world, history):
     assert "events_page=2" in first.content.decode()
     second = client.get(url, {"events_page": 2})
     assert len(second.context["events"]) == 6
+
+
+def test_two_lead_units_same_period_the_principal_leads_figures_stand(client, world):
+    """Targets vs actuals follow reports.standing: on a tie the principal (first-named) lead's
+    report stands, whichever unit's report was accepted later."""
+    from decimal import Decimal
+
+    from tasks.models import Target
+
+    target = Target.objects.create(
+        task=world.task3,
+        year=2023,
+        indicator="共建公共实训基地",
+        target_value=Decimal("2"),
+        unit="个",
+        kind=Target.Kind.COUNT,
+    )
+    # The second lead sorts first in the unit directory, so list order alone would pick it.
+    world.hr.sort_order, world.edu.sort_order = 0, 9
+    world.hr.save(update_fields=["sort_order"])
+    world.edu.save(update_fields=["sort_order"])
+    june = D(2023, 6, 1)
+    for department, author, value, accepted in (
+        (world.edu, world.reporter, "1", D(2023, 7, 8)),
+        (world.hr, world.hr_reporter, "2", D(2023, 7, 9)),  # the second lead, accepted later
+    ):
+        make_report(
+            world.task3,
+            department,
+            june,
+            author=author,
+            submitted_on=D(2023, 7, 3),
+            accepted_on=accepted,
+            percent=50,
+            target_values={target: Decimal(value)},
+        )
+    client.force_login(world.leader)
+    for name in ("reports:task_detail", "reports:task_print"):
+        response = client.get(reverse(name, args=[world.task3.pk]))
+        [(shown_target, value, report)] = response.context["targets"]
+        assert shown_target == target and report.department == world.edu
+        assert value.actual_value == Decimal("1")

@@ -13,7 +13,7 @@ from reports.models import Report, ReportState, TargetValue
 from reports.print_sections import task_print_sections
 
 # The task page's rule for "the actual value that counts" (one home; issue 11 may move it).
-from reports.views.tasks import _latest_accepted_values
+from reports.standing import standing_target_values
 from tasks.models import Task
 from tasks.periods import normalize_start, period_label
 
@@ -47,7 +47,11 @@ def task_print(request, pk):
         periods.setdefault(label, []).append(report)
     context = {
         "task": task,
-        "targets": _latest_accepted_values(task.targets.all(), accepted),
+        "targets": standing_target_values(
+            task.targets.all(),
+            accepted,
+            principal_lead_id=task.principal_lead.pk if task.principal_lead else None,
+        ),
         "periods": list(periods.items()),
         "extra_sections": task_print_sections(task, user),
         "printed_at": timezone.localtime(),

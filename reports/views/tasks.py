@@ -14,25 +14,12 @@ from reports.models import (
     PeriodLock,
     Report,
     ReportEvent,
-    ReportState,
     ReportSummary,
     TargetValue,
 )
 from reports.selectors import responsible_period_statuses
-from reports.standing import standing_report
+from reports.standing import standing_report, standing_target_values
 from tasks.models import Task, TaskAssignment
-
-
-def _latest_accepted_values(targets, reports):
-    """{target_id: (TargetValue, report)} from the newest accepted lead report holding it."""
-    latest: dict = {}
-    for report in sorted(reports, key=lambda r: r.period_start, reverse=True):
-        if report.state != ReportState.ACCEPTED or not report.is_lead_report:
-            continue
-        for tv in report.target_values.all():
-            latest.setdefault(tv.target_id, (tv, report))
-    return [(target, *latest.get(target.pk, (None, None))) for target in targets]
-
 
 EVENTS_PER_PAGE = 20
 
@@ -121,7 +108,11 @@ def task_detail(request, pk):
         "report_years": _by_year(reports, lambda r: r.period_start),
         "events": [(event, event.report) for event in events],
         "events_page": events,
-        "targets": _latest_accepted_values(task.targets.all(), reports),
+        "targets": standing_target_values(
+            task.targets.all(),
+            reports,
+            principal_lead_id=task.principal_lead.pk if task.principal_lead else None,
+        ),
         "coverage": [
             (
                 a,
