@@ -47,8 +47,13 @@ def sees_every_unit_of_task(user, task):
     )
 
 
-def get_task_for_user(user, pk):
-    return get_object_or_404(Task.objects.visible_to(user).select_related("plan"), pk=pk)
+def get_task_for_user(user, pk, *, with_details=False):
+    """A task the user may open (404 otherwise). `with_details` also prefetches its units,
+    key areas and targets, for the task page and its print view."""
+    tasks = Task.objects.visible_to(user).select_related("plan")
+    if with_details:
+        tasks = tasks.with_units().prefetch_related("key_areas", "targets")
+    return get_object_or_404(tasks, pk=pk)
 
 
 def get_evidence_for_user(user, pk, *, for_edit=False):

@@ -14,7 +14,6 @@ from reports.print_sections import task_print_sections
 
 # The task page's rule for "the actual value that counts" (one home; issue 11 may move it).
 from reports.standing import standing_target_values
-from tasks.models import Task
 from tasks.periods import normalize_start, period_label
 
 
@@ -23,13 +22,7 @@ from tasks.periods import normalize_start, period_label
 def task_print(request, pk):
     """Runs a fixed number of queries whatever the number of reports."""
     user = request.user
-    get_task_for_user(user, pk)
-    task = (
-        Task.objects.select_related("plan")
-        .with_units()
-        .prefetch_related("key_areas", "targets")
-        .get(pk=pk)
-    )
+    task = get_task_for_user(user, pk, with_details=True)
     accepted = list(
         Report.objects.visible_to(user)
         .filter(task=task, state=ReportState.ACCEPTED)

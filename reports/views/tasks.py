@@ -19,7 +19,7 @@ from reports.models import (
 )
 from reports.selectors import responsible_period_statuses
 from reports.standing import standing_report, standing_target_values
-from tasks.models import Task, TaskAssignment
+from tasks.models import TaskAssignment
 
 EVENTS_PER_PAGE = 20
 
@@ -73,13 +73,7 @@ def _standing(task):
 def task_detail(request, pk):
     """Runs a fixed number of queries whatever the number of reports and events."""
     user = request.user
-    get_task_for_user(user, pk)
-    task = (
-        Task.objects.select_related("plan")
-        .with_units()
-        .prefetch_related("key_areas", "targets")
-        .get(pk=pk)
-    )
+    task = get_task_for_user(user, pk, with_details=True)
     reports = list(
         Report.objects.visible_to(user)
         .filter(task=task)
