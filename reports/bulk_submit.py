@@ -29,7 +29,8 @@ def drafts_for_review(user):
     if not user.is_department_staff:
         return Report.objects.none()
     return (
-        Report.objects.filter(department_id=user.department_id, state__in=EDITABLE_STATES)
+        Report.objects.visible_to(user)
+        .filter(department_id=user.department_id, state__in=EDITABLE_STATES)
         .select_related("task__plan")
         .prefetch_related("target_values__target", "evidence")
         .order_by("period_start", "task__plan_id", "task__number")
@@ -42,9 +43,9 @@ def selected_reports(user, ids, *, states):
     if not user.is_department_staff or not ids:
         raise Http404("没有找到所选报告。")
     reports = list(
-        Report.objects.filter(
-            pk__in=ids, department_id=user.department_id, state__in=states
-        ).select_related("task__plan")
+        Report.objects.visible_to(user)
+        .filter(pk__in=ids, department_id=user.department_id, state__in=states)
+        .select_related("task__plan")
     )
     if len(reports) != len(set(ids)):
         raise Http404("所选报告中有的已不存在或状态已变化，请刷新页面后重试。")
