@@ -108,10 +108,6 @@ class EvaluationAdjustment(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}{self.amount}分"
 
-    @property
-    def signed_amount(self):
-        return self.amount if self.kind == self.Kind.BONUS else -self.amount
-
 
 class EvaluationEvent(models.Model):
     """The evaluation's timeline: every step with who, when and (for a return) why."""

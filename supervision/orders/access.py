@@ -19,13 +19,19 @@ def get_order_for_user(user, pk, *, as_host=False):
         .distinct(),
         pk=pk,
     )
-    if as_host:
-        is_host = order.units.filter(
-            department_id=user.department_id, role=OrderUnit.Role.HOST
-        ).exists()
-        if not (user.is_department_staff and is_host and user.has_perm("supervision.handle_order")):
-            raise PermissionDenied("只有主办单位的填报人员和负责人可以办理此督办单。")
+    if as_host and not can_handle(user, order.units.filter(role=OrderUnit.Role.HOST)):
+        raise PermissionDenied("只有主办单位的填报人员和负责人可以办理此督办单。")
     return order
+
+
+def can_handle(user, units):
+    """Whether `user` acts for the order's 主办 unit: department staff of that unit with the
+    handle_order permission. `units` are the order's OrderUnit rows (or the 主办 ones)."""
+    if not (user.is_department_staff and user.has_perm("supervision.handle_order")):
+        return False
+    return any(
+        u.department_id == user.department_id and u.role == OrderUnit.Role.HOST for u in units
+    )
 
 
 def verifications_visible_to(user):

@@ -210,14 +210,6 @@ class SupervisionOrder(models.Model):
     def is_open(self):
         return self.status in OPEN_STATUSES
 
-    @property
-    def host_unit(self):
-        """The 主办 unit (uses prefetched `units` when present)."""
-        for unit in self.units.all():
-            if unit.role == OrderUnit.Role.HOST:
-                return unit
-        return None
-
 
 class OrderUnit(models.Model):
     class Role(models.TextChoices):

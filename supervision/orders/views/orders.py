@@ -11,7 +11,7 @@ from huancui_vet.dates import chinese_month
 from reports.access import get_report_for_user, get_task_for_user
 from supervision.facts import visible_department_id
 from supervision.orders import services
-from supervision.orders.access import get_order_for_user, get_verification_for_user
+from supervision.orders.access import can_handle, get_order_for_user, get_verification_for_user
 from supervision.orders.forms import (
     CloseForm,
     ExtensionGrantForm,
@@ -173,9 +173,6 @@ def order_context(request, order, **bound):
         order.events.select_related("actor").prefetch_related("files").order_by("at", "pk")
     )
     user = request.user
-    is_host = user.is_department_staff and any(
-        u.department_id == user.department_id and u.role == OrderUnit.Role.HOST for u in units
-    )
     issued = [e for e in events if e.action == OrderEvent.Action.ISSUED]
     return {
         "order": order,
@@ -187,7 +184,7 @@ def order_context(request, order, **bound):
         "instructions": [e for e in events if e.action == OrderEvent.Action.INSTRUCTED],
         "urgings": sum(1 for e in events if e.action == OrderEvent.Action.URGED),
         "pending_extension": services.pending_extension(order),
-        "is_host": is_host and user.has_perm("supervision.handle_order"),
+        "is_host": can_handle(user, units),
         "verifications": list(order.verifications.select_related("department")),
         **blank_forms(**bound),
     }
