@@ -6,6 +6,7 @@ in progress and live figures stay internal), then only their own unit's line; an
 line, or an unpublished evaluation, is 404 for them.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -43,3 +44,22 @@ def get_adjustment_file_for_user(user, pk):
     except Http404:
         raise Http404("没有找到该文件。") from None
     return row
+
+
+def get_full_result_evaluation_for_user(user, pk):
+    """A published evaluation whose whole result (every unit: print view, workbook) `user`
+    may take: 403 for units, who only ever see their own line; 404 before publication."""
+    if not user.sees_all_departments:
+        raise PermissionDenied("只有督查人员和领导可以导出完整考评结果。")
+    evaluation = get_evaluation_for_user(user, pk)
+    if not evaluation.is_published:
+        raise Http404("考评结果尚未发布。")
+    return evaluation
+
+
+def events_visible_to(user, evaluation):
+    """The evaluation's timeline (who adjusted, submitted, returned): internal to those who
+    see every unit."""
+    if not user.sees_all_departments:
+        return evaluation.events.none()
+    return evaluation.events.select_related("actor")

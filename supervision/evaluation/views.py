@@ -4,7 +4,6 @@ import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -13,8 +12,10 @@ from supervision.evaluation import services
 from supervision.evaluation.access import (
     check_line_visible,
     evaluations_visible_to,
+    events_visible_to,
     get_adjustment_file_for_user,
     get_evaluation_for_user,
+    get_full_result_evaluation_for_user,
 )
 from supervision.evaluation.forms import AdjustmentForm, OpenForm, ReturnForm
 from supervision.evaluation.selectors import evaluation_result
@@ -60,7 +61,7 @@ def _detail_context(request, evaluation, **forms):
         "evaluation": evaluation,
         "result": result,
         "sees_all": user.sees_all_departments,
-        "events": evaluation.events.select_related("actor") if user.sees_all_departments else [],
+        "events": events_visible_to(user, evaluation),
     }
     if user.has_perm(services.MANAGE) and evaluation.is_draft:
         context["adjustment_form"] = forms.get("adjustment_form") or AdjustmentForm(
@@ -167,11 +168,7 @@ def evaluation_return(request, pk):
 
 def _full_result(request, pk):
     """The whole result (print view, workbook): those who see all units, once published."""
-    if not request.user.sees_all_departments:
-        raise PermissionDenied("只有督查人员和领导可以导出完整考评结果。")
-    evaluation = get_evaluation_for_user(request.user, pk)
-    if not evaluation.is_published:
-        raise Http404("考评结果尚未发布。")
+    evaluation = get_full_result_evaluation_for_user(request.user, pk)
     return evaluation_result(evaluation, user=request.user)
 
 
