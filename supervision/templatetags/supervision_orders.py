@@ -140,6 +140,7 @@ def dashboard_orders(context, data):
     task_numbers = {t.task_id: t.number for t in data.tasks}
     base = reverse("supervision:order_list")
     list_query = urlencode({"plan": data.plan.pk, "as_of": data.as_of.isoformat()})
+    untrue = facts.untrue()
     return {
         "data": data,
         "totals": colour_totals(facts),
@@ -149,7 +150,9 @@ def dashboard_orders(context, data):
         ),
         "escalated": escalated[:DASHBOARD_ESCALATED_SHOWN],
         "escalated_count": len(escalated),
-        "untrue": facts.untrue(),
+        # Capped like the 领导督办 list: the page stays bounded however many checks a plan has.
+        "untrue": untrue[:DASHBOARD_ESCALATED_SHOWN],
+        "untrue_count": len(untrue),
         "unit_names": unit_names,
         "task_rows": task_numbers,
         "list_url": f"{base}?{list_query}",

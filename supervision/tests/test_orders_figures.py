@@ -190,3 +190,26 @@ def test_dashboard_with_a_past_as_of_points_to_orders_issued_later(client, world
     ).content.decode()
     assert "统计截至日之后又下发了4件督办单" in page
     assert "as_of=" in page and "#orders" in page
+
+
+def test_dashboard_lists_at_most_20_untrue_findings_and_says_how_many(client, world):
+    """The 不属实 list is capped like the 领导督办 list, so the page stays bounded."""
+    for month in range(1, 23):  # 22 accepted reports of 2022–2023, each found 不属实
+        start = D(2022 + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+        report = make_report(
+            world.task1,
+            world.edu,
+            start,
+            author=world.reporter,
+            submitted_on=start + datetime.timedelta(days=33),
+            accepted_on=start + datetime.timedelta(days=34),
+            percent=50,
+        )
+        check(world, world.edu, "untrue", D(2023, 8, 1), report=report)
+    client.force_login(world.neutral_supervisor)
+    dashboard = client.get(
+        reverse("supervision:dashboard"), {"plan": world.plan.pk, "as_of": AS_OF}
+    ).content.decode()
+    assert "核实不属实的报告（22份）" in dashboard
+    assert dashboard.count("（已审核通过）</li>") == 20
+    assert "仅列出前 20 份" in dashboard
