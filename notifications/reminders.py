@@ -29,6 +29,7 @@ from notifications.order_receivers import order_colour_reminders
 from notifications.rules import supervisors, unit_staff
 from notifications.services import Message, notify_many, wants_in_digest
 from reports.models import PeriodLock, ReportState, ReportSummary
+from reports.selectors import PeriodState, period_state
 from tasks.models import Plan, TaskAssignment
 from tasks.periods import end_of_day, plan_periods
 
@@ -88,14 +89,16 @@ def _missing(plan, period, department_ids, now):
         .order_by("department_id", "task__number")
         .values_list("department_id", "task_id", "task__number", "task__content", "role")
     )
-    done = set(
-        ReportSummary.objects.filter(
-            plan=plan,
-            period_start=period.start,
-            department_id__in=department_ids,
-            first_submitted_at__lte=now,
-        ).values_list("department_id", "task_id")
-    )
+    # "Submitted" is reports.selectors.period_state's rule, evaluated at this moment.
+    submitted = (PeriodState.SUBMITTED, PeriodState.LATE)
+    rows = ReportSummary.objects.filter(
+        plan=plan, period_start=period.start, department_id__in=department_ids
+    ).values_list("department_id", "task_id", "first_submitted_at")
+    done = {
+        (department_id, task_id)
+        for department_id, task_id, first_submitted_at in rows
+        if period_state(period, first_submitted_at, now.date(), cutoff=now) in submitted
+    }
     missing = defaultdict(list)
     for department_id, task_id, number, content, role in expected:
         if (department_id, task_id) not in done:

@@ -79,7 +79,8 @@ def plan_export_table(*, plan):
 
 
 def plan_export_rows(*, plan):
-    """The task rows only, in order (tests and the leadership workbook's layout)."""
+    """The task rows only, in order, without section headings (what the round-trip tests
+    compare between an export and a re-import)."""
     return [row for _, rows in plan_export_table(plan=plan).sections for row in rows]
 
 
