@@ -32,6 +32,10 @@ class Kind(models.TextChoices):
     ORDER_LEVEL_CHANGED = "order_level_changed", "督办单亮灯升级"
     ORDER_EXTENSION_DECIDED = "order_extension_decided", "延期申请已答复"
     ORDER_CLOSED = "order_closed", "督办单办结"
+    # Year-end evaluations (年度考评): wired to the supervision app's signals.
+    EVALUATION_SUBMITTED = "evaluation_submitted", "年度考评待审定"
+    EVALUATION_RETURNED = "evaluation_returned", "年度考评被退回"
+    EVALUATION_PUBLISHED = "evaluation_published", "年度考评结果发布"
 
 
 class Notice(models.Model):

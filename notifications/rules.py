@@ -16,6 +16,7 @@ REQUIRED_KINDS = {
         Kind.ORDER_URGED,
     },
     Role.SUPERVISOR: {Kind.SUPERVISOR_DIGEST},
+    Role.LEADER: {Kind.EVALUATION_SUBMITTED},
 }
 
 # Kinds posted to the unit's group bots (about the unit's work, not one person's queue).
@@ -52,13 +53,20 @@ _STAFF_KINDS = [
     Kind.OVERDUE,
     Kind.TASK_CHANGED,
     *_ORDER_KINDS,
+    Kind.EVALUATION_PUBLISHED,
 ]
 # The kinds each role can receive at all (what its settings page offers).
 ROLE_KINDS = {
     Role.REPORTER: _STAFF_KINDS,
     Role.HEAD: [Kind.AWAITING_SIGNOFF, *_STAFF_KINDS],
-    Role.SUPERVISOR: [Kind.AWAITING_REVIEW, Kind.SUPERVISOR_DIGEST, *_ORDER_KINDS],
-    Role.LEADER: [],  # leaders read dashboards; nothing is sent to them yet
+    Role.SUPERVISOR: [
+        Kind.AWAITING_REVIEW,
+        Kind.SUPERVISOR_DIGEST,
+        *_ORDER_KINDS,
+        Kind.EVALUATION_RETURNED,
+        Kind.EVALUATION_PUBLISHED,
+    ],
+    Role.LEADER: [Kind.EVALUATION_SUBMITTED],  # the year-end result they approve (审定)
     Role.ADMINISTRATOR: [],
 }
 
@@ -94,6 +102,11 @@ def unit_staff(department_ids, *, heads_only=False):
 def supervisors():
     """Active supervisors (two queries); they read every unit's work."""
     return list(_with_groups(User.objects.filter(groups__name=Role.SUPERVISOR.label)).distinct())
+
+
+def leaders():
+    """Active leaders (two queries): they approve (审定) the year-end evaluation."""
+    return list(_with_groups(User.objects.filter(groups__name=Role.LEADER.label)).distinct())
 
 
 def review_recipients(report, actor):
