@@ -177,6 +177,9 @@ URL_KWARGS = {
     "supervision:evaluation_print": lambda o: {"pk": o.published_evaluation.pk},
     "supervision:evaluation_xlsx": lambda o: {"pk": o.published_evaluation.pk},
     "supervision:evaluation_file": lambda o: {"pk": o.evaluation.adjustments.first().pk},
+    "supervision:evaluation_adjustment_withdraw": lambda o: {
+        "pk": o.evaluation.adjustments.first().pk
+    },
 }
 
 
@@ -248,6 +251,7 @@ POST_DATA = {
         "reason": "领导批示表扬",
     },
     "supervision:evaluation_return": {"comment": "请核实加分依据。"},
+    "supervision:evaluation_adjustment_withdraw": {"reason": "依据不足"},
 }
 
 # Actions on one's own account, not on portal data: the leader may sign out and change a
@@ -537,6 +541,7 @@ STATE_CHANGING = {
         "supervision:verification_create",
         "supervision:evaluation_open",
         "supervision:evaluation_adjust",
+        "supervision:evaluation_adjustment_withdraw",
         "supervision:evaluation_submit",
         "password_change",
         "logout",

@@ -46,6 +46,13 @@ def get_adjustment_file_for_user(user, pk):
     return row
 
 
+def get_adjustment_for_manager(user, pk):
+    """An adjustment of an evaluation `user` sees (managers see every evaluation)."""
+    row = get_object_or_404(EvaluationAdjustment.objects.select_related("evaluation"), pk=pk)
+    get_evaluation_for_user(user, row.evaluation_id)
+    return row
+
+
 def get_full_result_evaluation_for_user(user, pk):
     """A published evaluation whose whole result (every unit: print view, workbook) `user`
     may take: 403 for units, who only ever see their own line; 404 before publication."""

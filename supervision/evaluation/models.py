@@ -64,8 +64,18 @@ class Evaluation(models.Model):
         return self.status == EvaluationStatus.DRAFT
 
 
+class AdjustmentQuerySet(models.QuerySet):
+    def in_force(self):
+        """Adjustments that count: a withdrawn one stays on record but never in a figure."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class EvaluationAdjustment(models.Model):
-    """A 加分 or 扣分 for one unit, with its reason, attachment and who added it when."""
+    """A 加分 or 扣分 for one unit, with its reason, attachment and who added it when.
+
+    While the evaluation is a draft a supervisor may withdraw (撤销) it with a reason; the row
+    stays (who, when, why) so the timeline and the attachment remain, but it no longer counts.
+    """
 
     class Kind(models.TextChoices):
         BONUS = "bonus", "加分"
@@ -94,6 +104,18 @@ class EvaluationAdjustment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="录入人"
     )
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    withdrawn_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="撤销人",
+    )
+    withdrawn_reason = models.TextField("撤销理由", blank=True)
+
+    objects = AdjustmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "考评加减分"
@@ -115,6 +137,7 @@ class EvaluationEvent(models.Model):
     class Action(models.TextChoices):
         OPENED = "opened", "创建草稿"
         ADJUSTED = "adjusted", "录入加减分"
+        WITHDRAWN = "withdrawn", "撤销加减分"
         SUBMITTED = "submitted", "提交审定"
         RETURNED = "returned", "退回修改"
         PUBLISHED = "published", "审定并发布"

@@ -117,8 +117,10 @@ class EvaluationResult:
 
 
 def _adjustments(evaluation, department_id):
-    rows = EvaluationAdjustment.objects.filter(evaluation=evaluation).select_related(
-        "created_by", "verification"
+    rows = (
+        EvaluationAdjustment.objects.in_force()
+        .filter(evaluation=evaluation)
+        .select_related("created_by", "verification")
     )
     if department_id is not None:
         rows = rows.filter(department_id=department_id)

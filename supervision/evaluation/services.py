@@ -71,9 +71,11 @@ def _unit_totals(evaluation, department):
         EvaluationAdjustment.Kind.BONUS: Decimal(0),
         EvaluationAdjustment.Kind.DEDUCTION: Decimal(0),
     }
-    for kind, amount in EvaluationAdjustment.objects.filter(
-        evaluation=evaluation, department=department
-    ).values_list("kind", "amount"):
+    for kind, amount in (
+        EvaluationAdjustment.objects.in_force()
+        .filter(evaluation=evaluation, department=department)
+        .values_list("kind", "amount")
+    ):
         totals[kind] += amount
     return totals
 
@@ -141,6 +143,37 @@ def adjustment_add(
             Action.ADJUSTED,
             user,
             f"{department.display_name} {label}{amount}分：{reason.strip()}",
+        )
+    return adjustment
+
+
+def adjustment_withdraw(*, user, adjustment, reason):
+    """撤销: a supervisor takes back a 加分/扣分 of a draft (e.g. after the leader returned it);
+    the row and its attachment stay on record, the figures no longer count it."""
+    _require(user, MANAGE)
+    if not reason.strip():
+        raise EvaluationError("请填写撤销理由。")
+    with transaction.atomic():
+        evaluation = _locked(adjustment.evaluation)
+        if not evaluation.is_draft:
+            raise EvaluationError("只有草稿状态的考评可以撤销加减分。")
+        adjustment = (
+            EvaluationAdjustment.objects.select_for_update()
+            .select_related("department")
+            .get(pk=adjustment.pk)
+        )
+        if adjustment.withdrawn_at is not None:
+            raise EvaluationError("该项加减分已经撤销。")
+        adjustment.withdrawn_at = timezone.now()
+        adjustment.withdrawn_by = user
+        adjustment.withdrawn_reason = reason.strip()
+        adjustment.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+        _event(
+            evaluation,
+            Action.WITHDRAWN,
+            user,
+            f"{adjustment.department.display_name} {adjustment.get_kind_display()}"
+            f"{adjustment.amount}分（{adjustment.reason}）：{reason.strip()}",
         )
     return adjustment
 

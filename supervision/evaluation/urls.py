@@ -14,6 +14,11 @@ urlpatterns = [
         name="evaluation_unit",
     ),
     path("evaluations/<int:pk>/adjust/", views.adjustment_add, name="evaluation_adjust"),
+    path(
+        "evaluations/adjustments/<int:pk>/withdraw/",
+        views.adjustment_withdraw,
+        name="evaluation_adjustment_withdraw",
+    ),
     path("evaluations/<int:pk>/submit/", views.evaluation_submit, name="evaluation_submit"),
     path("evaluations/<int:pk>/approve/", views.evaluation_approve, name="evaluation_approve"),
     path("evaluations/<int:pk>/return/", views.evaluation_return, name="evaluation_return"),

@@ -14,6 +14,7 @@ from supervision.evaluation.access import (
     evaluations_visible_to,
     events_visible_to,
     get_adjustment_file_for_user,
+    get_adjustment_for_manager,
     get_evaluation_for_user,
     get_full_result_evaluation_for_user,
 )
@@ -64,6 +65,7 @@ def _detail_context(request, evaluation, **forms):
         "events": events_visible_to(user, evaluation),
     }
     if user.has_perm(services.MANAGE) and evaluation.is_draft:
+        context["can_withdraw"] = True
         context["adjustment_form"] = forms.get("adjustment_form") or AdjustmentForm(
             evaluation=evaluation
         )
@@ -125,6 +127,20 @@ def adjustment_add(request, pk):
         return _refused(request, evaluation, adjustment_form=form)
     messages.success(request, "已录入加减分。")
     return redirect("supervision:evaluation_detail", pk=evaluation.pk)
+
+
+@require_POST
+@permission_required(services.MANAGE, raise_exception=True)
+def adjustment_withdraw(request, pk):
+    adjustment = get_adjustment_for_manager(request.user, pk)
+    try:
+        services.adjustment_withdraw(
+            user=request.user, adjustment=adjustment, reason=request.POST.get("reason", "")
+        )
+    except services.EvaluationError as exc:
+        return _refused(request, adjustment.evaluation, exc.message)
+    messages.success(request, "已撤销该项加减分。")
+    return redirect("supervision:evaluation_detail", pk=adjustment.evaluation_id)
 
 
 def _step(request, evaluation, step, success, **arguments):

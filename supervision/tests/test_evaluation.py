@@ -403,3 +403,42 @@ def test_default_as_of_for_a_finished_plan_and_a_year_in_progress(world):
     world.plan.reporting_starts_on = datetime.date(2026, 1, 1)
     world.plan.save()
     assert evaluation_as_of(world.plan, 2026, today) == today
+
+
+def test_a_returned_draft_can_withdraw_an_adjustment_which_stays_on_record(
+    client, world, women, evaluation
+):
+    sup, leader = world.neutral_supervisor, world.leader
+    wrong = bonus(world, evaluation, world.edu, "2", kind="deduction", reason="通报批评")
+    bonus(world, evaluation, world.hr, "3")
+    services.evaluation_submit(user=sup, evaluation=evaluation)
+    with pytest.raises(services.EvaluationError, match="只有草稿状态"):
+        services.adjustment_withdraw(user=sup, adjustment=wrong, reason="依据不足")
+    services.evaluation_return(user=leader, evaluation=evaluation, comment="扣分依据不足")
+
+    url = reverse("supervision:evaluation_adjustment_withdraw", args=[wrong.pk])
+    for who in ("reporter", "head", "leader"):  # no right to manage evaluations
+        client.force_login(getattr(world, who))
+        assert client.post(url, {"reason": "依据不足"}).status_code == 403
+    client.force_login(sup)
+    page = client.get(reverse("supervision:evaluation_detail", args=[evaluation.pk]))
+    assert url in page.content.decode()
+    refused = client.post(url, {"reason": "  "})
+    assert refused.status_code == 400 and "请填写撤销理由" in refused.content.decode()
+    assert client.post(url, {"reason": "依据不足"}).status_code == 302
+    wrong.refresh_from_db()
+    assert wrong.withdrawn_by == sup and wrong.withdrawn_reason == "依据不足"
+    assert client.post(url, {"reason": "再次"}).status_code == 400  # already withdrawn
+
+    # 教体局 is back to its computed 42.8; the deduction's limit is free again.
+    assert lines_of(evaluation, sup)["教体局"].final_score == D("42.8")
+    bonus(world, evaluation, world.edu, "10", kind="deduction", reason="通报批评")
+    event = evaluation.events.get(action="withdrawn")
+    assert event.actor == sup and event.text == "教体局 扣分2.0分（通报批评）：依据不足"
+    services.evaluation_submit(user=sup, evaluation=evaluation)
+    services.evaluation_approve(user=leader, evaluation=evaluation)
+    line = EvaluationLine.objects.get(evaluation=evaluation, department=world.edu)
+    assert line.deduction == D("10.0") and line.final_score == D("32.8")
+    # The withdrawn row and its file are kept: supervisors can still open the attachment.
+    file_url = reverse("supervision:evaluation_file", args=[wrong.pk])
+    assert client.get(file_url).status_code == 200
