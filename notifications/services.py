@@ -175,3 +175,17 @@ def settings_save(*, user, email_mode, email_disabled_kinds) -> NotificationSett
     prefs.full_clean()
     prefs.save()
     return prefs
+
+
+def unit_webhooks_save(*, department, keep, remove) -> None:
+    """Save a unit's group bots in one transaction: the bots in `keep` (with an address) are
+    created or updated, those in `remove` (address cleared) are deleted if they existed."""
+    with transaction.atomic():
+        for bot in [*keep, *remove]:
+            if bot.department_id != department.pk:
+                raise ValueError("a unit only sets its own bots")
+        for bot in keep:
+            bot.save()
+        for bot in remove:
+            if bot.pk:
+                bot.delete()

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -105,12 +104,11 @@ def unit_webhooks(request):
         for channel in (Channel.WECOM, Channel.DINGTALK)
     }
     if request.method == "POST" and all(f.is_valid() for f in forms.values()):
-        with transaction.atomic():
-            for form in forms.values():
-                if form.cleaned_data.get("url"):
-                    form.save()
-                elif form.instance.pk:
-                    form.instance.delete()
+        services.unit_webhooks_save(
+            department=department,
+            keep=[f.save(commit=False) for f in forms.values() if f.cleaned_data.get("url")],
+            remove=[f.instance for f in forms.values() if not f.cleaned_data.get("url")],
+        )
         messages.success(request, "本单位群机器人设置已保存。")
         return redirect("notifications:unit_webhooks")
     return render(
