@@ -171,20 +171,33 @@ class ReviewFilterForm(forms.Form):
     )
 
     def __init__(self, *args, plans, departments, tasks, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["plan"].choices = [("", "全部方案")] + [(p.pk, p.display_title) for p in plans]
-        self.fields["department"].choices = [("", "全部单位")] + [
-            (d.pk, d.display_name) for d in departments
-        ]
-        self.fields["task"].choices = [("", "全部任务" if tasks else "请先选择方案")] + [
-            (t.pk, f"{t.number}. {t.content[:24]}") for t in tasks
-        ]
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self._choices("plan", [("", "全部方案")] + [(p.pk, p.display_title) for p in plans])
+        self._choices(
+            "department", [("", "全部单位")] + [(d.pk, d.display_name) for d in departments]
+        )
+        self._choices(
+            "task",
+            [("", "全部任务" if tasks else "请先选择方案")]
+            + [(t.pk, f"{t.number}. {t.content[:24]}") for t in tasks],
+        )
+
+    def _choices(self, name, choices):
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+
+class PlanChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_title
 
 
 class PeriodFilterForm(forms.Form):
     """The period list's plan chooser (plans are few next to periods: one option each)."""
 
-    plan = forms.ModelChoiceField(
+    plan = PlanChoiceField(
         label="实施方案",
         queryset=Plan.objects.order_by("-start_year", "title"),
         required=False,
@@ -193,8 +206,8 @@ class PeriodFilterForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["plan"].label_from_instance = lambda plan: plan.display_title
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     def chosen_plan(self):
         """The plan asked for, else the newest one (None only when there is no plan)."""

@@ -29,14 +29,14 @@ class ReportState(models.TextChoices):
 EDITABLE_STATES = (ReportState.DRAFT, ReportState.RETURNED)
 
 # CSS classes from static/css/portal.css for each state, so every page colours them alike.
-STATE_BADGE = {
+STATE_BADGE: dict[str, str] = {
     ReportState.DRAFT: "",
     ReportState.AWAITING_SIGNOFF: "badge--blue",
     ReportState.SUBMITTED: "badge--blue",
     ReportState.ACCEPTED: "badge--green",
     ReportState.RETURNED: "badge--red",
 }
-STATUS_LIGHT = {
+STATUS_LIGHT: dict[str, str] = {
     ProgressStatus.NOT_STARTED: "light--grey",
     ProgressStatus.ON_TRACK: "light--green",
     ProgressStatus.BEHIND: "light--amber",

@@ -77,7 +77,7 @@ class Command(BaseCommand):
             system = User(username=SYSTEM_USERNAME, full_name="演示数据", is_active=False)
             system.set_unusable_password()
             system.save()
-        staff = {}
+        staff: dict[int, User] = {}
         reviewer = None
         for user in User.objects.filter(is_active=True).prefetch_related("groups").order_by("pk"):
             if user.role in (Role.REPORTER, Role.HEAD) and user.department_id:
@@ -90,7 +90,7 @@ class Command(BaseCommand):
         pace_rng = random.Random(SEED)
         staff, reviewer, system = self._users()
         tasks = list(Task.objects.filter(plan=plan).with_units().order_by("number"))
-        targets = {}
+        targets: dict[int, list[Target]] = {}
         for target in Target.objects.filter(task__plan=plan):
             targets.setdefault(target.task_id, []).append(target)
         existing = set(
@@ -207,7 +207,7 @@ class Command(BaseCommand):
                     report=report,
                     action=ReportEvent.Action.SUBMITTED,
                     actor=author,
-                    at=report.submitted_at,
+                    at=report.submitted_at or start,
                     snapshot={"work_done": report.work_done, "percent": report.percent},
                 )
             )
@@ -217,7 +217,7 @@ class Command(BaseCommand):
                     report=report,
                     action=ReportEvent.Action.ACCEPTED,
                     actor=reviewer,
-                    at=report.reviewed_at,
+                    at=report.reviewed_at or start,
                 )
             )
         elif state == ReportState.RETURNED:
@@ -226,7 +226,7 @@ class Command(BaseCommand):
                     report=report,
                     action=ReportEvent.Action.RETURNED,
                     actor=reviewer,
-                    at=report.reviewed_at,
+                    at=report.reviewed_at or start,
                     comment=report.review_comment,
                 )
             )
