@@ -31,8 +31,7 @@ def s3_storage(get: Callable[[str, str], str]) -> dict | None:
             "secret_key": get("AWS_SECRET_ACCESS_KEY", "") or None,
             "location": get("AWS_LOCATION", ""),
             # MinIO and most self-hosted stores need path-style URLs (no DNS name per bucket).
-            "addressing_style": get("AWS_S3_ADDRESSING_STYLE", "path" if endpoint else "")
-            or None,
+            "addressing_style": get("AWS_S3_ADDRESSING_STYLE", "path" if endpoint else "") or None,
             "signature_version": "s3v4",
             # Never public: objects are private and the portal hands out no object URLs;
             # every download goes through an access-checked view that streams the bytes.
