@@ -87,6 +87,18 @@ def hosts(stack):
     return stack
 
 
+@pytest.fixture(scope="module")
+def worker(hosts):
+    """The background worker on the same stack (`celery -A huancui_vet worker`, broker
+    CELERY_BROKER_URL = the second reserved Redis database). A test that needs a job built by
+    the worker and downloaded from the other host takes this fixture next to `hosts`."""
+    try:
+        import celery  # noqa: F401
+    except ImportError:
+        _unavailable("celery is not installed")
+    return hosts.start_worker()
+
+
 @pytest.fixture(autouse=True)
 def _process_logs(stack):
     """The processes' logs, shown by pytest only when the test fails (captured output)."""
