@@ -6,8 +6,12 @@ The evidence views and the backup/restore commands run unchanged on top of it.
 """
 
 import hashlib
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -142,3 +146,44 @@ def test_backup_and_restore_copy_every_object_through_the_storage_api(bucket, tm
     restored = objects(bucket)
     assert restored == {k: before[k] for k in evidence_keys}  # same keys, same bytes
     assert Evidence.objects.get().file.name == evidence_keys[0]
+
+
+def _production_settings(**env):
+    """SESSION_ENGINE and the default storage's backend as the production settings module
+    computes them from `env` (a fresh interpreter: settings are read once per process)."""
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_ENGINE, s.STORAGES['default']['BACKEND'], "
+        "s.IMPORT_EXPORT_TMP_STORAGE_CLASS)"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "CACHE_URL"))}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "huancui_vet.settings",
+            "SECRET_KEY": "x" * 50,
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_one_host_keeps_database_sessions_and_files_on_disk():
+    engine, storage, staging = _production_settings()
+    assert engine == "django.contrib.sessions.backends.db"
+    assert storage == "django.core.files.storage.FileSystemStorage"
+    assert staging == "import_export.tmp_storages.MediaStorage"  # the default storage
+
+
+def test_a_shared_cache_and_a_bucket_make_sessions_cached_and_files_shared():
+    engine, storage, _ = _production_settings(
+        CACHE_URL="redis://127.0.0.1:6379/9", AWS_STORAGE_BUCKET_NAME="province"
+    )
+    assert engine == "django.contrib.sessions.backends.cached_db"
+    assert storage == "storages.backends.s3.S3Storage"
