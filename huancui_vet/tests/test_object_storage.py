@@ -108,6 +108,25 @@ def test_evidence_lands_in_the_bucket_and_downloads_only_for_allowed_users(bucke
     assert response.status_code == 404
 
 
+def test_a_supervision_order_reply_file_lands_in_the_bucket_and_downloads_by_access(
+    bucket, client, db
+):
+    from supervision.orders.models import SupervisionFile
+    from supervision.tests.orders_fixtures import ISSUED_AT, acknowledge_and_reply, issue
+
+    world = build_world()
+    order = issue(world, assisting=[])
+    acknowledge_and_reply(world, order, when=ISSUED_AT)
+    row = SupervisionFile.objects.get()
+    assert bucket.get_object(Bucket=BUCKET, Key=row.file.name)["Body"].read() == PDF_BYTES
+    url = reverse("supervision:order_file", args=[row.pk])
+    client.force_login(world.reporter)  # the ordered unit
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF_BYTES
+    client.force_login(world.other_reporter)  # a unit the order does not concern
+    assert client.get(url).status_code == 404
+
+
 def test_a_missing_object_is_the_chinese_404_not_an_error(bucket, client, db):
     world = build_world()
     report = draft(world)
