@@ -130,7 +130,10 @@ def stored_names(storage=None):
         names = (obj.key[len(prefix) :] for obj in bucket.objects.filter(Prefix=prefix))
     else:
         names = _walk(storage, "")
-    return sorted(n for n in names if n and not n.startswith(STAGING_PREFIXES))
+    # A key ending in "/" is a folder marker some S3 tools create, not a file.
+    return sorted(
+        n for n in names if n and not n.endswith("/") and not n.startswith(STAGING_PREFIXES)
+    )
 
 
 def _walk(storage, folder):
