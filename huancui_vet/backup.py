@@ -1,10 +1,17 @@
-"""Backup and restore of the whole portal: the database and the uploaded files (MEDIA_ROOT).
+"""Backup and restore of the whole portal: the database and the uploaded files.
 
 One archive (`.tar.gz`) holds
 - `database.sqlite3` (SQLite's online backup API: consistent while the portal runs) or
   `database.pgdump` (`pg_dump -Fc`, restored with `pg_restore`),
 - `media/…` every uploaded file,
-- `manifest.json`: engine, time, and the sha256 of every file, checked on restore.
+- `manifest.json`: engine, time, the file storage used, and the sha256 of every file,
+  checked on restore.
+
+Files are read and written only through the default storage (Django's storage API), so the
+same commands work whether uploads live under MEDIA_ROOT or in an S3-compatible bucket: a
+backup streams every object into the archive, a restore writes every file back under its
+exact name (replacing an object of that name). An archive taken on one storage restores onto
+the other. Staging folders of imports in progress are not backed up (they expire anyway).
 
 Used by `manage.py backup` and `manage.py restore`.
 """
@@ -20,7 +27,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import storages
 from django.db import connection
 from django.utils import timezone
 
@@ -94,38 +102,108 @@ def _dump_database(target_dir):
     return DB_PG
 
 
-def _media_files():
-    root = Path(settings.MEDIA_ROOT)
-    if not root.exists():
-        return []
-    return sorted(p for p in root.rglob("*") if p.is_file())
+# Transient uploads between a preview and its confirmation (tasks/admin_import.py,
+# django-import-export's MediaStorage): not part of the portal's data.
+STAGING_PREFIXES = ("plan-imports/", "django-import-export/")
+
+
+def _storage():
+    return storages["default"]
+
+
+def _storage_label(storage):
+    bucket = getattr(storage, "bucket_name", None)
+    kind = type(storage).__name__
+    return f"{kind}:{bucket}" if bucket else kind
+
+
+def stored_names(storage=None):
+    """Every file name in the storage, sorted, without the staging folders.
+
+    An S3 bucket is listed by prefix (one request per 1,000 objects) rather than folder by
+    folder; any other storage is walked with `listdir`.
+    """
+    storage = storage or _storage()
+    bucket = getattr(storage, "bucket", None)
+    if bucket is not None:
+        prefix = storage.location.rstrip("/") + "/" if storage.location else ""
+        names = (obj.key[len(prefix) :] for obj in bucket.objects.filter(Prefix=prefix))
+    else:
+        names = _walk(storage, "")
+    # A key ending in "/" is a folder marker some S3 tools create, not a file.
+    return sorted(
+        n for n in names if n and not n.endswith("/") and not n.startswith(STAGING_PREFIXES)
+    )
+
+
+def _walk(storage, folder):
+    if folder and not storage.exists(folder):
+        return
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # no MEDIA_ROOT yet: nothing was ever uploaded
+        return
+    for name in files:
+        yield f"{folder}/{name}" if folder else name
+    for sub in folders:
+        yield from _walk(storage, f"{folder}/{sub}" if folder else sub)
+
+
+class _HashingReader:
+    """Reads a file for tarfile while computing its sha256 (one pass over the bytes)."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.digest = hashlib.sha256()
+        self.count = 0
+
+    def read(self, size=-1):
+        chunk = self.handle.read(size)
+        self.digest.update(chunk)
+        self.count += len(chunk)
+        return chunk
+
+
+def _add_stored_file(archive, storage, name):
+    """Stream one stored file into the archive; return its sha256."""
+    with storage.open(name, "rb") as handle:
+        info = tarfile.TarInfo(f"media/{name}")
+        info.size = handle.size
+        info.mode = 0o640
+        reader = _HashingReader(handle)
+        archive.addfile(info, reader)
+        if reader.count != info.size:
+            raise BackupError(f"uploaded file {name} changed size while it was backed up")
+        return reader.digest.hexdigest()
 
 
 def backup_create(*, output):
     """Write one archive to `output` (a file path); return the manifest."""
     output = Path(output)
-    media_root = Path(settings.MEDIA_ROOT)
+    storage = _storage()
     with tempfile.TemporaryDirectory(prefix="huancui-backup-") as tmp_name:
         tmp = Path(tmp_name)
         db_name = _dump_database(tmp)
-        media = {str(p.relative_to(media_root)): _sha256(p) for p in _media_files()}
-        manifest = {
-            "format": 1,
-            "created_at": timezone.now().isoformat(),
-            "engine": _engine(),
-            "database": {"name": db_name, "sha256": _sha256(tmp / db_name)},
-            "media": media,
-        }
         output.parent.mkdir(parents=True, exist_ok=True)
         partial = output.with_name(output.name + ".partial")
+        media = {}
         with tarfile.open(partial, "w:gz") as archive:
+            archive.add(tmp / db_name, arcname=db_name)
+            for name in stored_names(storage):
+                media[name] = _add_stored_file(archive, storage, name)
+            manifest = {
+                "format": 1,
+                "created_at": timezone.now().isoformat(),
+                "engine": _engine(),
+                "storage": _storage_label(storage),
+                "database": {"name": db_name, "sha256": _sha256(tmp / db_name)},
+                "media": media,
+            }
+            # Written last (the files' checksums are known only now); restore finds it by name.
             data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
-            archive.add(tmp / db_name, arcname=db_name)
-            for relative in media:
-                archive.add(media_root / relative, arcname=f"media/{relative}")
         partial.replace(output)  # never leave a half-written archive under the final name
     return manifest
 
@@ -165,7 +243,9 @@ def _restore_database(extracted, manifest):
 
 
 def _restore_media(archive, extracted, manifest):
-    media_root = Path(settings.MEDIA_ROOT)
+    """Check every file against the manifest first, then write each one to the default
+    storage under its exact name (an object of that name is replaced)."""
+    storage = _storage()
     members = [m for m in archive.getmembers() if m.name.startswith("media/")]
     archive.extractall(extracted, members=members, filter="data")  # no ../ or links out
     for relative, digest in manifest["media"].items():
@@ -173,9 +253,12 @@ def _restore_media(archive, extracted, manifest):
         if not source.is_file() or _sha256(source) != digest:
             raise BackupError(f"uploaded file {relative} is missing or damaged in the archive")
     for relative in manifest["media"]:
-        target = media_root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(extracted / "media" / relative, target)
+        # The storages never overwrite on save (they pick another name), so delete first.
+        storage.delete(relative)
+        with open(extracted / "media" / relative, "rb") as handle:
+            saved = storage.save(relative, File(handle, name=relative))
+        if saved != relative:
+            raise BackupError(f"uploaded file {relative} was stored as {saved}")
 
 
 def backup_restore(*, archive_path, replace=False):

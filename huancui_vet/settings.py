@@ -12,6 +12,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from huancui_vet.object_storage import s3_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -138,6 +140,12 @@ CACHES = {
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+if CACHE_URL:
+    # Several app hosts: a session is read from the shared cache (no database query per
+    # request) and written through to the database, so it survives a cache restart. Sign-out
+    # deletes both, so it ends the session on every host. Without a shared cache the plain
+    # database backend is kept (a per-process cache would go stale across workers).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Login lock-out (django-axes): lock the username+IP pair, not a whole office NAT address.
@@ -186,6 +194,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploaded files on S3-compatible object storage (MinIO, a cloud's object store) that every
+# app host reaches: set AWS_STORAGE_BUCKET_NAME (huancui_vet/object_storage.py). Unset, files
+# stay under MEDIA_ROOT.
+_s3 = s3_storage(lambda name, default: env.str(name, default=default))
+if _s3 is not None:
+    STORAGES["default"] = _s3
 
 # Evidence uploads.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
@@ -249,6 +263,9 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Between an admin import's preview and its confirm step the file is kept in the default
+# storage (shared by every app host), not in one host's temporary folder.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 
 # Leaders who receive the weekly workbook (send_report --weekly).
 REPORT_RECIPIENTS = env.list("REPORT_RECIPIENTS", default=[])
