@@ -7,6 +7,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from notifications import (  # noqa: F401 - connects the signal receivers
+            job_receivers,
             order_receivers,
             receivers,
         )

@@ -32,6 +32,8 @@ class Kind(models.TextChoices):
     ORDER_LEVEL_CHANGED = "order_level_changed", "督办单亮灯升级"
     ORDER_EXTENSION_DECIDED = "order_extension_decided", "延期申请已答复"
     ORDER_CLOSED = "order_closed", "督办单办结"
+    # Background jobs (我的导出): the user's own export or import finished or failed.
+    JOB_FINISHED = "job_finished", "导出与后台任务"
 
 
 class Notice(models.Model):

@@ -52,14 +52,21 @@ _STAFF_KINDS = [
     Kind.OVERDUE,
     Kind.TASK_CHANGED,
     *_ORDER_KINDS,
+    Kind.JOB_FINISHED,
 ]
 # The kinds each role can receive at all (what its settings page offers).
 ROLE_KINDS = {
     Role.REPORTER: _STAFF_KINDS,
     Role.HEAD: [Kind.AWAITING_SIGNOFF, *_STAFF_KINDS],
-    Role.SUPERVISOR: [Kind.AWAITING_REVIEW, Kind.SUPERVISOR_DIGEST, *_ORDER_KINDS],
-    Role.LEADER: [],  # leaders read dashboards; nothing is sent to them yet
-    Role.ADMINISTRATOR: [],
+    Role.SUPERVISOR: [
+        Kind.AWAITING_REVIEW,
+        Kind.SUPERVISOR_DIGEST,
+        *_ORDER_KINDS,
+        Kind.JOB_FINISHED,
+    ],
+    # Leaders read dashboards; only their own exports are reported to them.
+    Role.LEADER: [Kind.JOB_FINISHED],
+    Role.ADMINISTRATOR: [Kind.JOB_FINISHED],
 }
 
 
