@@ -44,9 +44,11 @@ def test_with_a_broker_queued_deliveries_schedule_one_send(
 
 
 def test_without_a_broker_nothing_is_scheduled(world, django_capture_on_commit_callbacks):
-    with mock.patch.object(send_pending_deliveries, "apply_async") as apply_async:
-        with django_capture_on_commit_callbacks(execute=True):
-            _notify(world, "a")
+    with (
+        mock.patch.object(send_pending_deliveries, "apply_async") as apply_async,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        _notify(world, "a")
     assert Delivery.objects.count() == 1
     apply_async.assert_not_called()
 
@@ -55,11 +57,13 @@ def test_an_unreachable_broker_never_undoes_the_change(
     world, settings, django_capture_on_commit_callbacks
 ):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
-    with mock.patch.object(
-        send_pending_deliveries, "apply_async", side_effect=ConnectionError("refused")
+    with (
+        mock.patch.object(
+            send_pending_deliveries, "apply_async", side_effect=ConnectionError("refused")
+        ),
+        django_capture_on_commit_callbacks(execute=True),
     ):
-        with django_capture_on_commit_callbacks(execute=True):
-            _notify(world, "a")
+        _notify(world, "a")
     assert Delivery.objects.filter(status=Delivery.Status.PENDING).count() == 1
 
 
