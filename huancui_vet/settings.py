@@ -288,8 +288,14 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis hands an unacknowledged message to another worker after this many seconds: longer
 # than the longest job, or a running job would be started twice (the claim refuses that).
+# A worker looks for such messages every CELERY_RESTORE_INTERVAL × CELERY_RESTORE_THROTTLE
+# seconds (kombu's defaults, 10 × 10).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 300)
+    "visibility_timeout": env.int(
+        "CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 300
+    ),
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=10),
 }
 # Run jobs synchronously inside the call that starts them (tests; never in production).
 JOBS_RUN_INLINE = env.bool("JOBS_RUN_INLINE", default=False)
