@@ -23,5 +23,4 @@ def navigation(request):
         items.append(("supervision:order_list", "督办单"))
     items.append(("supervision:evaluation_list", "年度考评"))
     items.append(("tasks:plan_list", "实施方案"))
-    items.append(("jobs:list", "我的导出"))
     return {"nav_items": items, "current_role": role}
