@@ -10,7 +10,9 @@ class JobAdmin(admin.ModelAdmin):
     list_display = ("created_at", "kind", "created_by", "status", "attempts", "finished_at")
     list_filter = ("status", "kind")
     search_fields = ("created_by__username", "created_by__full_name")
-    readonly_fields = [f.name for f in Job._meta.fields]
+    # The result file is not linked here: it is downloaded only by its creator, through the
+    # job's page, with the access check run again.
+    fields = readonly_fields = tuple(f.name for f in Job._meta.fields if f.name != "result")
 
     def has_add_permission(self, request):
         return False
