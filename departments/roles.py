@@ -90,6 +90,8 @@ ROLE_PERMISSIONS = {
         "departments.view_securityevent",
         "notifications.view_notice",
         "notifications.view_delivery",
+        # Background jobs (我的导出): read-only in the admin, to see stuck or failed ones.
+        "jobs.view_job",
         "notifications.change_delivery",
         "notifications.add_unitwebhook",
         "notifications.change_unitwebhook",

@@ -5,3 +5,9 @@ import os
 # written differently. Keep openpyxl on the standard library + defusedxml path. This module
 # is imported before the settings, so it runs before anything imports openpyxl.
 os.environ.setdefault("OPENPYXL_LXML", "False")
+
+# The Celery app is loaded with Django, so `shared_task` functions bind to it and
+# `celery -A huancui_vet worker` finds it (huancui_vet/celery.py).
+from huancui_vet.celery import app as celery_app  # noqa: E402
+
+__all__ = ["celery_app"]

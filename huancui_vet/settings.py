@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "departments.apps.AxesChineseConfig",  # django-axes, named in Chinese
     "csp",
     "departments",
+    "jobs",
     "tasks",
     "reports",
     "supervision",
@@ -280,6 +281,47 @@ NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
 NOTIFY_WEBHOOK_TIMEOUT = env.int("NOTIFY_WEBHOOK_TIMEOUT", default=10)
 # Plain-http bot addresses are refused unless this is on (tests, a bot relay on the intranet).
 NOTIFY_WEBHOOK_ALLOW_HTTP = env.bool("NOTIFY_WEBHOOK_ALLOW_HTTP", default=False)
+
+# Background jobs (the `jobs` app). With CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/2)
+# jobs and notification delivery go to Celery workers on any host; without it a job runs in
+# a background thread of the web process once its transaction commits.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+# Our own tables hold every job's state and result: no Celery result backend.
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+# A job's message is acknowledged after it ran, and given back when its worker dies, so a
+# killed worker's job runs again (jobs are idempotent: jobs.services.job_run).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=3600)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int(
+    "CELERY_TASK_SOFT_TIME_LIMIT", default=max(CELERY_TASK_TIME_LIMIT - 60, 1)
+)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis hands an unacknowledged message to another worker after this many seconds: longer
+# than the longest job, or a running job would be started twice (the claim refuses that).
+# A worker looks for such messages every CELERY_RESTORE_INTERVAL × CELERY_RESTORE_THROTTLE
+# seconds (kombu's defaults, 10 × 10).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int(
+        "CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 300
+    ),
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=10),
+}
+# Run jobs synchronously inside the call that starts them (tests; never in production).
+JOBS_RUN_INLINE = env.bool("JOBS_RUN_INLINE", default=False)
+# A 处理中 job whose worker has not reported for this long is taken as dead and re-run.
+JOBS_STALE_SECONDS = env.int("JOBS_STALE_SECONDS", default=600)
+# A job is given up (失败) after this many starts (a job that kills its worker every time).
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
+# A plan attachment with more task rows than this is imported as a background job.
+PLAN_IMPORT_INLINE_MAX_TASKS = env.int("PLAN_IMPORT_INLINE_MAX_TASKS", default=200)
 
 LOGGING = {
     "version": 1,

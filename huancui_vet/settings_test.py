@@ -26,3 +26,7 @@ LOGGING = {
     "filters": {"db_outage": {"()": "huancui_vet.faults.OneLinePerOutageFilter"}},
     "loggers": {"django.request": {"filters": ["db_outage"]}},
 }
+# Jobs run synchronously where they are started: tests are deterministic (the thread and the
+# Celery paths have their own tests in jobs/tests/).
+JOBS_RUN_INLINE = os.environ.get("JOBS_RUN_INLINE", "true").lower() in ("1", "true", "yes")
+CELERY_BROKER_URL = ""  # never the developer's broker: notifications would enqueue to it

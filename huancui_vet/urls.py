@@ -22,6 +22,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("supervision/", include("supervision.urls")),
     path("notifications/", include("notifications.urls")),
+    path("jobs/", include("jobs.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from notifications import (  # noqa: F401 - connects the signal receivers
             evaluation_receivers,
+            job_receivers,
             order_receivers,
             receivers,
         )

@@ -36,6 +36,8 @@ class Kind(models.TextChoices):
     EVALUATION_SUBMITTED = "evaluation_submitted", "年度考评待审定"
     EVALUATION_RETURNED = "evaluation_returned", "年度考评被退回"
     EVALUATION_PUBLISHED = "evaluation_published", "年度考评结果发布"
+    # Background jobs (我的导出): the user's own export or import finished or failed.
+    JOB_FINISHED = "job_finished", "导出与后台任务"
 
 
 class Notice(models.Model):

@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -20,6 +21,8 @@ from notifications.models import Delivery
 logger = logging.getLogger("notifications")
 
 LEASE = timedelta(minutes=10)
+# New deliveries within this many seconds share one Celery run of send_pending.
+ENQUEUE_COALESCE_SECONDS = 10
 
 
 def backoff(attempts):
@@ -90,3 +93,18 @@ def send_pending(*, batch_size=50, max_batches=1000):
         if sent + failed == 0:
             break
     return total_sent, total_failed
+
+
+def enqueue_sending() -> bool:
+    """With a Celery broker, send what was just queued on a worker soon after the commit
+    (the `send_notifications` cron stays as the safety net). Events within
+    ENQUEUE_COALESCE_SECONDS share one run: the run starts after that delay and sends
+    everything due by then. Returns whether a run was scheduled."""
+    if not settings.CELERY_BROKER_URL:
+        return False
+    if not cache.add("notifications:send-pending-queued", 1, timeout=ENQUEUE_COALESCE_SECONDS):
+        return False
+    from notifications.celery_tasks import send_pending_deliveries
+
+    send_pending_deliveries.apply_async(countdown=ENQUEUE_COALESCE_SECONDS)
+    return True

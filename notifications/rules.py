@@ -54,6 +54,7 @@ _STAFF_KINDS = [
     Kind.TASK_CHANGED,
     *_ORDER_KINDS,
     Kind.EVALUATION_PUBLISHED,
+    Kind.JOB_FINISHED,
 ]
 # The kinds each role can receive at all (what its settings page offers).
 ROLE_KINDS = {
@@ -65,9 +66,12 @@ ROLE_KINDS = {
         *_ORDER_KINDS,
         Kind.EVALUATION_RETURNED,
         Kind.EVALUATION_PUBLISHED,
+        Kind.JOB_FINISHED,
     ],
-    Role.LEADER: [Kind.EVALUATION_SUBMITTED],  # the year-end result they approve (审定)
-    Role.ADMINISTRATOR: [],
+    # Leaders read dashboards: they hear of the year-end result they approve (审定) and of
+    # their own exports.
+    Role.LEADER: [Kind.EVALUATION_SUBMITTED, Kind.JOB_FINISHED],
+    Role.ADMINISTRATOR: [Kind.JOB_FINISHED],
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from notifications.models import (
     NotificationSettings,
     UnitWebhook,
 )
+from notifications.outbox import enqueue_sending
 from notifications.rules import UNIT_KINDS, required_kinds
 
 
@@ -115,11 +117,11 @@ def notify_many(messages: list[Message], *, now=None) -> int:
         new_notices = [n for n in notices if n.dedupe_key not in known]
         # ignore_conflicts: another host may insert the same key between the read and here.
         Notice.objects.bulk_create(new_notices, ignore_conflicts=True, batch_size=500)
-        Delivery.objects.bulk_create(
-            [d for d in deliveries if d.dedupe_key not in known],
-            ignore_conflicts=True,
-            batch_size=500,
-        )
+        new_deliveries = [d for d in deliveries if d.dedupe_key not in known]
+        Delivery.objects.bulk_create(new_deliveries, ignore_conflicts=True, batch_size=500)
+        if new_deliveries and settings.CELERY_BROKER_URL:
+            # robust: a broker that cannot be reached never undoes the change; cron sends.
+            transaction.on_commit(enqueue_sending, robust=True)
     return len(new_notices)
 
 

@@ -16,18 +16,21 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import islice
+from typing import Any
 
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from departments.models import User
+from departments.audit import security_event_record
+from departments.models import SecurityEvent, User
 from huancui_vet.xlsx import column_width, csv_text, write_only_text
 from reports.models import Evidence, ProgressStatus, Report, ReportEvent, ReportState, TargetValue
 from tasks.models import TaskAssignment
 from tasks.periods import normalize_start, period_label
 
 RAW_CHUNK = 2000
+PROGRESS_EVERY = 500
 
 COLUMNS = [
     "任务序号",
@@ -60,8 +63,8 @@ WIDTHS = [8, 40, 22, 6, 12, 12, 10, 9, 48, 30, 30, 30, 30, 40, 10, 10, 10, 10] +
 
 @dataclass(frozen=True)
 class RawFilters:
-    plan: object
-    department: object = None  # a Department, or None for every visible one
+    plan: Any  # a Plan
+    department: Any = None  # a Department, or None for every visible one
     year: int | None = None
     as_of: datetime.date | None = None
 
@@ -262,8 +265,23 @@ def csv_stream(user, filters):
         yield line.encode("utf-8")
 
 
-def write_xlsx(user, filters, output):
-    """Write the raw data as one write-only sheet to the binary file `output`; returns rows."""
+def write_csv(user, filters, output, *, progress=None):
+    """Write the CSV to the binary file `output`; returns the number of report rows.
+    `progress(n)` hears the running count every PROGRESS_EVERY rows and at the end."""
+    count = -1  # the first piece is the header
+    for piece in csv_stream(user, filters):
+        output.write(piece)
+        count += 1
+        if progress is not None and count and count % PROGRESS_EVERY == 0:
+            progress(count)
+    if progress is not None:
+        progress(count)
+    return count
+
+
+def write_xlsx(user, filters, output, *, progress=None):
+    """Write the raw data as one write-only sheet to the binary file `output`; returns rows.
+    `progress(n)` as for `write_csv`."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("填报原始数据")
     for index, width in enumerate(WIDTHS, start=1):
@@ -276,5 +294,25 @@ def write_xlsx(user, filters, output):
     for row in raw_rows(user, filters):
         sheet.append([write_only_text(sheet, v) for v in row])
         count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
     workbook.save(output)
+    if progress is not None:
+        progress(count)
     return count
+
+
+def raw_filename(filters, extension):
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    unit = filters.department.name if filters.department else ""
+    return f"{filters.plan.title}{unit}填报原始数据{stamp}.{extension}"
+
+
+def raw_export_audit(*, user, filters, kind, channel="后台任务"):
+    """Record the export in the audit trail (one home for every raw data export)."""
+    security_event_record(
+        kind=SecurityEvent.Kind.EXPORT,
+        user=user,
+        detail=f"导出填报原始数据（{kind}，{channel}）：方案{filters.plan.pk}"
+        + (f"，单位{filters.department.pk}" if filters.department else ""),
+    )

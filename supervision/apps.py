@@ -14,3 +14,19 @@ class SupervisionConfig(AppConfig):
 
         register_task_print_section(task_print_orders)
         register_search_section(search_orders)
+
+        # The workbook with its detail sheet is built by a background job (我的导出).
+        from jobs.registry import register
+        from supervision.workbook.job import (
+            WORKBOOK_JOB,
+            WORKBOOK_JOB_LABEL,
+            may_take_workbook,
+            run_workbook_job,
+        )
+
+        register(
+            WORKBOOK_JOB,
+            label=WORKBOOK_JOB_LABEL,
+            run=run_workbook_job,
+            may_access=may_take_workbook,
+        )

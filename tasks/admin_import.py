@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from departments.models import Department
 from huancui_vet.xlsx import SpreadsheetError, read_upload
+from jobs.services import job_start
 from tasks.amendments import plan_amend, plan_amendment_diff
 from tasks.attachments import ACCEPTED_FORMATS, ACCEPTED_TEXT
 from tasks.models import Plan
@@ -31,6 +33,7 @@ from tasks.plan_export import (
     plan_export,
 )
 from tasks.plan_import import PlanImportError, plan_import_apply, plan_import_preview
+from tasks.plan_import_job import PLAN_IMPORT_JOB, plan_import_job_params
 
 STAGING_DIR = "plan-imports"
 SESSION_KEY = "plan_import_uploads"
@@ -174,6 +177,26 @@ def _render(request, admin, *, plan, context):
     return TemplateResponse(request, "tasks/admin/import_attachment.html", context)
 
 
+def _import_in_background(request, form, token):
+    """Start the import job for the staged file; the job removes the file when done."""
+    entry = request.session.get(SESSION_KEY, {}).pop(token)
+    request.session.modified = True
+    return job_start(
+        kind=PLAN_IMPORT_JOB,
+        user=request.user,
+        params=plan_import_job_params(
+            staged_path=entry["path"],
+            filename=entry["name"],
+            cleaned_data=form.cleaned_data,
+            unit_map=form.unit_map(),
+        ),
+    )
+
+
+def _too_large_for_the_request(preview, plan):
+    return plan is None and len(preview.tasks) > settings.PLAN_IMPORT_INLINE_MAX_TASKS
+
+
 def _confirm(request, form, preview, plan):
     data = form.cleaned_data
     if plan is None:
@@ -221,6 +244,9 @@ def attachment_flow(request, admin, *, plan=None):
         initial=_initial(preview, token),
     )
     errors = []
+    if confirming and form.is_valid() and _too_large_for_the_request(preview, plan):
+        job = _import_in_background(request, form, token)
+        return redirect("jobs:detail", job.pk)
     if confirming and form.is_valid():
         try:
             saved = _confirm(request, form, preview, plan)

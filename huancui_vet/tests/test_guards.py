@@ -15,6 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from departments.models import User
 from huancui_vet.testing import World
+from jobs.models import Job
+from jobs.services import job_start
 from notifications.channels import unsubscribe_token
 from notifications.models import Notice
 from reports import services
@@ -24,6 +26,7 @@ from supervision.evaluation import services as evaluation_services
 from supervision.evaluation.models import Evaluation, EvaluationAdjustment, EvaluationLine
 from supervision.orders import services as order_services
 from supervision.orders.models import OrderEvent, ReportUrging, SupervisionOrder, Verification
+from supervision.workbook.job import WORKBOOK_JOB, workbook_job_params
 from tasks.models import Plan, Target, Task
 
 MARCH = datetime.date(2023, 3, 1)
@@ -56,6 +59,7 @@ class Objects:
     verification: object = None
     evaluation: object = None  # 2024 draft with one adjustment (人社局 +2)
     published_evaluation: object = None  # 2023, published
+    job: object = None  # the neutral supervisor's finished workbook job (我的导出)
 
 
 def _iso(day):
@@ -138,6 +142,10 @@ URL_KWARGS = {
     "notifications:notice_read": lambda o: {"pk": _reporters_notice(o)},
     "notifications:notice_read_all": lambda o: {},
     "notifications:settings": lambda o: {},
+    "jobs:list": lambda o: {},
+    "jobs:detail": lambda o: {"pk": o.job.pk},
+    "jobs:status": lambda o: {"pk": o.job.pk},
+    "jobs:download": lambda o: {"pk": o.job.pk},
     "notifications:unit_webhooks": lambda o: {},
     "notifications:unsubscribe": lambda o: {
         "token": unsubscribe_token(o.world.reporter.pk, "report_accepted")
@@ -275,6 +283,12 @@ LEADER_MAY_POST |= {
 LEADER_MAY_POST |= {"supervision:order_instruct"}
 # ...and approve (审定) or return the year-end evaluation.
 LEADER_MAY_POST |= {"supervision:evaluation_approve", "supervision:evaluation_return"}
+# ...and start their own exports (a background job they read; no portal data changes).
+LEADER_MAY_POST |= {
+    "supervision:export_workbook",
+    "reports:raw_csv",
+    "reports:raw_xlsx",
+}
 
 
 def post_data(objects, name):
@@ -323,6 +337,7 @@ def db_state():
     counts = {
         model.__name__: model.objects.count()
         for model in (
+            Job,
             Report,
             ReportEvent,
             Evidence,
@@ -410,6 +425,18 @@ def build_objects(world):
         verification=verification,
         evaluation=evaluation,
         published_evaluation=Evaluation.objects.get(pk=published.pk),
+        job=job_start(
+            kind=WORKBOOK_JOB,
+            user=world.neutral_supervisor,
+            params=workbook_job_params(
+                plan=world.plan,
+                year=2023,
+                as_of=datetime.date(2023, 6, 30),
+                department=None,
+                period_kind="plan",
+                period=datetime.date(2023, 6, 30),
+            ),
+        ),
     )
 
 
@@ -522,6 +549,9 @@ STATE_CHANGING = {
         "people_change_role",
     ],
     "leader": [
+        "supervision:export_workbook",
+        "reports:raw_csv",
+        "reports:raw_xlsx",
         "supervision:order_instruct",
         "supervision:evaluation_approve",
         "supervision:evaluation_return",
@@ -551,6 +581,10 @@ STATE_CHANGING = {
 
 # Pages that only read: they answer GET/HEAD and refuse POST with 405 (require_safe).
 READ_ONLY = {
+    "jobs:list",
+    "jobs:detail",
+    "jobs:status",
+    "jobs:download",
     "home",
     "password_change_done",
     "help",
@@ -576,8 +610,6 @@ READ_ONLY = {
     "reports:bulk_entry",
     "reports:bulk_download",
     "reports:bulk_review",
-    "reports:raw_csv",
-    "reports:raw_xlsx",
     "supervision:dashboard",
     "supervision:dashboard_print",
     "supervision:compliance",
@@ -588,7 +620,6 @@ READ_ONLY = {
     "supervision:public_plan_qr_png",
     "public_index",
     "public",
-    "supervision:export_workbook",
     "notifications:inbox",
     "supervision:order_list",
     "supervision:order_detail",

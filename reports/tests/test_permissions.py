@@ -84,6 +84,9 @@ MATRIX = [
     ("task_print", "get", "task", [ANON, OK, NOT_FOUND, OK, OK, OK]),
     ("raw_csv", "get", "plan", [ANON, OK, NOT_FOUND, OK, OK, OK]),
     ("raw_xlsx", "get", "plan", [ANON, OK, NOT_FOUND, OK, OK, OK]),
+    # The button starts a background job and leads to its page (jobs/tests for the file).
+    ("raw_csv", "post", "plan", [ANON, REDIRECT, NOT_FOUND, REDIRECT, REDIRECT, REDIRECT]),
+    ("raw_xlsx", "post", "plan", [ANON, REDIRECT, NOT_FOUND, REDIRECT, REDIRECT, REDIRECT]),
     # Bulk submit/sign-off effects are asserted in test_bulk_submit.py; here, who gets in.
     ("search", "get", None, [ANON, OK, OK, OK, OK, OK]),
     ("bulk_review", "get", None, [ANON, OK, OK, OK, FORBIDDEN, FORBIDDEN]),

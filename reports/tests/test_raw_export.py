@@ -16,6 +16,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from departments.models import SecurityEvent
+from jobs.models import Job
 from reports import raw_export, services
 from reports.models import Report
 from reports.tests.factories import JUNE, MAY, draft, pdf, submitted
@@ -24,6 +25,20 @@ from tasks.models import Plan
 
 def csv_url(world, **params):
     return reverse("reports:raw_csv", kwargs={"plan_pk": world.plan.pk}), params
+
+
+def export(client, url, params=None, *, expect_job=True):
+    """Start the export job (the page's button posts to its link) and return the download
+    of its file (the job runs inline in tests); or the refusal when `expect_job` is False."""
+    query = "&".join(f"{key}={value}" for key, value in (params or {}).items())
+    response = client.post(f"{url}?{query}" if query else url)
+    if not expect_job:
+        return response
+    assert response.status_code == 302, response.status_code
+    job = Job.objects.get(pk=response["Location"].split("/")[-2])
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert job.status == Job.Status.DONE, job.message
+    return client.get(reverse("jobs:download", args=[job.pk]))
 
 
 def read_csv(response):
@@ -61,7 +76,7 @@ def reports(world, frozen):
 def test_supervisor_csv_has_every_field_with_bom_and_chinese(client, world, reports):
     client.force_login(world.neutral_supervisor)
     url, params = csv_url(world)
-    response = client.get(url, params)
+    response = export(client, url, params)
     assert response.status_code == 200 and response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
@@ -78,29 +93,35 @@ def test_supervisor_csv_has_every_field_with_bom_and_chinese(client, world, repo
     assert "审核通过：同意" in may["审核与退回意见"]
     assert may["填报人"] == "张填报" and may["审核人"] == "周督查"
     assert may["审核时间"] == "2023-07-10 10:00" and may["退回次数"] == "1"
-    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).count() == 1
+    [(username, detail)] = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).values_list(
+        "username", "detail"
+    )
+    assert username == world.neutral_supervisor.username
+    assert detail == f"导出填报原始数据（CSV，后台任务）：方案{world.plan.pk}"
+    job = Job.objects.get()
+    assert (job.progress_done, job.progress_total, job.message) == (3, 3, "已导出 3 份报告。")
 
 
 def test_reporter_gets_only_own_units_reports(client, world, reports):
     client.force_login(world.hr_reporter)
     url, params = csv_url(world)
-    rows = read_csv(client.get(url, params))
+    rows = read_csv(export(client, url, params))
     assert {r["单位"] for r in rows} == {"区人力资源社会保障局"} and len(rows) == 2
     # Asking for another unit changes nothing: staff are held to their own.
     url, params = csv_url(world, department=world.edu.pk)
-    assert {r["单位"] for r in read_csv(client.get(url, params))} == {"区人力资源社会保障局"}
+    assert {r["单位"] for r in read_csv(export(client, url, params))} == {"区人力资源社会保障局"}
 
 
 def test_lead_unit_does_not_get_supporting_units_raw_rows(client, world, reports):
     client.force_login(world.reporter)
     url, params = csv_url(world)
-    assert {r["单位"] for r in read_csv(client.get(url, params))} == {"区教育体育局"}
+    assert {r["单位"] for r in read_csv(export(client, url, params))} == {"区教育体育局"}
 
 
 def test_leader_filters_by_unit_and_as_of(client, world, reports):
     client.force_login(world.leader)
     url, params = csv_url(world, department=world.hr.pk, as_of="2023-05-31")
-    rows = read_csv(client.get(url, params))
+    rows = read_csv(export(client, url, params))
     assert [(r["单位"], r["填报期"]) for r in rows] == [("区人力资源社会保障局", "2023年5月")]
 
 
@@ -108,22 +129,62 @@ def test_outsider_gets_404_and_bad_filters_400(client, world, reports):
     other_plan = Plan.objects.create(title="另一方案", start_year=2023, end_year=2024)
     client.force_login(world.other_reporter)  # 财政局 has no task in the plan
     assert client.get(csv_url(world)[0]).status_code == 404
+    assert export(client, csv_url(world)[0], expect_job=False).status_code == 404
     client.force_login(world.reporter)
     url = reverse("reports:raw_xlsx", kwargs={"plan_pk": other_plan.pk})
     assert client.get(url).status_code == 404
+    assert export(client, url, expect_job=False).status_code == 404
     bad = client.get(csv_url(world)[0], {"as_of": "2023-13-01"})
     assert bad.status_code == 400 and "导出参数有误" in bad.text
+    bad = export(client, csv_url(world)[0], {"as_of": "2023-13-01"}, expect_job=False)
+    assert bad.status_code == 400 and "导出参数有误" in bad.text
+    assert not Job.objects.exists()
 
 
 def test_anonymous_is_sent_to_login(client, world):
     response = client.get(csv_url(world)[0])
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    response = client.post(csv_url(world)[0])
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_get_shows_the_button_and_starts_nothing(client, world, reports):
+    client.force_login(world.hr_reporter)
+    response = client.get(csv_url(world)[0], {"year": 2023})
+    text = response.content.decode()
+    assert response.status_code == 200 and "在后台导出" in text and "本单位" in text
+    assert 'method="post"' in text and "year=2023" in text
+    assert not Job.objects.exists()
+
+
+def test_the_job_file_is_exactly_the_stream(client, world, reports):
+    """The stored CSV equals, byte for byte, what the streaming writer produces."""
+    client.force_login(world.leader)
+    body = b"".join(export(client, csv_url(world)[0]).streaming_content)
+    expected = b"".join(raw_export.csv_stream(world.leader, raw_export.RawFilters(plan=world.plan)))
+    assert body == expected
+    lines = body.decode("utf-8-sig").splitlines()
+    assert lines[0] == ",".join(raw_export.COLUMNS) and len(lines) == 4
+
+
+def test_a_unit_member_who_moved_unit_cannot_download_the_old_file(client, world, reports):
+    client.force_login(world.hr_reporter)
+    export(client, csv_url(world)[0])
+    job = Job.objects.get()
+    world.hr_reporter.department = world.finance  # 财政局 has no task in the plan
+    world.hr_reporter.save()
+    assert client.get(reverse("jobs:download", args=[job.pk])).status_code == 403
+    client.force_login(world.reporter)  # another unit's staff
+    assert client.get(reverse("jobs:download", args=[job.pk])).status_code == 404
 
 
 def test_xlsx_has_the_same_rows_and_formula_text_stays_text(client, world, reports):
     client.force_login(world.supervisor)
-    response = client.get(reverse("reports:raw_xlsx", kwargs={"plan_pk": world.plan.pk}))
+    response = export(client, reverse("reports:raw_xlsx", kwargs={"plan_pk": world.plan.pk}))
     assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == tuple(raw_export.COLUMNS)
@@ -193,7 +254,7 @@ def test_csv_round_trips_through_libreoffice_with_chinese_intact(
     client, world, reports, soffice, tmp_path
 ):
     client.force_login(world.neutral_supervisor)
-    body = b"".join(client.get(*csv_url(world)).streaming_content)
+    body = b"".join(export(client, *csv_url(world)).streaming_content)
     source = tmp_path / "raw.csv"
     source.write_bytes(body)
     # LibreOffice opens the CSV (UTF-8, comma; as Excel would with the BOM) and saves xlsx.

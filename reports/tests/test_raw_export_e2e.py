@@ -30,8 +30,12 @@ def test_leader_downloads_raw_csv_from_the_dashboard(
     page.click("nav a:has-text('督查看板')")
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/dashboard_raw_1366.png")
+    # The button starts a background job (inline in tests) and leads to its page.
+    page.click("button:has-text('原始数据（CSV）')")
+    page.wait_for_url("**/jobs/*/")
+    assert page.locator("[data-job-status]").inner_text() == "已完成"
     with page.expect_download() as info:
-        page.click("a:has-text('原始数据（CSV）')")
+        page.click("a:has-text('下载')")
     download = info.value
     assert download.suggested_filename.endswith(".csv")
     path = tmp_path / "raw.csv"

@@ -1,25 +1,22 @@
 """原始数据 downloads: every report of a plan with every field, as CSV or xlsx.
 
-Rows and scoping come from `reports.raw_export` (staff get their own unit's only). Both are
-streamed: CSV line by line, xlsx from a write-only temporary file.
+Rows and scoping come from `reports.raw_export` (staff get their own unit's only). The file
+grows with every report, so it is written by a background job (`reports.raw_jobs`): a POST
+starts the job and leads to its page (我的导出), where the file is downloaded when done; a
+GET (a bookmarked link) shows the button that starts it.
 """
-
-import tempfile
 
 from django import forms
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_safe
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
-from departments.audit import security_event_record
-from departments.models import Department, SecurityEvent
+from departments.models import Department
+from jobs.services import job_start
 from reports import raw_export
+from reports.raw_jobs import LABELS, RAW_CSV_JOB, RAW_XLSX_JOB, raw_job_params
 from tasks.models import Plan, Task
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class RawFilterForm(forms.Form):
@@ -40,7 +37,8 @@ class RawFilterForm(forms.Form):
 
 
 def _filters(request, plan_pk):
-    """(RawFilters, None) or (None, a 400 response); 404 for a plan the user has no part in."""
+    """(RawFilters, None) or (None, a 400 response); 404 for a plan the user has no part in.
+    The filters come from the query string for a POST too (the page's button posts to it)."""
     plan = get_object_or_404(Plan, pk=plan_pk)
     if not Task.objects.visible_to(request.user).filter(plan=plan).exists():
         raise Http404("没有找到该实施方案。")
@@ -52,51 +50,34 @@ def _filters(request, plan_pk):
     return raw_export.RawFilters(plan=plan, **form.cleaned_data), None
 
 
-def _filename(filters, extension):
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    unit = filters.department.name if filters.department else ""
-    return f"{filters.plan.title}{unit}填报原始数据{stamp}.{extension}"
-
-
-def _audit(request, filters, kind):
-    security_event_record(
-        kind=SecurityEvent.Kind.EXPORT,
-        request=request,
-        detail=f"导出填报原始数据（{kind}）：方案{filters.plan.pk}"
-        + (f"，单位{filters.department.pk}" if filters.department else ""),
+def _export(request, plan_pk, kind):
+    filters, refusal = _filters(request, plan_pk)
+    if refusal:
+        return refusal
+    if request.method == "POST":
+        job = job_start(kind=kind, user=request.user, params=raw_job_params(filters))
+        return redirect("jobs:detail", job.pk)
+    scope = "本单位" if not request.user.sees_all_departments else ""
+    return render(
+        request,
+        "jobs/start.html",
+        {
+            "title": LABELS[kind],
+            "description": f"《{filters.plan.title}》{scope}每份进展报告的全部字段"
+            "（含下一步计划、指标实际值、佐证材料、审核与退回意见）。",
+            "action": request.get_full_path(),
+            "button": "在后台导出",
+        },
     )
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("reports.view_report", raise_exception=True)
 def raw_csv(request, plan_pk):
-    filters, refusal = _filters(request, plan_pk)
-    if refusal:
-        return refusal
-    response = StreamingHttpResponse(
-        raw_export.csv_stream(request.user, filters), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = (
-        content_disposition_header(True, _filename(filters, "csv")) or "attachment"
-    )
-    response["Cache-Control"] = "no-store"
-    _audit(request, filters, "CSV")
-    return response
+    return _export(request, plan_pk, RAW_CSV_JOB)
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("reports.view_report", raise_exception=True)
 def raw_xlsx(request, plan_pk):
-    filters, refusal = _filters(request, plan_pk)
-    if refusal:
-        return refusal
-    # On disk, not in memory: FileResponse streams the file and closes (deletes) it.
-    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    raw_export.write_xlsx(request.user, filters, output)
-    output.seek(0)
-    response = FileResponse(
-        output, as_attachment=True, filename=_filename(filters, "xlsx"), content_type=XLSX_TYPE
-    )
-    response["Cache-Control"] = "no-store"
-    _audit(request, filters, "xlsx")
-    return response
+    return _export(request, plan_pk, RAW_XLSX_JOB)

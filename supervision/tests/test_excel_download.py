@@ -10,10 +10,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from jobs.models import Job
 from supervision.selectors import scorecard_data
 from supervision.tests.excel_fixtures import AS_OF, load_real_plan, seed_history
-from supervision.views import exports
 from supervision.workbook import SHEET_NAMES, XLSX_CONTENT_TYPE
+from supervision.workbook import job as workbook_job
 
 URL = reverse("supervision:export_workbook")
 
@@ -119,23 +120,30 @@ def test_scorecard_page_window_is_used(client, world):
     assert scores == [float(r.score) for r in scorecard.rows]
 
 
-def test_detail_sheet_on_request(client, world):
-    response = download(client, world.leader, plan=world.plan.pk, details="1")
-    assert workbook_of(response).sheetnames[-1] == "填报明细"
+def test_detail_sheet_on_request_is_a_background_job(client, world):
+    client.force_login(world.leader)
+    response = client.post(f"{URL}?plan={world.plan.pk}&details=1")
+    job = Job.objects.get()
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    download = client.get(reverse("jobs:download", args=[job.pk]))
+    assert workbook_of(download).sheetnames[-1] == "填报明细"
 
 
-def test_detail_sheet_over_the_web_limit_is_refused(client, world, monkeypatch):
+def test_detail_sheet_larger_than_a_sheet_fails_in_chinese(client, world, monkeypatch):
     plan = load_real_plan()
     seed_history(plan, user=world.reporter)
-    monkeypatch.setattr(exports, "DETAIL_ROW_LIMIT", 10)
-    response = download(client, world.leader, plan=plan.pk, as_of="2023-06-30", details="1")
-    assert response.status_code == 400
-    assert "export_report" in response.content.decode()
-
-
-def test_post_is_not_allowed(client, world):
+    monkeypatch.setattr(workbook_job, "DETAIL_ROW_LIMIT", 10)
     client.force_login(world.leader)
-    assert client.post(URL).status_code == 405
+    client.post(f"{URL}?plan={plan.pk}&as_of=2023-06-30&details=1")
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    assert "超过 Excel 工作表上限" in job.message
+
+
+def test_other_methods_are_not_allowed(client, world):
+    client.force_login(world.leader)
+    assert client.put(URL).status_code == 405
+    assert client.delete(URL).status_code == 405
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,10 @@
 """Leadership workbook download (导出Excel) from the dashboard and scorecard pages.
 
+Without the 填报明细 sheet the workbook is answered directly: its size is fixed by the plan
+(tasks, units), not by the number of reports. With it (`details=1`) the workbook is built by
+a background job: a POST starts the job and leads to its page (我的导出); a GET with
+`details=1` shows the button that does so.
+
 Who may download: holders of `reports.view_dashboard` (supervisors, leaders, administrators).
 Department staff are refused with 403, as on the dashboard itself: the workbook ranks every
 department, so there is no department-only version of it to give them. The rows are still
@@ -11,9 +16,12 @@ import tempfile
 from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404, HttpResponseBadRequest
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from departments.models import Department
+from huancui_vet.dates import chinese_date
+from jobs.services import job_start
 from supervision.forms import DashboardFilterForm, ScorecardFilterForm
 from supervision.workbook import (
     XLSX_CONTENT_TYPE,
@@ -21,10 +29,7 @@ from supervision.workbook import (
     workbook_export,
     workbook_filename,
 )
-from supervision.workbook.details import detail_rows_queryset
-
-# A detail sheet larger than this is too slow for a web request; use `export_report --details`.
-DETAIL_ROW_LIMIT = 20_000
+from supervision.workbook.job import WORKBOOK_JOB, WORKBOOK_JOB_LABEL, workbook_job_params
 
 
 class WorkbookOptionsForm(forms.Form):
@@ -45,12 +50,13 @@ def _bad_request(message):
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("reports.view_dashboard", raise_exception=True)
 def workbook_download(request):
     """The workbook for the page's filters (plan, year, as_of; period_kind, period from the
     scorecard), resolved by the pages' own forms, so missing or invalid values fall back to
-    exactly the defaults the page showed; plus department=<id> and details=1."""
+    exactly the defaults the page showed; plus department=<id> and details=1. The filters
+    are read from the query string for a POST too (the page's button posts to its link)."""
     dashboard_form = DashboardFilterForm(request.GET or None)
     plan, as_of = dashboard_form.resolved()
     if plan is None:
@@ -61,15 +67,33 @@ def workbook_download(request):
     if not options.is_valid():
         return _bad_request("导出参数有误：所选单位不存在。")
     department = options.cleaned_data["department"]
-    details = options.cleaned_data["details"]
-
-    if details:
-        count = detail_rows_queryset(plan=plan, as_of=as_of, department=department).count()
-        if count > DETAIL_ROW_LIMIT:
-            return _bad_request(
-                f"填报明细共 {count} 条，超过网页导出上限 {DETAIL_ROW_LIMIT} 条；"
-                "请选择单位缩小范围，或由管理员用 export_report --details 命令导出。"
-            )
+    if request.method == "POST":
+        job = job_start(
+            kind=WORKBOOK_JOB,
+            user=request.user,
+            params=workbook_job_params(
+                plan=plan,
+                year=year,
+                as_of=as_of,
+                department=department,
+                period_kind=period_kind,
+                period=period,
+            ),
+        )
+        return redirect("jobs:detail", job.pk)
+    if options.cleaned_data["details"]:
+        return render(
+            request,
+            "jobs/start.html",
+            {
+                "title": WORKBOOK_JOB_LABEL,
+                "description": f"《{plan.title}》推进情况工作簿，统计截至{chinese_date(as_of)}"
+                + (f"，{department.name}" if department else "")
+                + "，另附每份已报送报告一行的填报明细。",
+                "action": request.get_full_path(),
+                "button": "在后台生成工作簿",
+            },
+        )
 
     data = collect_workbook_data(
         plan=plan,
@@ -82,7 +106,7 @@ def workbook_download(request):
     )
     # A temporary file, not memory: FileResponse streams it and closes (deletes) it after.
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    workbook_export(data, output, include_details=details, request=request)
+    workbook_export(data, output, request=request)
     output.seek(0)
     response = FileResponse(
         output,

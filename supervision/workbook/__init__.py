@@ -29,10 +29,11 @@ _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
 _PLAN_SUFFIX = re.compile(r"(的)?(实施|工作|行动)?方案$")
 
 
-def build_workbook(data: WorkbookData, output, *, include_details=False):
+def build_workbook(data: WorkbookData, output, *, include_details=False, progress=None):
     """Write the workbook to `output` (a path or a binary file object).
 
-    Returns the number of detail rows written (0 without the 填报明细 sheet).
+    Returns the number of detail rows written (0 without the 填报明细 sheet); `progress(n)`
+    hears the detail rows written so far (see `details.write_details`).
     """
     wb = Workbook(write_only=True)
     use_default_font(wb)
@@ -42,23 +43,32 @@ def build_workbook(data: WorkbookData, output, *, include_details=False):
     write_tasks(wb, data)
     write_scores(wb, data)
     write_overdue(wb, data)
-    detail_count = write_details(wb, data) if include_details else 0
+    detail_count = write_details(wb, data, progress=progress) if include_details else 0
     wb.save(output)
     return detail_count
 
 
 def workbook_export(
-    data: WorkbookData, output, *, include_details=False, request=None, channel="网页下载"
+    data: WorkbookData,
+    output,
+    *,
+    include_details=False,
+    request=None,
+    user=None,
+    channel="网页下载",
+    progress=None,
 ) -> int:
     """Write the workbook and record the export in the audit trail, whoever asked for it:
-    the dashboard's download (`request`), the export_report command or the weekly mail
-    (`channel`). Returns the number of detail rows written."""
-    rows = build_workbook(data, output, include_details=include_details)
+    the dashboard's download (`request`), a background job (`user`, channel 后台任务), the
+    export_report command or the weekly mail (`channel`). Returns the number of detail rows
+    written."""
+    rows = build_workbook(data, output, include_details=include_details, progress=progress)
     department = data.department
     security_event_record(
         kind=SecurityEvent.Kind.EXPORT,
         request=request,
-        username="" if request is not None else f"（{channel}）",
+        user=user,
+        username="" if request is not None or user is not None else f"（{channel}）",
         detail=f"导出推进情况工作簿（{channel}）：方案{data.plan.pk}，截至{data.as_of.isoformat()}"
         + (f"，单位{department.pk}" if department else "")
         + ("，含填报明细" if include_details else ""),

@@ -106,8 +106,12 @@ def detail_rows(*, plan, as_of, department=None, chunk_size=2000):
         ]
 
 
-def write_details(wb, data):
-    """Append the 填报明细 sheet; returns the number of report rows written."""
+PROGRESS_EVERY = 500
+
+
+def write_details(wb, data, *, progress=None):
+    """Append the 填报明细 sheet; returns the number of report rows written. `progress(n)`,
+    when given, hears the running count every PROGRESS_EVERY rows (a background job's bar)."""
     sheet = TableSheet(
         wb,
         name="填报明细",
@@ -141,4 +145,8 @@ def write_details(wb, data):
                 row[index] = cell
         ws.append(row)
         count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
+    if progress is not None:
+        progress(count)
     return count

@@ -306,3 +306,82 @@ def test_a_fifty_megabyte_attachment_upload_is_refused_at_its_header(client, wor
     )
     assert response.status_code == 413
     assert not Plan.objects.filter(title="新方案").exists()
+
+
+def test_a_large_attachment_is_imported_by_a_background_job(client, world, settings):
+    from django.core.files.storage import default_storage
+
+    from departments.models import SecurityEvent
+    from jobs.models import Job
+    from notifications.models import Notice
+
+    settings.PLAN_IMPORT_INLINE_MAX_TASKS = 1
+    client.force_login(world.admin)
+    url = reverse("admin:tasks_plan_import_attachment")
+    data = make_xlsx(
+        [HEADER, [1, "任务一", "区教育体育局", ""], [2, "任务二", "区人力资源社会保障局", ""]]
+    )
+    response = client.post(url, {"file": _upload(data), "_preview": "1"})
+    token = response.context["form"]["token"].value()
+    staged = client.session["plan_import_uploads"][token]["path"]
+    form = {"token": token, "title": "大方案", "start_year": 2024, "end_year": 2025}
+    response = client.post(url, {**form, "_confirm": "1"})
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    plan = Plan.objects.get(title="大方案")
+    assert (job.status, job.message) == (Job.Status.DONE, "已导入方案附件《大方案》：2 项任务。")
+    assert job.result_url == reverse("admin:tasks_plan_change", args=[plan.pk])
+    assert plan.tasks.count() == 2
+    assert not default_storage.exists(staged)
+    assert token not in client.session.get("plan_import_uploads", {})
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "查看结果" in page and job.result_url in page
+    assert Notice.objects.get(recipient=world.admin).title == "导出已完成：导入方案附件"
+    detail = SecurityEvent.objects.filter(kind="import").values_list("detail", flat=True)
+    assert list(detail) == ["导入方案附件《大方案》：2 项任务"]
+    # Running the redelivered job again imports nothing twice.
+    from jobs.services import RunOutcome, job_run
+
+    assert job_run(job.pk) is RunOutcome.FINISHED_BEFORE
+    assert Plan.objects.filter(title="大方案").count() == 1
+
+
+def test_a_background_import_that_is_refused_fails_in_chinese_and_writes_nothing(
+    client, world, settings
+):
+    from jobs.models import Job
+
+    settings.PLAN_IMPORT_INLINE_MAX_TASKS = 1
+    Plan.objects.create(title="大方案", start_year=2024, end_year=2025)
+    client.force_login(world.admin)
+    url = reverse("admin:tasks_plan_import_attachment")
+    data = make_xlsx([HEADER, [1, "任务一", "区教育体育局", ""], [2, "任务二", "区财政局", ""]])
+    response = client.post(url, {"file": _upload(data), "_preview": "1"})
+    token = response.context["form"]["token"].value()
+    form = {"token": token, "title": "大方案", "start_year": 2024, "end_year": 2025}
+    client.post(url, {**form, "_confirm": "1"})
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    assert job.message.startswith("导入失败，未写入任何内容：")
+    assert "大方案" in job.message
+    assert Plan.objects.filter(title="大方案").count() == 1
+    assert not Task.objects.filter(plan__title="大方案").exists()
+
+
+def test_a_small_attachment_is_still_imported_in_the_request(client, world, settings):
+    from jobs.models import Job
+
+    settings.PLAN_IMPORT_INLINE_MAX_TASKS = 2
+    client.force_login(world.admin)
+    url = reverse("admin:tasks_plan_import_attachment")
+    data = make_xlsx(
+        [HEADER, [1, "任务一", "区教育体育局", ""], [2, "任务二", "区人力资源社会保障局", ""]]
+    )
+    response = client.post(url, {"file": _upload(data), "_preview": "1"})
+    token = response.context["form"]["token"].value()
+    form = {"token": token, "title": "小方案", "start_year": 2024, "end_year": 2025}
+    response = client.post(url, {**form, "_confirm": "1"})
+    plan = Plan.objects.get(title="小方案")
+    assert response["Location"] == reverse("admin:tasks_plan_change", args=[plan.pk])
+    assert not Job.objects.exists()

@@ -1,0 +1,92 @@
+"""原始数据 exports (CSV and xlsx) as background jobs (我的导出).
+
+A plan's raw data grows with every report, so both formats are written by a job for the
+user who asked, with that user's scoping (`raw_export.raw_reports`: staff their own unit's
+rows only), and audited when written. The access check runs again at download.
+"""
+
+import datetime
+import tempfile
+
+from departments.models import Department
+from jobs.services import JobError
+from reports import raw_export
+from tasks.models import Plan, Task
+
+RAW_CSV_JOB = "reports.raw_csv"
+RAW_XLSX_JOB = "reports.raw_xlsx"
+LABELS = {RAW_CSV_JOB: "填报原始数据（CSV）", RAW_XLSX_JOB: "填报原始数据（xlsx）"}
+CONTENT_TYPES = {
+    RAW_CSV_JOB: "text/csv; charset=utf-8",
+    RAW_XLSX_JOB: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def raw_job_params(filters: raw_export.RawFilters) -> dict:
+    return {
+        "plan": filters.plan.pk,
+        "department": filters.department.pk if filters.department else None,
+        "year": filters.year,
+        "as_of": filters.as_of.isoformat() if filters.as_of else None,
+    }
+
+
+def may_take_raw(user, params) -> bool:
+    """The views' rule: the report readers' permission and a part in the plan."""
+    return (
+        user.has_perm("reports.view_report")
+        and Task.objects.visible_to(user).filter(plan_id=params["plan"]).exists()
+    )
+
+
+def _filters(params) -> raw_export.RawFilters:
+    plan = Plan.objects.filter(pk=params["plan"]).first()
+    if plan is None:
+        raise JobError("该实施方案已不存在，无法导出。")
+    department = None
+    if params.get("department"):
+        department = Department.objects.filter(pk=params["department"]).first()
+        if department is None:
+            raise JobError("所选单位已不存在，无法导出。")
+    as_of = params.get("as_of")
+    return raw_export.RawFilters(
+        plan=plan,
+        department=department,
+        year=params.get("year"),
+        as_of=datetime.date.fromisoformat(as_of) if as_of else None,
+    )
+
+
+def _run(context, kind, extension, writer) -> None:
+    """Write the file for the job's creator, audit it, store it; progress per 500 rows."""
+    filters = _filters(context.params)
+    total = raw_export.raw_reports(context.user, filters).count()
+    context.progress(0, total)
+    with tempfile.TemporaryFile(suffix=f".{extension}") as output:
+        rows = writer(
+            context.user, filters, output, progress=lambda done: context.progress(done, total)
+        )
+        raw_export.raw_export_audit(
+            user=context.user, filters=filters, kind="CSV" if extension == "csv" else "xlsx"
+        )
+        context.save_file(
+            output,
+            filename=raw_export.raw_filename(filters, extension),
+            content_type=CONTENT_TYPES[kind],
+        )
+    context.message = f"已导出 {rows} 份报告。"
+
+
+def run_raw_csv(context) -> None:
+    _run(context, RAW_CSV_JOB, "csv", raw_export.write_csv)
+
+
+def run_raw_xlsx(context) -> None:
+    _run(context, RAW_XLSX_JOB, "xlsx", raw_export.write_xlsx)
+
+
+def register_raw_jobs() -> None:
+    from jobs.registry import register
+
+    register(RAW_CSV_JOB, label=LABELS[RAW_CSV_JOB], run=run_raw_csv, may_access=may_take_raw)
+    register(RAW_XLSX_JOB, label=LABELS[RAW_XLSX_JOB], run=run_raw_xlsx, may_access=may_take_raw)
