@@ -7,7 +7,9 @@ Over real HTTP against two gunicorn processes with production-like settings:
 - a session created on host A works on host B, is served from the shared cache without a
   database write per request, and signing out on B ends it on A;
 - evidence uploaded through host A is stored in the S3 bucket (nothing on local disk) and
-  downloads byte-identical through host B for an allowed user; another unit gets 404.
+  downloads byte-identical through host B for an allowed user; another unit gets 404;
+- a workbook with detail sheets requested on host B is built by the Celery worker (broker on
+  Redis), stored in the bucket and downloaded through host A by its creator only.
 
 Runs in the PostgreSQL pass (DATABASE_URL=postgres://…; CI's second step), creating its own
 throwaway database on that server; on SQLite it is skipped (the SQLite pass runs the same
@@ -277,3 +279,51 @@ def test_evidence_uploaded_on_host_a_is_in_the_bucket_and_downloads_on_host_b(ho
     refused = other.get("b", f"/reports/evidence/{evidence_id}/")
     assert refused.status_code in (403, 404)
     assert PDF[:20] not in refused.content
+
+
+def test_a_workbook_requested_on_host_b_is_built_by_the_worker_and_downloaded_on_host_a(
+    hosts, worker
+):
+    import io
+    import json
+    import time
+
+    import openpyxl
+
+    leader = Browser(hosts)
+    leader.sign_in("b", "leader")
+    started = leader.post("b", "/supervision/export.xlsx?details=1")
+    assert started.status_code == 302, started.text[:500]
+    found = re.fullmatch(r"/jobs/([0-9a-f-]{36})/", location(started))
+    assert found, location(started)
+    job = found[1]
+
+    # Host A answers the progress poll; the worker (not a host's thread) builds the file.
+    deadline = time.monotonic() + 60
+    while True:
+        status = json.loads(leader.get("a", f"/jobs/{job}/status.json").text)
+        if status["finished"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert status["status"] == "done", (status, worker.log()[-3000:])
+    assert job in worker.log()
+
+    s3 = hosts.s3()
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="huancui-multihost").get("Contents", [])]
+    assert any(key.endswith(f"jobs/{job}.xlsx") for key in keys), keys
+
+    download = leader.get("a", status["download_url"])
+    assert download.status_code == 200
+    assert download.headers["Cache-Control"] == "no-store"
+    workbook = openpyxl.load_workbook(io.BytesIO(download.content), read_only=True)
+    assert "汇总" in workbook.sheetnames and "填报明细" in workbook.sheetnames
+    summary = "\n".join(
+        str(cell) for row in workbook["汇总"].iter_rows(values_only=True) for cell in row if cell
+    )
+    assert "环翠区" in summary
+
+    # The job is its creator's only: another signed-in user gets 404 on either host.
+    other = Browser(hosts)
+    other.sign_in("a", "supervisor")
+    assert other.get("a", f"/jobs/{job}/").status_code == 404
+    assert other.get("b", status["download_url"]).status_code == 404
