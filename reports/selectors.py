@@ -8,11 +8,13 @@ one task and one department — Report or ReportSummary, anything with `period_s
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.db.models import Case, CharField, Count, DateTimeField, Max, Q, Sum, Value, When
 
 from tasks.periods import Period, end_of_day, plan_periods, submission_deadline
 
@@ -77,6 +79,151 @@ def period_state(
     if period.due >= as_of:
         return PeriodState.DUE
     return PeriodState.MISSING
+
+
+# --- period_state in SQL -------------------------------------------------------------------
+# The dashboard family classifies every expected report of a plan (≈100,000 on a province's
+# largest plan); loading them into Python took seconds. These twins of `period_state` let the
+# database count and list them. tests/test_period_state_sql.py compares them with
+# `period_state` on randomised data, so the two cannot drift.
+
+
+def submitted_state_sql(periods: list[Period], *, deadline: Callable[[Period], Any] | None = None):
+    """`period_state` of a report row submitted by the cutoff, as SQL: LATE when it first
+    reached the bureau at or after its period's deadline, else SUBMITTED (a CASE mapping
+    each period's start to `submission_deadline`; a plan has at most ~50 periods).
+
+    Only valid on rows already filtered to `first_submitted_at < cutoff` and to `periods`.
+    """
+    deadline = deadline or submission_deadline
+    deadline_of = Case(
+        *(When(period_start=p.start, then=Value(deadline(p))) for p in periods),
+        output_field=DateTimeField(),
+    )
+    return Case(
+        When(first_submitted_at__gte=deadline_of, then=Value(PeriodState.LATE.value)),
+        default=Value(PeriodState.SUBMITTED.value),
+        output_field=CharField(),
+    )
+
+
+def period_state_counts(
+    summaries: models.QuerySet,
+    periods: list[Period],
+    as_of: datetime.date,
+    *,
+    keys: Iterable[tuple],
+    by: tuple[str, ...] = ("task_id", "department_id"),
+    extra: dict[str, Any] | None = None,
+    cutoff: datetime.datetime | None = None,
+    deadline: Callable[[Period], Any] | None = None,
+) -> dict[tuple, Counter]:
+    """{key: Counter({(PeriodState, *extra values): n})}: how the expected reports of every
+    key in `keys` (one per period in `periods`, e.g. an assignment's (task_id, department_id))
+    stand on `as_of`, counted by the database in one query.
+
+    The same classification as `period_state` for each (key, period): a report first
+    submitted before the cutoff is SUBMITTED or LATE; every other expected report (no row,
+    or a row not submitted by then) takes the state `period_state` gives a period without a
+    submission. `extra` ({name: expression}) splits submitted reports further (e.g. by
+    whether they were returned); the unsubmitted ones carry None there.
+    """
+    cutoff = cutoff or end_of_day(as_of)
+    extra = extra or {}
+    blank = (None,) * len(extra)
+    unsent = {p.start: period_state(p, None, as_of, cutoff=cutoff) for p in periods}
+    per_state = Counter(unsent.values())
+    result = {key: Counter({(state, *blank): n for state, n in per_state.items()}) for key in keys}
+    if not periods or not result:
+        return result
+    classes = Case(
+        *(
+            When(period_start__in=[s for s, st in unsent.items() if st == state], then=Value(state))
+            for state in per_state
+        ),
+        output_field=CharField(),
+    )
+    names = [f"x_{name}" for name in extra]
+    rows = (
+        summaries.filter(period_start__in=list(unsent), first_submitted_at__lt=cutoff)
+        .annotate(
+            sql_state=submitted_state_sql(periods, deadline=deadline),
+            sql_unsent=classes,
+            **{f"x_{name}": expression for name, expression in extra.items()},
+        )
+        .order_by()
+        .values_list(*by, "sql_state", "sql_unsent", *names)
+        .annotate(n=Count("pk"))
+    )
+    width = len(by)
+    for row in rows:
+        counter = result.get(row[:width])
+        if counter is None:  # a report of a unit no longer expected: not counted
+            continue
+        state, unsent_state, *values, n = row[width:]
+        counter[(unsent_state, *blank)] -= n
+        counter[(state, *(None if v is None else bool(v) for v in values))] += n
+    for counter in result.values():
+        for key in [k for k, n in counter.items() if n <= 0]:
+            del counter[key]
+    return result
+
+
+MASK_BITS = 62  # bits per SQL bigint mask: SUM of distinct powers of two stays below 2**63
+
+
+def submission_masks(
+    summaries: models.QuerySet,
+    periods: list[Period],
+    *,
+    cutoff: datetime.datetime,
+) -> dict[tuple[int, int], tuple[int, datetime.datetime | None]]:
+    """{(task_id, department_id): (mask, latest)} from one aggregate query over `summaries`.
+
+    `mask` has bit i set when the report for `periods[i]` was first submitted before
+    `cutoff` (period_state SUBMITTED or LATE; any other expected report of those periods is
+    not submitted: DUE, IN_PROGRESS or MISSING by its period alone). Reports are unique per
+    task × unit × period, so the SUM of their distinct powers of two is that set of bits; a
+    plan of more than MASK_BITS periods gets one mask per MASK_BITS periods, still one query.
+    `latest`: the latest submission moment by the cutoff (its latest resubmission if made by
+    then, else its first submission), across every period of `summaries`.
+    """
+    bit_of = {p.start: i for i, p in enumerate(periods)}
+    masks = {}
+    for chunk in range(max(1, -(-len(periods) // MASK_BITS))):
+        whens = [
+            When(period_start=start, then=Value(1 << (i - chunk * MASK_BITS)))
+            for start, i in bit_of.items()
+            if chunk * MASK_BITS <= i < (chunk + 1) * MASK_BITS
+        ]
+        masks[f"mask{chunk}"] = Sum(
+            Case(
+                When(first_submitted_at__lt=cutoff, then=Case(*whens, default=Value(0))),
+                default=Value(0),
+                output_field=models.BigIntegerField(),
+            )
+            if whens
+            else Value(0, output_field=models.BigIntegerField())
+        )
+    latest = Max(
+        Case(
+            When(submitted_at__lt=cutoff, then="submitted_at"),
+            When(first_submitted_at__lt=cutoff, then="first_submitted_at"),
+        )
+    )
+    rows = (
+        summaries.filter(Q(submitted_at__lt=cutoff) | Q(first_submitted_at__lt=cutoff))
+        .order_by()
+        .values_list("task_id", "department_id")
+        .annotate(latest=latest, **masks)
+    )
+    result = {}
+    for task_id, department_id, moment, *chunks in rows:
+        mask = 0
+        for chunk, value in enumerate(chunks):
+            mask |= int(value or 0) << (chunk * MASK_BITS)
+        result[(task_id, department_id)] = (mask, moment)
+    return result
 
 
 def period_statuses(

@@ -25,8 +25,9 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
+
 from huancui_vet.dates import add_months, chinese_date, chinese_month
-from reports.models import ProgressStatus
 from reports.selectors import PeriodState
 from supervision.facts import PlanFacts, load_plan_facts, local_date
 from supervision.models import ScoringSettings
@@ -43,6 +44,7 @@ COMPONENTS = (
     ("orders", "督办单办理", "weight_orders"),
 )
 ONE = Decimal(1)
+ZERO = Decimal(0)
 _MIN = datetime.date.min
 
 
@@ -171,44 +173,74 @@ class _Sink:
             d: {key: [Decimal(0), Decimal(0), 0] for key, *_ in COMPONENTS} for d in department_ids
         }
 
-    def add(self, department_id, component, weight, points):
+    def add(self, department_id, component, weight, points, count=1):
+        """`count` items of the same weight and points (counted by the database)."""
         total = self.totals[department_id][component]
-        total[0] += weight * points
-        total[1] += weight
-        total[2] += 1
+        total[0] += weight * points * count
+        total[1] += weight * count
+        total[2] += count
 
     def item(self, department_id, **fields):
         self.items[department_id].append(ScoreItem(**fields))
 
 
+# The review flags of a submitted report for reports.selectors.period_state_counts:
+# returned at least once; accepted by the as-of day (built per request: the cutoff moves).
+def _review_sql(cutoff):
+    return {
+        "returned": ExpressionWrapper(Q(times_returned__gt=0), output_field=BooleanField()),
+        "accepted": ExpressionWrapper(
+            Q(accepted_at__isnull=False, accepted_at__lt=cutoff), output_field=BooleanField()
+        ),
+    }
+
+
+def _points(state, returned, accepted, late):
+    """(timeliness, review) points of one expected report: review None while it awaits review."""
+    if state not in (PeriodState.SUBMITTED, PeriodState.LATE):
+        return ZERO, ZERO
+    timely = ONE if state == PeriodState.SUBMITTED else late
+    if returned:
+        return timely, ZERO
+    return timely, (ONE if accepted else None)
+
+
 def _timeliness_and_review(facts, settings, window, weight_of, sink):
+    """Every expected report due in the window, counted by the database per assignment and
+    (state, returned, accepted); the line items (drill-down only) from the window's rows."""
     start, end = window
-    cutoff = facts.cutoff
     late = Decimal(settings.late_credit) / 100
-    zero = Decimal(0)
-    for period in facts.due_periods():
-        if not start <= period.end <= end:
-            continue
+    periods = [p for p in facts.due_periods() if start <= p.end <= end]
+    if not periods:
+        return
+    counts = facts.state_counts(periods, extra=_review_sql(facts.cutoff), name="review")
+    for a in facts.assignments:
+        dept, weight = a.department_id, weight_of(a)
+        for (state, returned, accepted), n in counts[(a.task_id, a.department_id)].items():
+            timely, review = _points(state, returned, accepted, late)
+            sink.add(dept, "timeliness", weight, timely, n)
+            if review is not None:
+                sink.add(dept, "review", weight, review, n)
+    if sink.detailed:
+        _timeliness_items(facts, periods, late, weight_of, sink)
+
+
+def _timeliness_items(facts, periods, late, weight_of, sink):
+    cutoff = facts.cutoff
+    zero = ZERO
+    rows = facts.rows(periods)
+    for period in periods:
         for a in facts.assignments:
-            fact = facts.facts.get((a.task_id, a.department_id, period.start))
+            fact = rows.get((a.task_id, a.department_id, period.start))
             dept, weight = a.department_id, weight_of(a)
             state = facts.period_state(period, fact)
             submitted = state in (PeriodState.SUBMITTED, PeriodState.LATE)
-            if not submitted:
-                timely, review = zero, zero
-            else:
-                timely = ONE if state == PeriodState.SUBMITTED else late
-                if fact.times_returned:
-                    review = zero
-                elif fact.accepted_by(cutoff):
-                    review = ONE
-                else:
-                    review = None  # awaiting review: not counted until reviewed
-            sink.add(dept, "timeliness", weight, timely)
-            if review is not None:
-                sink.add(dept, "review", weight, review)
-            if not sink.detailed:
-                continue
+            timely, review = _points(
+                state,
+                submitted and bool(fact.times_returned),
+                submitted and fact.accepted_by(cutoff),
+                late,
+            )
             task = facts.task(a.task_id)
             base = {
                 "task_id": task.pk,
@@ -244,14 +276,10 @@ def _timeliness_and_review(facts, settings, window, weight_of, sink):
                 sink.item(dept, component="review", points=review, outcome=outcome, **base)
 
 
-def _is_done(fact):
-    return fact.progress_status == ProgressStatus.DONE or fact.percent == 100
-
-
 def _completion(facts, settings, window, weight_of, sink):
     start, end = window
     late = Decimal(settings.late_credit) / 100
-    lead_facts = facts.lead_facts_by_task()  # accepted by as-of, newest first
+    first_done_of = facts.first_done_periods()  # accepted by as-of, is_done
     targets_by_task = {}
     for target in facts.targets:
         targets_by_task.setdefault(target.task_id, []).append(target)
@@ -266,8 +294,7 @@ def _completion(facts, settings, window, weight_of, sink):
         }
         due = task.deadline or facts.plan.last_day
         if start <= due <= end and due < facts.as_of:
-            done = [f for f in lead_facts.get(task.pk, []) if _is_done(f)]
-            first_done = min((f.period_start for f in done), default=None)
+            first_done = first_done_of.get(task.pk)
             if first_done is not None and first_done <= due:
                 points, outcome = ONE, f"按期完成（{facts.period(first_done).label}报告确认完成）"
             elif first_done is not None:
