@@ -8,13 +8,13 @@ one task and one department — Report or ReportSummary, anything with `period_s
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
-from django.db.models import Case, CharField, Count, DateTimeField, Max, Q, Sum, Value, When
+from django.db import connection, models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from tasks.periods import Period, end_of_day, plan_periods, submission_deadline
 
@@ -83,147 +83,126 @@ def period_state(
 
 # --- period_state in SQL -------------------------------------------------------------------
 # The dashboard family classifies every expected report of a plan (≈100,000 on a province's
-# largest plan); loading them into Python took seconds. These twins of `period_state` let the
-# database count and list them. tests/test_period_state_sql.py compares them with
-# `period_state` on randomised data, so the two cannot drift.
+# largest plan); loading them into Python took seconds. `submissions` asks the database for
+# the facts period_state needs, as one row of bitmasks per task × unit, and
+# `Submissions.state` applies period_state to them. reports/tests/test_period_state_sql.py
+# compares both with `period_state` on randomised data, so they cannot drift.
+
+MASK_BITS = 62  # periods per SQL bigint: a SUM of distinct powers of two stays below 2**63
 
 
-def submitted_state_sql(periods: list[Period], *, deadline: Callable[[Period], Any] | None = None):
-    """`period_state` of a report row submitted by the cutoff, as SQL: LATE when it first
-    reached the bureau at or after its period's deadline, else SUBMITTED (a CASE mapping
-    each period's start to `submission_deadline`; a plan has at most ~50 periods).
+@dataclass(frozen=True)
+class Submissions:
+    """One task × unit's reports over a list of periods, as bitmasks (bit i: periods[i]).
 
-    Only valid on rows already filtered to `first_submitted_at < cutoff` and to `periods`.
+    Reports are unique per task × unit × period, so each mask is exact.
     """
-    deadline = deadline or submission_deadline
-    deadline_of = Case(
-        *(When(period_start=p.start, then=Value(deadline(p))) for p in periods),
-        output_field=DateTimeField(),
-    )
-    return Case(
-        When(first_submitted_at__gte=deadline_of, then=Value(PeriodState.LATE.value)),
-        default=Value(PeriodState.SUBMITTED.value),
-        output_field=CharField(),
-    )
+
+    submitted: int = 0  # first submitted before the cutoff: period_state SUBMITTED or LATE
+    late: int = 0  # of those, first submitted at or after the period's deadline: LATE
+    returned_ever: int = 0  # returned for changes at least once (times_returned > 0)
+    accepted: int = 0  # accepted before the cutoff
+    returned: int = 0  # its workflow state is 退回 now
+    latest: datetime.datetime | None = None  # latest submission by the cutoff, any period
+
+    def state(self, bit: int, period: Period, as_of: datetime.date) -> PeriodState:
+        """period_state of the expected report periods[bit] (the same rule, from the masks)."""
+        if self.submitted >> bit & 1:
+            return PeriodState.LATE if self.late >> bit & 1 else PeriodState.SUBMITTED
+        return period_state(period, None, as_of)
 
 
-def period_state_counts(
-    summaries: models.QuerySet,
-    periods: list[Period],
-    as_of: datetime.date,
-    *,
-    keys: Iterable[tuple],
-    by: tuple[str, ...] = ("task_id", "department_id"),
-    extra: dict[str, Any] | None = None,
-    cutoff: datetime.datetime | None = None,
-    deadline: Callable[[Period], Any] | None = None,
-) -> dict[tuple, Counter]:
-    """{key: Counter({(PeriodState, *extra values): n})}: how the expected reports of every
-    key in `keys` (one per period in `periods`, e.g. an assignment's (task_id, department_id))
-    stand on `as_of`, counted by the database in one query.
-
-    The same classification as `period_state` for each (key, period): a report first
-    submitted before the cutoff is SUBMITTED or LATE; every other expected report (no row,
-    or a row not submitted by then) takes the state `period_state` gives a period without a
-    submission. `extra` ({name: expression}) splits submitted reports further (e.g. by
-    whether they were returned); the unsubmitted ones carry None there.
-    """
-    cutoff = cutoff or end_of_day(as_of)
-    extra = extra or {}
-    blank = (None,) * len(extra)
-    unsent = {p.start: period_state(p, None, as_of, cutoff=cutoff) for p in periods}
-    per_state = Counter(unsent.values())
-    result = {key: Counter({(state, *blank): n for state, n in per_state.items()}) for key in keys}
-    if not periods or not result:
-        return result
-    classes = Case(
-        *(
-            When(period_start__in=[s for s, st in unsent.items() if st == state], then=Value(state))
-            for state in per_state
-        ),
-        output_field=CharField(),
-    )
-    names = [f"x_{name}" for name in extra]
-    rows = (
-        summaries.filter(period_start__in=list(unsent), first_submitted_at__lt=cutoff)
-        .annotate(
-            sql_state=submitted_state_sql(periods, deadline=deadline),
-            sql_unsent=classes,
-            **{f"x_{name}": expression for name, expression in extra.items()},
-        )
-        .order_by()
-        .values_list(*by, "sql_state", "sql_unsent", *names)
-        .annotate(n=Count("pk"))
-    )
-    width = len(by)
-    for row in rows:
-        counter = result.get(row[:width])
-        if counter is None:  # a report of a unit no longer expected: not counted
-            continue
-        state, unsent_state, *values, n = row[width:]
-        counter[(unsent_state, *blank)] -= n
-        counter[(state, *(None if v is None else bool(v) for v in values))] += n
-    for counter in result.values():
-        for key in [k for k, n in counter.items() if n <= 0]:
-            del counter[key]
-    return result
+NO_SUBMISSIONS = Submissions()
 
 
-MASK_BITS = 62  # bits per SQL bigint mask: SUM of distinct powers of two stays below 2**63
-
-
-def submission_masks(
-    summaries: models.QuerySet,
-    periods: list[Period],
-    *,
-    cutoff: datetime.datetime,
-) -> dict[tuple[int, int], tuple[int, datetime.datetime | None]]:
-    """{(task_id, department_id): (mask, latest)} from one aggregate query over `summaries`.
-
-    `mask` has bit i set when the report for `periods[i]` was first submitted before
-    `cutoff` (period_state SUBMITTED or LATE; any other expected report of those periods is
-    not submitted: DUE, IN_PROGRESS or MISSING by its period alone). Reports are unique per
-    task × unit × period, so the SUM of their distinct powers of two is that set of bits; a
-    plan of more than MASK_BITS periods gets one mask per MASK_BITS periods, still one query.
-    `latest`: the latest submission moment by the cutoff (its latest resubmission if made by
-    then, else its first submission), across every period of `summaries`.
-    """
-    bit_of = {p.start: i for i, p in enumerate(periods)}
-    masks = {}
-    for chunk in range(max(1, -(-len(periods) // MASK_BITS))):
-        whens = [
-            When(period_start=start, then=Value(1 << (i - chunk * MASK_BITS)))
-            for start, i in bit_of.items()
-            if chunk * MASK_BITS <= i < (chunk + 1) * MASK_BITS
+def submissions(
+    summaries: models.QuerySet, periods: list[Period], *, cutoff: datetime.datetime
+) -> dict[tuple[int, int], Submissions]:
+    """{(task_id, department_id): Submissions} of the rows of `summaries` (ReportSummary
+    rows of one plan) over `periods`, in one aggregate query (portable SQL: a VALUES list
+    maps each period's start to its bit and its `submission_deadline`; a plan has at most
+    ~50 periods, more than MASK_BITS get more mask columns). A task × unit with no report
+    submitted or accepted by the cutoff may be absent (NO_SUBMISSIONS)."""
+    if not periods:
+        return {}
+    ops = connection.ops
+    chunks = -(-len(periods) // MASK_BITS)
+    values, params = [], []
+    for i, period in enumerate(periods):
+        values.append("(%s, %s, %s, %s)")
+        params += [
+            ops.adapt_datefield_value(period.start),
+            i // MASK_BITS,
+            1 << (i % MASK_BITS),
+            ops.adapt_datetimefield_value(submission_deadline(period)),
         ]
-        masks[f"mask{chunk}"] = Sum(
-            Case(
-                When(first_submitted_at__lt=cutoff, then=Case(*whens, default=Value(0))),
-                default=Value(0),
-                output_field=models.BigIntegerField(),
+    cut = ops.adapt_datetimefield_value(cutoff)
+    conditions = {
+        "submitted": ("s.first_submitted_at < %s", [cut]),
+        "late": ("s.first_submitted_at < %s AND s.first_submitted_at >= p.column4", [cut]),
+        "returned_ever": ("s.times_returned > 0", []),
+        "accepted": ("s.accepted_at < %s", [cut]),
+        "returned": ("s.state = %s", ["returned"]),
+    }
+    columns, column_params = [], []
+    for condition, condition_params in conditions.values():
+        for chunk in range(chunks):
+            columns.append(
+                f"SUM(CASE WHEN p.column2 = %s AND {condition} THEN p.column3 ELSE 0 END)"
             )
-            if whens
-            else Value(0, output_field=models.BigIntegerField())
-        )
-    latest = Max(
-        Case(
-            When(submitted_at__lt=cutoff, then="submitted_at"),
-            When(first_submitted_at__lt=cutoff, then="first_submitted_at"),
-        )
+            column_params += [chunk, *condition_params]
+    columns.append(
+        "MAX(CASE WHEN s.submitted_at < %s THEN s.submitted_at "
+        "WHEN s.first_submitted_at < %s THEN s.first_submitted_at END)"
     )
-    rows = (
-        summaries.filter(Q(submitted_at__lt=cutoff) | Q(first_submitted_at__lt=cutoff))
-        .order_by()
-        .values_list("task_id", "department_id")
-        .annotate(latest=latest, **masks)
+    column_params += [cut, cut]
+    inner, inner_params = (
+        summaries.order_by()
+        .values_list(
+            "task_id",
+            "department_id",
+            "period_start",
+            "first_submitted_at",
+            "submitted_at",
+            "accepted_at",
+            "times_returned",
+            "state",
+        )
+        .query.sql_with_params()
     )
+    # Only placeholders and the ORM's own SQL are interpolated; every value is a parameter.
+    sql = (  # noqa: S608
+        f"SELECT s.task_id, s.department_id, {', '.join(columns)} "
+        f"FROM ({inner}) s LEFT JOIN (VALUES {', '.join(values)}) p ON p.column1 = s.period_start "
+        "GROUP BY s.task_id, s.department_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*column_params, *inner_params, *params])
+        rows = cursor.fetchall()
+    to_datetime = _datetime_converter()
     result = {}
-    for task_id, department_id, moment, *chunks in rows:
-        mask = 0
-        for chunk, value in enumerate(chunks):
-            mask |= int(value or 0) << (chunk * MASK_BITS)
-        result[(task_id, department_id)] = (mask, moment)
+    for task_id, department_id, *sums in rows:
+        masks = []
+        for k in range(len(conditions)):
+            mask = 0
+            for chunk in range(chunks):
+                mask |= int(sums[k * chunks + chunk] or 0) << (chunk * MASK_BITS)
+            masks.append(mask)
+        result[(task_id, department_id)] = Submissions(*masks, latest=to_datetime(sums[-1]))
     return result
+
+
+def _datetime_converter():
+    """Raw SQL returns SQLite datetimes as text (naive UTC); the ORM would convert them."""
+    if connection.vendor != "sqlite":
+        return lambda value: value
+
+    def convert(value):
+        if value is None or isinstance(value, datetime.datetime):
+            return value
+        return timezone.make_aware(parse_datetime(value), datetime.UTC)
+
+    return convert
 
 
 def period_statuses(

@@ -2,8 +2,8 @@
 
 Reads the plan's tasks, assignments and targets, accepted target values, and from the
 narrow `ReportSummary` rows of the plan only what a page needs, computed by the database:
-counts of expected reports by state (`reports.selectors.period_state_counts`), which were
-submitted (`submission_masks`), each task's standing candidates
+per task × unit bitmasks of which expected reports were submitted, late, returned or
+accepted (`reports.selectors.submissions`), each task's standing candidates
 (`reports.standing.standing_candidates`), and the rows of the few periods a page lists one
 by one. Every summary of a 100,000-report plan is never loaded into Python. Each read runs
 one query the first time a page asks for it, so a page's query count stays constant.
@@ -20,7 +20,7 @@ from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from reports.models import ProgressStatus, ReportSummary, TargetValue
-from reports.selectors import period_state, period_state_counts, submission_masks
+from reports.selectors import NO_SUBMISSIONS, Submissions, period_state, submissions
 from reports.standing import standing_candidates, standing_report
 from tasks.models import Plan, Target, Task
 from tasks.periods import Period, end_of_day, plan_periods, submission_deadline
@@ -109,7 +109,7 @@ class PlanFacts:
         self._assignments_by_task = None
         self._due_periods = self._ended_periods = self._period_index = None
         self._rows = {}
-        self._counts = {}
+        self._bit = None
         self._unsubmitted = {}
         self._standing_rows = None
         self._submissions = None
@@ -145,31 +145,34 @@ class PlanFacts:
             self._rows[starts] = facts
         return self._rows[starts]
 
-    def state_counts(self, periods, *, extra=None, name=""):
-        """{(task_id, department_id): Counter({(PeriodState, *extra): n})} for every
-        assignment over `periods` (reports.selectors.period_state_counts: one query)."""
-        key = (tuple(p.start for p in periods), name)
-        if key not in self._counts:
-            self._counts[key] = period_state_counts(
-                self._summaries(),
-                list(periods),
-                self.as_of,
-                keys=[(a.task_id, a.department_id) for a in self.assignments],
-                extra=extra,
-                cutoff=self.cutoff,
-                deadline=self.deadline,
-            )
-        return self._counts[key]
-
-    def _masks(self):
-        """reports.selectors.submission_masks over every ended period (one query, once)."""
+    def submissions(self) -> dict:
+        """{(task_id, department_id): reports.selectors.Submissions} over every ended period
+        (bit i = ended_periods()[i]): one aggregate query, the first time. Everything the
+        dashboard family counts (compliance, overdue, due soon, timeliness, review, the last
+        report date) is read from these masks."""
         if self._submissions is None:
             self._submissions = (
-                submission_masks(self._summaries(), self.ended_periods(), cutoff=self.cutoff)
+                submissions(self._summaries(), self.ended_periods(), cutoff=self.cutoff)
                 if self.tasks
                 else {}
             )
         return self._submissions
+
+    def submissions_of(self, assignment) -> Submissions:
+        key = (assignment.task_id, assignment.department_id)
+        return self.submissions().get(key, NO_SUBMISSIONS)
+
+    def bit(self, period) -> int:
+        """The bit of an ended period in `submissions`."""
+        if self._bit is None:
+            self._bit = {p.start: i for i, p in enumerate(self.ended_periods())}
+        return self._bit[period.start]
+
+    def bits(self, periods) -> int:
+        mask = 0
+        for p in periods:
+            mask |= 1 << self.bit(p)
+        return mask
 
     def unsubmitted(self, periods) -> set:
         """{(task_id, department_id, period_start)} of the expected reports of `periods`
@@ -177,19 +180,15 @@ class PlanFacts:
         ended, MISSING once it is due."""
         key = tuple(p.start for p in periods)
         if key not in self._unsubmitted:
-            bit = {p.start: i for i, p in enumerate(self.ended_periods())}
-            wanted = 0
-            for p in periods:
-                wanted |= 1 << bit[p.start]
-            masks = self._masks() if wanted else {}
+            wanted = self.bits(periods)
             found = set()
             for a in self.assignments if wanted else ():
-                mask = masks.get((a.task_id, a.department_id), (0, None))[0]
-                if wanted & ~mask:
+                sent = self.submissions_of(a).submitted
+                if wanted & ~sent:
                     found.update(
                         (a.task_id, a.department_id, p.start)
                         for p in periods
-                        if not mask >> bit[p.start] & 1
+                        if not sent >> self.bit(p) & 1
                     )
             self._unsubmitted[key] = found
         return self._unsubmitted[key]
@@ -213,10 +212,10 @@ class PlanFacts:
 
     def last_report_dates(self) -> dict:
         """task_id -> local date of the latest submission by any unit by the as-of day (its
-        latest resubmission if made by then, else its first submission); from the same
-        query as `unsubmitted`."""
+        latest resubmission if made by then, else its first submission)."""
         latest: dict = {}
-        for (task_id, _department_id), (_mask, moment) in self._masks().items():
+        for (task_id, _department_id), found in self.submissions().items():
+            moment = found.latest
             if moment is not None and (task_id not in latest or moment > latest[task_id]):
                 latest[task_id] = moment
         return {task_id: local_date(moment) for task_id, moment in latest.items()}

@@ -25,8 +25,6 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
-
 from huancui_vet.dates import add_months, chinese_date, chinese_month
 from reports.selectors import PeriodState
 from supervision.facts import PlanFacts, load_plan_facts, local_date
@@ -174,7 +172,9 @@ class _Sink:
         }
 
     def add(self, department_id, component, weight, points, count=1):
-        """`count` items of the same weight and points (counted by the database)."""
+        """`count` items of the same weight and points (counted from the database's masks)."""
+        if not count:
+            return
         total = self.totals[department_id][component]
         total[0] += weight * points * count
         total[1] += weight * count
@@ -182,17 +182,6 @@ class _Sink:
 
     def item(self, department_id, **fields):
         self.items[department_id].append(ScoreItem(**fields))
-
-
-# The review flags of a submitted report for reports.selectors.period_state_counts:
-# returned at least once; accepted by the as-of day (built per request: the cutoff moves).
-def _review_sql(cutoff):
-    return {
-        "returned": ExpressionWrapper(Q(times_returned__gt=0), output_field=BooleanField()),
-        "accepted": ExpressionWrapper(
-            Q(accepted_at__isnull=False, accepted_at__lt=cutoff), output_field=BooleanField()
-        ),
-    }
 
 
 def _points(state, returned, accepted, late):
@@ -206,21 +195,30 @@ def _points(state, returned, accepted, late):
 
 
 def _timeliness_and_review(facts, settings, window, weight_of, sink):
-    """Every expected report due in the window, counted by the database per assignment and
-    (state, returned, accepted); the line items (drill-down only) from the window's rows."""
+    """Every expected report due in the window, counted per assignment from the database's
+    submission masks (the same _points per report); the line items (drill-down only) from
+    the window's rows."""
     start, end = window
     late = Decimal(settings.late_credit) / 100
     periods = [p for p in facts.due_periods() if start <= p.end <= end]
     if not periods:
         return
-    counts = facts.state_counts(periods, extra=_review_sql(facts.cutoff), name="review")
+    window_bits = facts.bits(periods)
+    expected = window_bits.bit_count()
     for a in facts.assignments:
         dept, weight = a.department_id, weight_of(a)
-        for (state, returned, accepted), n in counts[(a.task_id, a.department_id)].items():
-            timely, review = _points(state, returned, accepted, late)
-            sink.add(dept, "timeliness", weight, timely, n)
-            if review is not None:
-                sink.add(dept, "review", weight, review, n)
+        found = facts.submissions_of(a)
+        sent = found.submitted & window_bits
+        late_bits = found.late & sent
+        returned = found.returned_ever & sent
+        accepted = found.accepted & sent & ~returned  # the rest awaits review: not counted
+        on_time_n, late_n = (sent & ~late_bits).bit_count(), late_bits.bit_count()
+        missing_n = expected - sent.bit_count()
+        sink.add(dept, "timeliness", weight, ONE, on_time_n)
+        sink.add(dept, "timeliness", weight, late, late_n)
+        sink.add(dept, "timeliness", weight, ZERO, missing_n)
+        sink.add(dept, "review", weight, ZERO, returned.bit_count() + missing_n)
+        sink.add(dept, "review", weight, ONE, accepted.bit_count())
     if sink.detailed:
         _timeliness_items(facts, periods, late, weight_of, sink)
 

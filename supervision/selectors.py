@@ -10,8 +10,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
-
 from reports.models import ProgressStatus, ReportState
 from reports.selectors import PeriodState
 from supervision.choices import ComplianceKind, Light, TargetStatus
@@ -224,31 +222,26 @@ def kind_of(state: PeriodState, returned: bool) -> ComplianceKind:
     return _COMPLIANCE_OF_STATE[state]
 
 
-# The `returned` of kind_of, for reports.selectors.period_state_counts.
-RETURNED_SQL = ExpressionWrapper(Q(state=ReportState.RETURNED), output_field=BooleanField())
-
-
 def compliance_kind(facts: PlanFacts, fact: Fact | None, period: Period) -> ComplianceKind:
     """How one expected report stands on the as-of date: a key of COMPLIANCE_LABELS.
 
     The one rule behind the dashboard's compliance counts, its overdue list and the
-    compliance drill-down page. `fact` is None when the department has no report. Counted
-    in SQL by `compliance_counts` (the same period_state and kind_of, tested equal).
+    compliance drill-down page. `fact` is None when the department has no report. The
+    dashboard's table applies the same kind_of to the database's masks (compliance_counts).
     """
     state = facts.period_state(period, fact)
     return kind_of(state, fact is not None and fact.state == ReportState.RETURNED)
 
 
-def compliance_counts(facts: PlanFacts, periods) -> dict:
-    """{(task_id, department_id): Counter(kind -> n)} over `periods`: compliance_kind of
-    every expected report, counted by the database (one query)."""
-    counts = facts.state_counts(periods, extra={"returned": RETURNED_SQL}, name="compliance")
+def compliance_counts(facts: PlanFacts, period: Period) -> dict:
+    """{(task_id, department_id): ComplianceKind} of every expected report of an ended
+    `period`: compliance_kind, from the database's submission masks (no row per report)."""
     result = {}
-    for key, counter in counts.items():
-        kinds: Counter = Counter()
-        for (state, returned), n in counter.items():
-            kinds[kind_of(state, bool(returned))] += n
-        result[key] = kinds
+    for a in facts.assignments:
+        found = facts.submissions_of(a)
+        bit = facts.bit(period)
+        state = found.state(bit, period, facts.as_of)
+        result[(a.task_id, a.department_id)] = kind_of(state, bool(found.returned >> bit & 1))
     return result
 
 
@@ -296,13 +289,13 @@ def _compliance(facts, period):
     total = ComplianceRow(department_id=None, department_name="合计")
     if period is None:
         return list(rows.values()), total
-    counts = compliance_counts(facts, [period])
+    kinds = compliance_counts(facts, period)
     for a in facts.assignments:
         row = rows[a.department_id]
-        for kind, n in counts[(a.task_id, a.department_id)].items():
-            for r in (row, total):
-                r.expected += n
-                setattr(r, kind, getattr(r, kind) + n)
+        kind = kinds[(a.task_id, a.department_id)]
+        for r in (row, total):
+            r.expected += 1
+            setattr(r, kind, getattr(r, kind) + 1)
     return list(rows.values()), total
 
 
