@@ -137,7 +137,7 @@ def submissions(
             ops.adapt_datetimefield_value(submission_deadline(period)),
         ]
     cut = ops.adapt_datetimefield_value(cutoff)
-    conditions = {
+    conditions: dict[str, tuple[str, list[Any]]] = {
         "submitted": ("s.first_submitted_at < %s", [cut]),
         "late": ("s.first_submitted_at < %s AND s.first_submitted_at >= p.column4", [cut]),
         "returned_ever": ("s.times_returned > 0", []),
@@ -171,9 +171,11 @@ def submissions(
         .query.sql_with_params()
     )
     # Only placeholders and the ORM's own SQL are interpolated; every value is a parameter.
-    sql = (  # noqa: S608
-        f"SELECT s.task_id, s.department_id, {', '.join(columns)} "
-        f"FROM ({inner}) s LEFT JOIN (VALUES {', '.join(values)}) p ON p.column1 = s.period_start "
+    select = ", ".join(columns)
+    periods_sql = ", ".join(values)
+    sql = (
+        f"SELECT s.task_id, s.department_id, {select} "  # noqa: S608
+        f"FROM ({inner}) s LEFT JOIN (VALUES {periods_sql}) p ON p.column1 = s.period_start "
         "GROUP BY s.task_id, s.department_id"
     )
     with connection.cursor() as cursor:
@@ -182,13 +184,21 @@ def submissions(
     to_datetime = _datetime_converter()
     result = {}
     for task_id, department_id, *sums in rows:
-        masks = []
+        masks: list[int] = []
         for k in range(len(conditions)):
             mask = 0
             for chunk in range(chunks):
                 mask |= int(sums[k * chunks + chunk] or 0) << (chunk * MASK_BITS)
             masks.append(mask)
-        result[(task_id, department_id)] = Submissions(*masks, latest=to_datetime(sums[-1]))
+        submitted, late, returned_ever, accepted, returned = masks
+        result[(task_id, department_id)] = Submissions(
+            submitted=submitted,
+            late=late,
+            returned_ever=returned_ever,
+            accepted=accepted,
+            returned=returned,
+            latest=to_datetime(sums[-1]),
+        )
     return result
 
 
@@ -200,7 +210,8 @@ def _datetime_converter():
     def convert(value):
         if value is None or isinstance(value, datetime.datetime):
             return value
-        return timezone.make_aware(parse_datetime(value), datetime.UTC)
+        parsed = parse_datetime(value)
+        return timezone.make_aware(parsed, datetime.UTC) if parsed is not None else None
 
     return convert
 

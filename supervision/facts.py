@@ -181,7 +181,7 @@ class PlanFacts:
         key = tuple(p.start for p in periods)
         if key not in self._unsubmitted:
             wanted = self.bits(periods)
-            found = set()
+            found: set[tuple] = set()
             for a in self.assignments if wanted else ():
                 sent = self.submissions_of(a).submitted
                 if wanted & ~sent:
