@@ -227,13 +227,13 @@ def compliance_kind(facts: PlanFacts, fact: Fact | None, period: Period) -> Comp
 
     The one rule behind the dashboard's compliance counts, its overdue list and the
     compliance drill-down page. `fact` is None when the department has no report. The
-    dashboard's table applies the same kind_of to the database's masks (compliance_counts).
+    dashboard's table applies the same kind_of to the database's masks (compliance_kinds).
     """
     state = facts.period_state(period, fact)
     return kind_of(state, fact is not None and fact.state == ReportState.RETURNED)
 
 
-def compliance_counts(facts: PlanFacts, period: Period) -> dict:
+def compliance_kinds(facts: PlanFacts, period: Period) -> dict:
     """{(task_id, department_id): ComplianceKind} of every expected report of an ended
     `period`: compliance_kind, from the database's submission masks (no row per report)."""
     result = {}
@@ -289,7 +289,7 @@ def _compliance(facts, period):
     total = ComplianceRow(department_id=None, department_name="合计")
     if period is None:
         return list(rows.values()), total
-    kinds = compliance_counts(facts, period)
+    kinds = compliance_kinds(facts, period)
     for a in facts.assignments:
         row = rows[a.department_id]
         kind = kinds[(a.task_id, a.department_id)]

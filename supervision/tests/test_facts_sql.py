@@ -13,7 +13,7 @@ from reports.tests.random_summaries import as_of_dates, build_random_plan
 from supervision.facts import is_done, load_plan_facts, local_date
 from supervision.models import ScoringSettings
 from supervision.scoring import build_scorecard
-from supervision.selectors import compliance_counts, compliance_kind
+from supervision.selectors import compliance_kind, compliance_kinds
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def test_counts_from_the_database_equal_the_rules_per_report(random_plan):
         rows = facts.rows(facts.periods)
         cutoff = facts.cutoff
         for period in ended:
-            kinds = compliance_counts(facts, period)
+            kinds = compliance_kinds(facts, period)
             for a in facts.assignments:
                 fact = rows.get((a.task_id, a.department_id, period.start))
                 assert kinds[(a.task_id, a.department_id)] == compliance_kind(
