@@ -306,8 +306,8 @@ def visible_department_id(user) -> int | None:
 def load_plan_facts(
     *, plan: Plan, as_of: datetime.date, user, with_target_values: bool = True
 ) -> PlanFacts:
-    """The plan's facts up to `as_of`: 2 queries now (3 with target values), the reads of
-    report summaries one each when a page first asks (PlanFacts).
+    """The plan's facts up to `as_of`: 3 queries now (4 with target values); the reads of
+    report summaries run one query each when a page first asks for them (PlanFacts).
 
     Department users only get their own department's assignments and reports, so anything
     computed from the result (pages, exports) shows only what they may see.

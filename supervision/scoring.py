@@ -445,7 +445,8 @@ def scorecard_data(
     period_start: datetime.date | None = None,
     detailed: bool = True,
 ) -> ScorecardData:
-    """Ranked department scores of `plan` for the window of `period_kind` (5 queries).
+    """Ranked department scores of `plan` for the window of `period_kind` (13 queries with
+    the supervision orders, whatever the data).
 
     `period_kind`: "month" | "quarter" | "year" | "plan"; `period_start`: any day in the
     window (defaults to the as-of date). Department users get only their own department.

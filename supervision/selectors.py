@@ -353,7 +353,7 @@ def status_label(fact):
 
 
 def dashboard_data(*, plan: Plan, year: int, as_of: datetime.date, user) -> DashboardData:
-    """Everything the dashboard shows for `plan` on `as_of` (8 queries whatever the data).
+    """Everything the dashboard shows for `plan` on `as_of` (6 queries whatever the data).
 
     `year` picks the targets year highlighted on the page; as-of drives every colour and
     count, so the same data and date always give the same picture.
