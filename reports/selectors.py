@@ -146,6 +146,10 @@ def submissions(
     }
     columns, column_params = [], []
     for condition, condition_params in conditions.values():
+        if chunks == 1:  # the common case: one comparison less per row and mask
+            columns.append(f"SUM(CASE WHEN {condition} THEN p.column3 ELSE 0 END)")
+            column_params += condition_params
+            continue
         for chunk in range(chunks):
             columns.append(
                 f"SUM(CASE WHEN p.column2 = %s AND {condition} THEN p.column3 ELSE 0 END)"

@@ -52,13 +52,13 @@ def _moment(rng, period):
     return deadline + offset
 
 
-def build_random_plan(seed, *, tasks=6, units=5, cycle="monthly"):
+def build_random_plan(seed, *, tasks=6, units=5, cycle="monthly", years=1):
     rng = random.Random(seed)
     plan = Plan.objects.create(
         title=f"随机方案{seed}",
         document_date=datetime.date(2023, 1, 1),
         start_year=2023,
-        end_year=2023,
+        end_year=2022 + years,
         reporting_cycle=cycle,
     )
     departments = [

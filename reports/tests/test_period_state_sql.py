@@ -11,7 +11,7 @@ from collections import defaultdict
 import pytest
 
 from reports.models import ReportState, ReportSummary
-from reports.selectors import NO_SUBMISSIONS, period_state, submissions
+from reports.selectors import MASK_BITS, NO_SUBMISSIONS, period_state, submissions
 from reports.standing import standing_candidates, standing_report
 from reports.tests.random_summaries import as_of_dates, build_random_plan
 from tasks.models import TaskAssignment
@@ -38,9 +38,14 @@ def _latest(rows, cutoff):
     return best
 
 
-@pytest.mark.parametrize("seed,cycle", [(1, "monthly"), (2, "quarterly"), (3, "monthly")])
-def test_submission_masks_classify_like_period_state(seed, cycle):
-    world = build_random_plan(seed, cycle=cycle)
+@pytest.mark.parametrize(
+    "seed,cycle,years",
+    [(1, "monthly", 1), (2, "quarterly", 1), (3, "monthly", 1), (6, "monthly", 6)],
+)
+def test_submission_masks_classify_like_period_state(seed, cycle, years):
+    """(6 years of months: 72 periods, more than one 62-bit mask per kind.)"""
+    world = build_random_plan(seed, cycle=cycle, years=years, tasks=6 if years == 1 else 2)
+    assert years == 1 or len(world.periods) > MASK_BITS
     keys = set(
         TaskAssignment.objects.filter(task__plan=world.plan).values_list("task_id", "department_id")
     )
