@@ -5,7 +5,7 @@ narrow `ReportSummary` rows of the plan only what a page needs, computed by the 
 per task × unit bitmasks of which expected reports were submitted, late, returned or
 accepted (`reports.selectors.submissions`), each task's standing candidates
 (`reports.standing.standing_candidates`), and the rows of the few periods a page lists one
-by one. Every summary of a 100,000-report plan is never loaded into Python. Each read runs
+by one; the summaries of a plan are never all loaded into Python. Each read runs
 one query the first time a page asks for it, so a page's query count stays constant.
 """
 
