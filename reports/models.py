@@ -323,6 +323,14 @@ class ReportSummary(models.Model):
         indexes = [
             models.Index(fields=["plan", "period_start"], name="summary_plan_period"),
             models.Index(fields=["department", "period_start"], name="summary_dept_period"),
+            # Each task's standing and the scorecard's completion read only accepted lead
+            # rows (about 7% of a plan's): EXPLAIN ANALYZE 48 → 24 ms and 35 → 3 ms on a
+            # 100,000-report plan (supervision.facts).
+            models.Index(
+                fields=["plan", "task", "period_start"],
+                condition=models.Q(is_lead=True, accepted_at__isnull=False),
+                name="summary_lead_accepted",
+            ),
         ]
         permissions = [("view_dashboard", "可查看督查看板与部门评分")]
 

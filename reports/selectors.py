@@ -12,7 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from tasks.periods import Period, end_of_day, plan_periods, submission_deadline
 
@@ -77,6 +79,145 @@ def period_state(
     if period.due >= as_of:
         return PeriodState.DUE
     return PeriodState.MISSING
+
+
+# --- period_state in SQL -------------------------------------------------------------------
+# The dashboard family classifies every expected report of a plan (≈100,000 on a province's
+# largest plan); loading them into Python took seconds. `submissions` asks the database for
+# the facts period_state needs, as one row of bitmasks per task × unit, and
+# `Submissions.state` applies period_state to them. reports/tests/test_period_state_sql.py
+# compares both with `period_state` on randomised data, so they cannot drift.
+
+MASK_BITS = 62  # periods per SQL bigint: a SUM of distinct powers of two stays below 2**63
+
+
+@dataclass(frozen=True)
+class Submissions:
+    """One task × unit's reports over a list of periods, as bitmasks (bit i: periods[i]).
+
+    Reports are unique per task × unit × period, so each mask is exact.
+    """
+
+    submitted: int = 0  # first submitted before the cutoff: period_state SUBMITTED or LATE
+    late: int = 0  # of those, first submitted at or after the period's deadline: LATE
+    returned_ever: int = 0  # returned for changes at least once (times_returned > 0)
+    accepted: int = 0  # accepted before the cutoff
+    returned: int = 0  # its workflow state is 退回 now
+    latest: datetime.datetime | None = None  # latest submission by the cutoff, any period
+
+    def state(self, bit: int, period: Period, as_of: datetime.date) -> PeriodState:
+        """period_state of the expected report periods[bit] (the same rule, from the masks)."""
+        if self.submitted >> bit & 1:
+            return PeriodState.LATE if self.late >> bit & 1 else PeriodState.SUBMITTED
+        return period_state(period, None, as_of)
+
+
+NO_SUBMISSIONS = Submissions()
+
+
+def submissions(
+    summaries: models.QuerySet, periods: list[Period], *, cutoff: datetime.datetime
+) -> dict[tuple[int, int], Submissions]:
+    """{(task_id, department_id): Submissions} of the rows of `summaries` (ReportSummary
+    rows of one plan) over `periods`, in one aggregate query (portable SQL: a VALUES list
+    maps each period's start to its bit and its `submission_deadline`; a plan has at most
+    ~50 periods, more than MASK_BITS get more mask columns). A task × unit with no report
+    submitted or accepted by the cutoff may be absent (NO_SUBMISSIONS)."""
+    if not periods:
+        return {}
+    ops = connection.ops
+    chunks = -(-len(periods) // MASK_BITS)
+    values, params = [], []
+    for i, period in enumerate(periods):
+        values.append("(%s, %s, %s, %s)")
+        params += [
+            ops.adapt_datefield_value(period.start),
+            i // MASK_BITS,
+            1 << (i % MASK_BITS),
+            ops.adapt_datetimefield_value(submission_deadline(period)),
+        ]
+    cut = ops.adapt_datetimefield_value(cutoff)
+    conditions: dict[str, tuple[str, list[Any]]] = {
+        "submitted": ("s.first_submitted_at < %s", [cut]),
+        "late": ("s.first_submitted_at < %s AND s.first_submitted_at >= p.column4", [cut]),
+        "returned_ever": ("s.times_returned > 0", []),
+        "accepted": ("s.accepted_at < %s", [cut]),
+        "returned": ("s.state = %s", ["returned"]),
+    }
+    columns, column_params = [], []
+    for condition, condition_params in conditions.values():
+        if chunks == 1:  # the common case: one comparison less per row and mask
+            columns.append(f"SUM(CASE WHEN {condition} THEN p.column3 ELSE 0 END)")
+            column_params += condition_params
+            continue
+        for chunk in range(chunks):
+            columns.append(
+                f"SUM(CASE WHEN p.column2 = %s AND {condition} THEN p.column3 ELSE 0 END)"
+            )
+            column_params += [chunk, *condition_params]
+    columns.append(
+        "MAX(CASE WHEN s.submitted_at < %s THEN s.submitted_at "
+        "WHEN s.first_submitted_at < %s THEN s.first_submitted_at END)"
+    )
+    column_params += [cut, cut]
+    inner, inner_params = (
+        summaries.order_by()
+        .values_list(
+            "task_id",
+            "department_id",
+            "period_start",
+            "first_submitted_at",
+            "submitted_at",
+            "accepted_at",
+            "times_returned",
+            "state",
+        )
+        .query.sql_with_params()
+    )
+    # Only placeholders and the ORM's own SQL are interpolated; every value is a parameter.
+    select = ", ".join(columns)
+    periods_sql = ", ".join(values)
+    sql = (
+        f"SELECT s.task_id, s.department_id, {select} "  # noqa: S608
+        f"FROM ({inner}) s LEFT JOIN (VALUES {periods_sql}) p ON p.column1 = s.period_start "
+        "GROUP BY s.task_id, s.department_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*column_params, *inner_params, *params])
+        rows = cursor.fetchall()
+    to_datetime = _datetime_converter()
+    result = {}
+    for task_id, department_id, *sums in rows:
+        masks: list[int] = []
+        for k in range(len(conditions)):
+            mask = 0
+            for chunk in range(chunks):
+                mask |= int(sums[k * chunks + chunk] or 0) << (chunk * MASK_BITS)
+            masks.append(mask)
+        submitted, late, returned_ever, accepted, returned = masks
+        result[(task_id, department_id)] = Submissions(
+            submitted=submitted,
+            late=late,
+            returned_ever=returned_ever,
+            accepted=accepted,
+            returned=returned,
+            latest=to_datetime(sums[-1]),
+        )
+    return result
+
+
+def _datetime_converter():
+    """Raw SQL returns SQLite datetimes as text (naive UTC); the ORM would convert them."""
+    if connection.vendor != "sqlite":
+        return lambda value: value
+
+    def convert(value):
+        if value is None or isinstance(value, datetime.datetime):
+            return value
+        parsed = parse_datetime(value)
+        return timezone.make_aware(parsed, datetime.UTC) if parsed is not None else None
+
+    return convert
 
 
 def period_statuses(

@@ -92,11 +92,12 @@ def compliance_data(facts: PlanFacts, *, periods, department_id=None, kind=""):
     order = {dept_id: i for i, dept_id in enumerate(facts.departments)}
     counts: Counter[str] = Counter()
     entries = []
+    rows = facts.rows(periods)
     for period in periods:
         for a in facts.assignments:
             if department_id is not None and a.department_id != department_id:
                 continue
-            fact = facts.facts.get((a.task_id, a.department_id, period.start))
+            fact = rows.get((a.task_id, a.department_id, period.start))
             this_kind = compliance_kind(facts, fact, period)
             counts[this_kind] += 1
             if kind and this_kind != kind:

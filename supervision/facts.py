@@ -1,8 +1,12 @@
-"""The facts the dashboard and the scorecard are computed from, loaded in a fixed few queries.
+"""The facts the dashboard and the scorecard are computed from, in a fixed few queries.
 
-Reads only the plan's tasks, assignments and targets, the narrow `ReportSummary` rows of the
-plan up to the as-of date (index `summary_plan_period`), and accepted target values. Never
-touches report text, so the cost depends on one plan's size, not on the province's.
+Reads the plan's tasks, assignments and targets, accepted target values, and from the
+narrow `ReportSummary` rows of the plan only what a page needs, computed by the database:
+per task × unit bitmasks of which expected reports were submitted, late, returned or
+accepted (`reports.selectors.submissions`), each task's standing candidates
+(`reports.standing.standing_candidates`), and the rows of the few periods a page lists one
+by one; the summaries of a plan are never all loaded into Python. Each read runs
+one query the first time a page asks for it, so a page's query count stays constant.
 """
 
 import datetime
@@ -10,19 +14,35 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
-from reports.models import ReportSummary, TargetValue
-from reports.selectors import period_state
-from reports.standing import standing_report
+from reports.models import ProgressStatus, ReportSummary, TargetValue
+from reports.selectors import NO_SUBMISSIONS, Submissions, period_state, submissions
+from reports.standing import standing_candidates, standing_report
 from tasks.models import Plan, Target, Task
-from tasks.periods import end_of_day, plan_periods, submission_deadline
+from tasks.periods import Period, end_of_day, plan_periods, submission_deadline
 
 
 def local_date(moment):
     return timezone.localtime(moment).date() if moment else None
+
+
+FACT_FIELDS = (
+    "task_id",
+    "department_id",
+    "period_start",
+    "is_lead",
+    "state",
+    "progress_status",
+    "percent",
+    "first_submitted_at",
+    "submitted_at",
+    "accepted_at",
+    "times_returned",
+)
 
 
 class Fact(NamedTuple):
@@ -52,6 +72,15 @@ class Fact(NamedTuple):
         return self.accepted_at is not None and self.accepted_at < cutoff
 
 
+def is_done(fact) -> bool:
+    """Whether an accepted lead report says the task is done (the scorecard's completion)."""
+    return fact.progress_status == ProgressStatus.DONE or fact.percent == 100
+
+
+# is_done in SQL (tested against is_done in supervision/tests/test_facts_sql.py).
+DONE_SQL = Q(progress_status=ProgressStatus.DONE) | Q(percent=100)
+
+
 @dataclass
 class PlanFacts:
     plan: Plan
@@ -61,7 +90,7 @@ class PlanFacts:
     departments: dict  # department_id -> Department, in sort order
     targets: list  # Target, ordered by year
     periods: list  # every Period of the plan
-    facts: dict  # (task_id, department_id, period_start) -> Fact
+    summaries: Any = None  # QuerySet of the plan's ReportSummary rows up to as-of, scoped
     target_actuals: dict = field(default_factory=dict)  # target_id -> [(period_start, Decimal)]
     scoped_department_id: int | None = None  # set when the user sees only their department
 
@@ -77,17 +106,18 @@ class PlanFacts:
     def __post_init__(self):
         self._task_index = {t.pk: t for t in self.tasks}
         self._deadlines = {}
-        self._by_task = None
         self._assignments_by_task = None
         self._due_periods = self._ended_periods = self._period_index = None
+        self._rows = {}
+        self._bit = None
+        self._unsubmitted = {}
+        self._standing_rows = None
+        self._submissions = None
 
-    def facts_of_task(self, task_id):
-        """The task's facts (every unit, every period), indexed once per request."""
-        if self._by_task is None:
-            self._by_task = defaultdict(list)
-            for fact in self.facts.values():
-                self._by_task[fact.task_id].append(fact)
-        return self._by_task.get(task_id, [])
+    def _summaries(self) -> QuerySet:
+        if self.summaries is None:
+            self.summaries = _summaries(self.plan, self.as_of, self.scoped_department_id)
+        return self.summaries
 
     def assignments_of(self, task_id):
         """The task's assignments (in the plan's order), indexed once per request: looping
@@ -98,14 +128,113 @@ class PlanFacts:
                 self._assignments_by_task[a.task_id].append(a)
         return self._assignments_by_task.get(task_id, [])
 
+    # --- reads computed by the database (one query each, the first time) ---------------
+
+    def rows(self, periods) -> dict:
+        """(task_id, department_id, period_start) -> Fact for the reports of `periods` (the
+        few periods a page lists one by one: the current one, those due soon)."""
+        starts = tuple(sorted({p.start for p in periods}))
+        if starts not in self._rows:
+            facts = {}
+            if starts and self.tasks:
+                query = self._summaries().filter(period_start__in=starts)
+                for row in query.values_list(*FACT_FIELDS):
+                    fact = Fact._make(row)
+                    if fact.task_id in self._task_index:
+                        facts[(fact.task_id, fact.department_id, fact.period_start)] = fact
+            self._rows[starts] = facts
+        return self._rows[starts]
+
+    def submissions(self) -> dict:
+        """{(task_id, department_id): reports.selectors.Submissions} over every ended period
+        (bit i = ended_periods()[i]): one aggregate query, the first time. Everything the
+        dashboard family counts (compliance, overdue, due soon, timeliness, review, the last
+        report date) is read from these masks."""
+        if self._submissions is None:
+            self._submissions = (
+                submissions(self._summaries(), self.ended_periods(), cutoff=self.cutoff)
+                if self.tasks
+                else {}
+            )
+        return self._submissions
+
+    def submissions_of(self, assignment) -> Submissions:
+        key = (assignment.task_id, assignment.department_id)
+        return self.submissions().get(key, NO_SUBMISSIONS)
+
+    def bit(self, period) -> int:
+        """The bit of an ended period in `submissions`."""
+        if self._bit is None:
+            self._bit = {p.start: i for i, p in enumerate(self.ended_periods())}
+        return self._bit[period.start]
+
+    def bits(self, periods) -> int:
+        mask = 0
+        for p in periods:
+            mask |= 1 << self.bit(p)
+        return mask
+
+    def unsubmitted(self, periods) -> set:
+        """{(task_id, department_id, period_start)} of the expected reports of `periods`
+        (ended ones) not submitted by the as-of day: period_state DUE once the period has
+        ended, MISSING once it is due."""
+        key = tuple(p.start for p in periods)
+        if key not in self._unsubmitted:
+            wanted = self.bits(periods)
+            found: set[tuple] = set()
+            for a in self.assignments if wanted else ():
+                sent = self.submissions_of(a).submitted
+                if wanted & ~sent:
+                    found.update(
+                        (a.task_id, a.department_id, p.start)
+                        for p in periods
+                        if not sent >> self.bit(p) & 1
+                    )
+            self._unsubmitted[key] = found
+        return self._unsubmitted[key]
+
     def standing(self, task):
-        """The fact that stands for `task` on the as-of date (reports.standing's one rule)."""
+        """The fact that stands for `task` on the as-of date (reports.standing's one rule:
+        the database narrows each task to its newest accepted lead period, standing_report
+        breaks the tie)."""
+        if self._standing_rows is None:
+            self._standing_rows = defaultdict(list)
+            if self.tasks:
+                query = standing_candidates(self._summaries(), cutoff=self.cutoff)
+                for row in query.values_list(*FACT_FIELDS):
+                    self._standing_rows[row[0]].append(Fact._make(row))
         lead = task.principal_lead
         return standing_report(
-            self.facts_of_task(task.pk),
+            self._standing_rows.get(task.pk, []),
             principal_lead_id=lead.pk if lead else None,
             cutoff=self.cutoff,
         )
+
+    def last_report_dates(self) -> dict:
+        """task_id -> local date of the latest submission by any unit by the as-of day (its
+        latest resubmission if made by then, else its first submission)."""
+        latest: dict = {}
+        for (task_id, _department_id), found in self.submissions().items():
+            moment = found.latest
+            if moment is not None and (task_id not in latest or moment > latest[task_id]):
+                latest[task_id] = moment
+        return {task_id: local_date(moment) for task_id, moment in latest.items()}
+
+    def first_done_periods(self) -> dict:
+        """task_id -> the first period whose accepted (by the as-of day) lead report says
+        the task is done (is_done): one query."""
+        if not self.tasks:
+            return {}
+        rows = (
+            self._summaries()
+            .filter(DONE_SQL, is_lead=True, accepted_at__lt=self.cutoff)
+            .order_by()
+            .values_list("task_id")
+            .annotate(first=Min("period_start"))
+        )
+        return dict(rows)
+
+    # --- pure date arithmetic --------------------------------------------------------------
 
     def deadline(self, period):
         """The end of the period's due day (memoised: called once per expected report)."""
@@ -125,32 +254,25 @@ class PlanFacts:
             deadline=self.deadline(period),
         )
 
-    def due_periods(self):
+    def due_periods(self) -> list[Period]:
         """Periods whose report was due before the as-of date (missing ones are overdue)."""
         if self._due_periods is None:
             self._due_periods = [p for p in self.periods if p.due < self.as_of]
         return self._due_periods
 
-    def ended_periods(self):
+    def ended_periods(self) -> list[Period]:
         if self._ended_periods is None:
             self._ended_periods = [p for p in self.periods if p.end < self.as_of]
         return self._ended_periods
+
+    def due_soon_periods(self, days) -> list[Period]:
+        """Ended periods whose reports are due within `days` days of the as-of date."""
+        return [p for p in self.ended_periods() if 0 <= (p.due - self.as_of).days <= days]
 
     def period(self, start):
         if self._period_index is None:
             self._period_index = {p.start: p for p in self.periods}
         return self._period_index.get(start)
-
-    def lead_facts_by_task(self):
-        """task_id -> lead facts accepted by the as-of date, newest period first."""
-        cutoff = self.cutoff
-        by_task = defaultdict(list)
-        for fact in self.facts.values():
-            if fact.is_lead and fact.accepted_by(cutoff):
-                by_task[fact.task_id].append(fact)
-        for rows in by_task.values():
-            rows.sort(key=lambda f: f.period_start, reverse=True)
-        return by_task
 
     def actual_for(self, target, *, by=None):
         """The latest accepted actual value of a target reported for a period ending by `by`."""
@@ -162,6 +284,13 @@ class PlanFacts:
             if best is None or period_start >= best[0]:
                 best = (period_start, value)
         return best
+
+
+def _summaries(plan, as_of, scope):
+    summaries = ReportSummary.objects.filter(plan=plan, period_start__lte=as_of)
+    if scope is not None:
+        summaries = summaries.filter(department_id=scope)
+    return summaries
 
 
 def visible_department_id(user) -> int | None:
@@ -177,7 +306,8 @@ def visible_department_id(user) -> int | None:
 def load_plan_facts(
     *, plan: Plan, as_of: datetime.date, user, with_target_values: bool = True
 ) -> PlanFacts:
-    """Load everything for one plan up to `as_of`. Runs 3 queries (4 with target values).
+    """The plan's facts up to `as_of`: 3 queries now (4 with target values); the reads of
+    report summaries run one query each when a page first asks for them (PlanFacts).
 
     Department users only get their own department's assignments and reports, so anything
     computed from the result (pages, exports) shows only what they may see.
@@ -207,26 +337,6 @@ def load_plan_facts(
     ]
 
     periods = plan_periods(plan)
-    summaries = ReportSummary.objects.filter(plan=plan, period_start__lte=as_of)
-    if scope is not None:
-        summaries = summaries.filter(department_id=scope)
-    facts = {}
-    for row in summaries.values_list(
-        "task_id",
-        "department_id",
-        "period_start",
-        "is_lead",
-        "state",
-        "progress_status",
-        "percent",
-        "first_submitted_at",
-        "submitted_at",
-        "accepted_at",
-        "times_returned",
-    ):
-        fact = Fact._make(row)
-        if fact.task_id in task_ids:
-            facts[(fact.task_id, fact.department_id, fact.period_start)] = fact
 
     target_actuals = defaultdict(list)
     if with_target_values and targets:
@@ -249,7 +359,7 @@ def load_plan_facts(
         departments=departments,
         targets=targets,
         periods=periods,
-        facts=facts,
+        summaries=_summaries(plan, as_of, scope),
         target_actuals=dict(target_actuals),
         scoped_department_id=scope,
     )

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from huancui_vet.dates import add_months, chinese_date, chinese_month
-from reports.models import ProgressStatus
 from reports.selectors import PeriodState
 from supervision.facts import PlanFacts, load_plan_facts, local_date
 from supervision.models import ScoringSettings
@@ -43,6 +42,7 @@ COMPONENTS = (
     ("orders", "督办单办理", "weight_orders"),
 )
 ONE = Decimal(1)
+ZERO = Decimal(0)
 _MIN = datetime.date.min
 
 
@@ -171,44 +171,74 @@ class _Sink:
             d: {key: [Decimal(0), Decimal(0), 0] for key, *_ in COMPONENTS} for d in department_ids
         }
 
-    def add(self, department_id, component, weight, points):
+    def add(self, department_id, component, weight, points, count=1):
+        """`count` items of the same weight and points (counted from the database's masks)."""
+        if not count:
+            return
         total = self.totals[department_id][component]
-        total[0] += weight * points
-        total[1] += weight
-        total[2] += 1
+        total[0] += weight * points * count
+        total[1] += weight * count
+        total[2] += count
 
     def item(self, department_id, **fields):
         self.items[department_id].append(ScoreItem(**fields))
 
 
+def _points(state, returned, accepted, late):
+    """(timeliness, review) points of one expected report: review None while it awaits review."""
+    if state not in (PeriodState.SUBMITTED, PeriodState.LATE):
+        return ZERO, ZERO
+    timely = ONE if state == PeriodState.SUBMITTED else late
+    if returned:
+        return timely, ZERO
+    return timely, (ONE if accepted else None)
+
+
 def _timeliness_and_review(facts, settings, window, weight_of, sink):
+    """Every expected report due in the window, counted per assignment from the database's
+    submission masks (the same _points per report); the line items (drill-down only) from
+    the window's rows."""
     start, end = window
-    cutoff = facts.cutoff
     late = Decimal(settings.late_credit) / 100
-    zero = Decimal(0)
-    for period in facts.due_periods():
-        if not start <= period.end <= end:
-            continue
+    periods = [p for p in facts.due_periods() if start <= p.end <= end]
+    if not periods:
+        return
+    window_bits = facts.bits(periods)
+    expected = window_bits.bit_count()
+    for a in facts.assignments:
+        dept, weight = a.department_id, weight_of(a)
+        found = facts.submissions_of(a)
+        sent = found.submitted & window_bits
+        late_bits = found.late & sent
+        returned = found.returned_ever & sent
+        accepted = found.accepted & sent & ~returned  # the rest awaits review: not counted
+        on_time_n, late_n = (sent & ~late_bits).bit_count(), late_bits.bit_count()
+        missing_n = expected - sent.bit_count()
+        sink.add(dept, "timeliness", weight, ONE, on_time_n)
+        sink.add(dept, "timeliness", weight, late, late_n)
+        sink.add(dept, "timeliness", weight, ZERO, missing_n)
+        sink.add(dept, "review", weight, ZERO, returned.bit_count() + missing_n)
+        sink.add(dept, "review", weight, ONE, accepted.bit_count())
+    if sink.detailed:
+        _timeliness_items(facts, periods, late, weight_of, sink)
+
+
+def _timeliness_items(facts, periods, late, weight_of, sink):
+    cutoff = facts.cutoff
+    zero = ZERO
+    rows = facts.rows(periods)
+    for period in periods:
         for a in facts.assignments:
-            fact = facts.facts.get((a.task_id, a.department_id, period.start))
+            fact = rows.get((a.task_id, a.department_id, period.start))
             dept, weight = a.department_id, weight_of(a)
             state = facts.period_state(period, fact)
             submitted = state in (PeriodState.SUBMITTED, PeriodState.LATE)
-            if not submitted:
-                timely, review = zero, zero
-            else:
-                timely = ONE if state == PeriodState.SUBMITTED else late
-                if fact.times_returned:
-                    review = zero
-                elif fact.accepted_by(cutoff):
-                    review = ONE
-                else:
-                    review = None  # awaiting review: not counted until reviewed
-            sink.add(dept, "timeliness", weight, timely)
-            if review is not None:
-                sink.add(dept, "review", weight, review)
-            if not sink.detailed:
-                continue
+            timely, review = _points(
+                state,
+                submitted and bool(fact.times_returned),
+                submitted and fact.accepted_by(cutoff),
+                late,
+            )
             task = facts.task(a.task_id)
             base = {
                 "task_id": task.pk,
@@ -244,14 +274,10 @@ def _timeliness_and_review(facts, settings, window, weight_of, sink):
                 sink.item(dept, component="review", points=review, outcome=outcome, **base)
 
 
-def _is_done(fact):
-    return fact.progress_status == ProgressStatus.DONE or fact.percent == 100
-
-
 def _completion(facts, settings, window, weight_of, sink):
     start, end = window
     late = Decimal(settings.late_credit) / 100
-    lead_facts = facts.lead_facts_by_task()  # accepted by as-of, newest first
+    first_done_of = facts.first_done_periods()  # accepted by as-of, is_done
     targets_by_task = {}
     for target in facts.targets:
         targets_by_task.setdefault(target.task_id, []).append(target)
@@ -266,8 +292,7 @@ def _completion(facts, settings, window, weight_of, sink):
         }
         due = task.deadline or facts.plan.last_day
         if start <= due <= end and due < facts.as_of:
-            done = [f for f in lead_facts.get(task.pk, []) if _is_done(f)]
-            first_done = min((f.period_start for f in done), default=None)
+            first_done = first_done_of.get(task.pk)
             if first_done is not None and first_done <= due:
                 points, outcome = ONE, f"按期完成（{facts.period(first_done).label}报告确认完成）"
             elif first_done is not None:
@@ -420,7 +445,8 @@ def scorecard_data(
     period_start: datetime.date | None = None,
     detailed: bool = True,
 ) -> ScorecardData:
-    """Ranked department scores of `plan` for the window of `period_kind` (5 queries).
+    """Ranked department scores of `plan` for the window of `period_kind` (13 queries with
+    the supervision orders, whatever the data).
 
     `period_kind`: "month" | "quarter" | "year" | "plan"; `period_start`: any day in the
     window (defaults to the as-of date). Department users get only their own department.

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from reports.models import ProgressStatus, ReportState
 from reports.selectors import PeriodState
 from supervision.choices import ComplianceKind, Light, TargetStatus
-from supervision.facts import Fact, PlanFacts, load_plan_facts, local_date
+from supervision.facts import Fact, PlanFacts, load_plan_facts
 from supervision.scoring import (  # noqa: F401 - re-exported: one import place for callers
     ComponentScore,
     DepartmentScore,
@@ -214,46 +214,71 @@ _COMPLIANCE_OF_STATE = {
 }
 
 
-def compliance_kind(facts: PlanFacts, fact: Fact | None, period: Period) -> ComplianceKind:
-    """How one expected report stands on the as-of date: a key of COMPLIANCE_LABELS.
-
-    The one rule behind the dashboard's compliance counts, its overdue list and the
-    compliance drill-down page. `fact` is None when the department has no report.
-    """
-    state = facts.period_state(period, fact)
-    submitted = state in (PeriodState.SUBMITTED, PeriodState.LATE)
-    if submitted and fact is not None and fact.state == ReportState.RETURNED:
+def kind_of(state: PeriodState, returned: bool) -> ComplianceKind:
+    """The compliance kind of an expected report in `state` (reports.selectors.period_state);
+    `returned`: its report's workflow state is 退回 (only a submitted report can be)."""
+    if returned and state in (PeriodState.SUBMITTED, PeriodState.LATE):
         return ComplianceKind.RETURNED
     return _COMPLIANCE_OF_STATE[state]
 
 
+def compliance_kind(facts: PlanFacts, fact: Fact | None, period: Period) -> ComplianceKind:
+    """How one expected report stands on the as-of date: a key of COMPLIANCE_LABELS.
+
+    The one rule behind the dashboard's compliance counts, its overdue list and the
+    compliance drill-down page. `fact` is None when the department has no report. The
+    dashboard's table applies the same kind_of to the database's masks (compliance_kinds).
+    """
+    state = facts.period_state(period, fact)
+    return kind_of(state, fact is not None and fact.state == ReportState.RETURNED)
+
+
+def compliance_kinds(facts: PlanFacts, period: Period) -> dict:
+    """{(task_id, department_id): ComplianceKind} of every expected report of an ended
+    `period`: compliance_kind, from the database's submission masks (no row per report)."""
+    result = {}
+    for a in facts.assignments:
+        found = facts.submissions_of(a)
+        bit = facts.bit(period)
+        state = found.state(bit, period, facts.as_of)
+        result[(a.task_id, a.department_id)] = kind_of(state, bool(found.returned >> bit & 1))
+    return result
+
+
 def _overdue(facts):
-    """Expected reports (assignment × period due before as-of) not submitted by the as-of day."""
-    items = []
-    for period in facts.due_periods():
-        for a in facts.assignments:
-            fact = facts.facts.get((a.task_id, a.department_id, period.start))
-            if compliance_kind(facts, fact, period) != ComplianceKind.MISSING:
-                continue
-            task = facts.task(a.task_id)
-            items.append(
-                OverdueItem(
-                    task_id=task.pk,
-                    task_number=task.number,
-                    task_content=task.content,
-                    department_id=a.department_id,
-                    department_name=_dept_name(a.department),
-                    role=a.role,
-                    role_label=TaskAssignment.Role(a.role).label,
-                    period_start=period.start,
-                    period_label=period.label,
-                    due_date=period.due,
-                    days_overdue=(facts.as_of - period.due).days,
-                )
-            )
-    # Newest period first, then in the plan's task order.
-    items.sort(key=lambda i: (-i.period_start.toordinal(), i.task_number, i.department_name))
-    return items
+    """Expected reports (assignment × period due before as-of) not submitted by the as-of day:
+    compliance_kind MISSING, listed by the database (facts.unsubmitted)."""
+    due = facts.due_periods()
+    if not due:
+        return []
+    missing = facts.unsubmitted(due)
+    if not missing:
+        return []
+    position = {(a.task_id, a.department_id): (i, a) for i, a in enumerate(facts.assignments)}
+    found = []
+    for task_id, department_id, start in missing:
+        index, a = position[(task_id, department_id)]
+        period = facts.period(start)
+        task = facts.task(task_id)
+        item = OverdueItem(
+            task_id=task.pk,
+            task_number=task.number,
+            task_content=task.content,
+            department_id=a.department_id,
+            department_name=_dept_name(a.department),
+            role=a.role,
+            role_label=TaskAssignment.Role(a.role).label,
+            period_start=period.start,
+            period_label=period.label,
+            due_date=period.due,
+            days_overdue=(facts.as_of - period.due).days,
+        )
+        found.append((item, index))
+    # Newest period first, then in the plan's task order (then the plan's unit order).
+    found.sort(
+        key=lambda f: (-f[0].period_start.toordinal(), f[0].task_number, f[0].department_name, f[1])
+    )
+    return [item for item, _index in found]
 
 
 def _compliance(facts, period):
@@ -264,10 +289,10 @@ def _compliance(facts, period):
     total = ComplianceRow(department_id=None, department_name="合计")
     if period is None:
         return list(rows.values()), total
+    kinds = compliance_kinds(facts, period)
     for a in facts.assignments:
         row = rows[a.department_id]
-        fact = facts.facts.get((a.task_id, a.department_id, period.start))
-        kind = compliance_kind(facts, fact, period)
+        kind = kinds[(a.task_id, a.department_id)]
         for r in (row, total):
             r.expected += 1
             setattr(r, kind, getattr(r, kind) + 1)
@@ -297,13 +322,13 @@ def _task_light(task, facts, latest, task_targets, overdue_by_task):
         amber.append("最近一期进展为“进度滞后”")
     if latest is not None and latest.progress_status == ProgressStatus.NOT_STARTED:
         amber.append("已到报送期但尚未启动")
-    for period in facts.ended_periods():
+    due_soon = facts.due_soon_periods(DUE_SOON_DAYS)
+    waiting = facts.unsubmitted(due_soon) if due_soon else set()
+    for period in due_soon:
         days_left = (period.due - facts.as_of).days
-        if not 0 <= days_left <= DUE_SOON_DAYS:
-            continue
         for a in facts.assignments_of(task.pk):
-            fact = facts.facts.get((task.pk, a.department_id, period.start))
-            if facts.period_state(period, fact) == PeriodState.DUE:
+            # Ended, due date not passed, not submitted: period_state DUE.
+            if (task.pk, a.department_id, period.start) in waiting:
                 when = "今天" if days_left == 0 else f"{days_left}天后"
                 amber.append(f"{_dept_name(a.department)}{period.label}报告{when}截止，尚未报送")
 
@@ -328,7 +353,7 @@ def status_label(fact):
 
 
 def dashboard_data(*, plan: Plan, year: int, as_of: datetime.date, user) -> DashboardData:
-    """Everything the dashboard shows for `plan` on `as_of` (4 queries).
+    """Everything the dashboard shows for `plan` on `as_of` (6 queries whatever the data).
 
     `year` picks the targets year highlighted on the page; as-of drives every colour and
     count, so the same data and date always give the same picture.
@@ -343,21 +368,7 @@ def build_dashboard(facts: PlanFacts, *, year: int) -> DashboardData:
     overdue_by_task: dict[int, list[OverdueItem]] = {}
     for item in overdue:
         overdue_by_task.setdefault(item.task_id, []).append(item)
-    cutoff = facts.cutoff
-
-    # The latest instant per task first, then one local date per task: converting every
-    # report's moment to a local date cost half a second on a 40k-report plan.
-    last_moment: dict[int, datetime.datetime] = {}
-    for fact in facts.facts.values():
-        if fact.submitted_at is not None and fact.submitted_at < cutoff:
-            moment = fact.submitted_at
-        elif fact.submitted_by(cutoff):
-            moment = fact.first_submitted_at
-        else:
-            continue
-        if fact.task_id not in last_moment or moment > last_moment[fact.task_id]:
-            last_moment[fact.task_id] = moment
-    last_report = {task_id: local_date(moment) for task_id, moment in last_moment.items()}
+    last_report = facts.last_report_dates()
 
     targets_by_task: dict[int, list[TargetRow]] = {}
     for row in target_rows.values():
