@@ -267,10 +267,10 @@ def test_a_new_report_created_by_a_colleague_meanwhile_is_not_overwritten(client
 def test_a_supporting_unit_sees_only_its_own_reporting_record_on_the_task_page(client, world):
     client.force_login(world.hr_reporter)  # supports task 1, led by 教育局
     coverage = client.get(reverse("reports:task_detail", args=[world.task1.pk])).context["coverage"]
-    assert [row[0].department for row in coverage] == [world.hr]
+    assert [row.assignment.department for row in coverage] == [world.hr]
 
     client.force_login(world.reporter)  # the lead unit sees every unit's record
     coverage = client.get(reverse("reports:task_detail", args=[world.task1.pk])).context["coverage"]
-    assert sorted(row[0].department.name for row in coverage) == sorted(
+    assert sorted(row.assignment.department.name for row in coverage) == sorted(
         [world.edu.name, world.hr.name]
     )
