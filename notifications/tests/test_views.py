@@ -93,7 +93,7 @@ def test_inbox_can_put_unread_notices_first(client, world):
     html = response.content.decode()
     assert "sort=unread&amp;page=2" in html and "按时间排序（最新在前）" in html
     second = [n.title for n in client.get(INBOX, {"sort": "unread", "page": 2}).context["page"]]
-    assert second == ["消息4", "消息3", "消息1", "消息0"]
+    assert second == ["消息6", "消息4", "消息3", "消息1", "消息0"]
     with CaptureQueriesContext(connection) as sorted_queries:
         client.get(INBOX, {"sort": "unread"})
     with CaptureQueriesContext(connection) as plain:
