@@ -1,6 +1,7 @@
 """The education bureau's side: review queue, comparing submissions, a report's history."""
 
 import difflib
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
@@ -16,6 +17,7 @@ from reports.history import display_value
 from reports.models import Report, ReportState, TargetValue
 from tasks.models import Plan, Task
 
+HISTORY_PER_PAGE = 30
 QUEUE_PAGE_SIZE = 50
 # Sortable columns of the review queue: key → (header, ordering); `id` keeps pages stable.
 QUEUE_COLUMNS = {
@@ -187,7 +189,8 @@ def _history_rows(records):
 @require_safe
 @permission_required("reports.view_all_reports", raise_exception=True)
 def report_history(request, pk):
-    """Every saved version of the report and its target values (django-simple-history)."""
+    """Every saved version of the report and its target values (django-simple-history),
+    HISTORY_PER_PAGE a page each (a draft saved many times has many versions)."""
     report = get_report_for_user(request.user, pk)
     report_records = report.history.select_related("history_user").order_by(
         "-history_date", "-history_id"
@@ -197,9 +200,17 @@ def report_history(request, pk):
         .select_related("history_user", "target")
         .order_by("-history_date", "-history_id")
     )
+    # One page of versions, plus the version before the page's oldest for its diff.
+    page = Paginator(report_records, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    start = page.start_index() - 1 if page.paginator.count else 0
+    rows = _history_rows(report_records[start : start + HISTORY_PER_PAGE + 1])
+    values = Paginator(value_records, HISTORY_PER_PAGE).get_page(request.GET.get("values_page"))
     context = {
         "report": report,
-        "report_rows": _history_rows(report_records),
-        "value_records": value_records,
+        "report_rows": rows[:HISTORY_PER_PAGE],
+        "report_page": page,
+        "value_records": values,
+        "query_versions": urlencode([(k, v) for k, v in request.GET.items() if k != "page"]),
+        "query_values": urlencode([(k, v) for k, v in request.GET.items() if k != "values_page"]),
     }
     return render(request, "reports/report_history.html", context)
