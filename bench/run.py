@@ -143,7 +143,7 @@ def pages():
                 "admin_reports_filtered",
                 admin,
                 f"{reverse('admin:reports_report_changelist')}"
-                f"?task__plan__id__exact={plan.pk}&state__exact=accepted",
+                f"?department__id__exact={unit}&state__exact=accepted",
             ),
             ("admin_tasks", admin, reverse("admin:tasks_task_changelist")),
             ("admin_orders", admin, reverse("admin:supervision_supervisionorder_changelist")),

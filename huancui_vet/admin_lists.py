@@ -3,11 +3,14 @@ deliveries, the audit trail).
 
 Django's changelist counts its rows twice: the filtered count for the paginator and, unless
 `show_full_result_count = False`, the whole table's. On PostgreSQL an exact COUNT(*) reads
-the whole table (≈100 ms at 1M reports, /work/shared/notes/perf-limits.md §5), so an
-unfiltered list takes the planner's estimate (pg_class.reltuples, kept by ANALYZE and
-autovacuum) once the table is past ESTIMATE_ABOVE rows; a filtered or searched list, and
-every list on SQLite, is counted exactly.
+the whole table (0.1-0.5 s at 1M reports, /work/shared/notes/perf-limits.md §5), so on
+PostgreSQL a list takes the planner's estimate once it is past ESTIMATE_ABOVE rows: an
+unfiltered list pg_class.reltuples (kept by ANALYZE and autovacuum), a filtered or searched
+one the row estimate of EXPLAIN (no rows read). Smaller lists, and every list on SQLite,
+are counted exactly, so the pages a user can actually page through are exact.
 """
+
+import json
 
 from django.contrib import admin
 from django.core.paginator import Paginator
@@ -42,14 +45,22 @@ def estimated_rows(queryset) -> int | None:
     return row[0] if row and row[0] is not None and row[0] >= 0 else None
 
 
+def planned_rows(queryset) -> int | None:
+    """EXPLAIN's row estimate for the queryset (PostgreSQL only, else None); reads no rows."""
+    if connections[queryset.db].vendor != "postgresql":
+        return None
+    plan = json.loads(queryset.order_by().explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
 class EstimatedCountPaginator(Paginator):
-    """A paginator whose count of a large unfiltered table is PostgreSQL's estimate."""
+    """A paginator whose count of a large list is PostgreSQL's estimate."""
 
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
-        if hasattr(queryset, "query") and _unfiltered(queryset):
-            estimate = estimated_rows(queryset)
+        if hasattr(queryset, "query"):
+            estimate = (estimated_rows if _unfiltered(queryset) else planned_rows)(queryset)
             if estimate is not None and estimate > ESTIMATE_ABOVE:
                 return estimate
         return super().count
