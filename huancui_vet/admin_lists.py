@@ -1,5 +1,5 @@
-"""Admin changelists over tables that grow to millions of rows (reports, history, notices,
-deliveries, the audit trail).
+"""Lists over tables that grow to millions of rows: admin changelists (reports, notices,
+deliveries, the audit trail, orders, tasks) and the review queue.
 
 Django's changelist counts its rows twice: the filtered count for the paginator and, unless
 `show_full_result_count = False`, the whole table's. On PostgreSQL an exact COUNT(*) reads
@@ -54,7 +54,10 @@ def planned_rows(queryset) -> int | None:
 
 
 class EstimatedCountPaginator(Paginator):
-    """A paginator whose count of a large list is PostgreSQL's estimate."""
+    """A paginator whose count of a large list is PostgreSQL's estimate (`estimated` says
+    so, for a page that shows the number)."""
+
+    estimated = False
 
     @cached_property
     def count(self) -> int:
@@ -62,6 +65,7 @@ class EstimatedCountPaginator(Paginator):
         if hasattr(queryset, "query"):
             estimate = (estimated_rows if _unfiltered(queryset) else planned_rows)(queryset)
             if estimate is not None and estimate > ESTIMATE_ABOVE:
+                self.estimated = True
                 return estimate
         return super().count
 

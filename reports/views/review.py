@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from departments.models import Department, User
+from huancui_vet.admin_lists import EstimatedCountPaginator
 from huancui_vet.sorting import Sorting
 from reports.access import get_report_for_user
 from reports.forms import REPORT_FIELD_LABELS, ReviewFilterForm
@@ -34,8 +35,9 @@ QUEUE_COLUMNS = {
 def review_queue(request):
     """Submitted reports, oldest first; five queries whatever the queue length.
 
-    The count is a plain COUNT over the (state, submitted_at) index; the dropdowns read the
-    Plan, Department and (for the chosen plan only) Task tables.
+    The count is a plain COUNT over the (state, submitted_at) index up to 10,000 reports,
+    PostgreSQL's estimate beyond (huancui_vet.admin_lists.EstimatedCountPaginator); the
+    dropdowns read the Plan, Department and (for the chosen plan only) Task tables.
     """
     plan_id = _queue_plan_id(request.GET)
     form = ReviewFilterForm(
@@ -66,7 +68,9 @@ def review_queue(request):
         ):
             if form.cleaned_data[field]:
                 reports = reports.filter(**{lookup: form.cleaned_data[field]})
-    page = Paginator(reports, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A backlog past 10,000 reports is counted by PostgreSQL's estimate (an exact COUNT over
+    # 150,000 submitted reports took 0.7 s at province scale).
+    page = EstimatedCountPaginator(reports, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
