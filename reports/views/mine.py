@@ -1,6 +1,6 @@
 """A department's own pages: My tasks (the reporter's home) and the head's sign-off queue."""
 
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, namedtuple
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
@@ -62,33 +62,29 @@ def _missing_by_task(department, plans, today):
     return past_due, submitted
 
 
+OwnRow = namedtuple("OwnRow", "pk task_id period_start state first_submitted_at")
+AcceptedRow = namedtuple("AcceptedRow", "pk task_id department_id period_start is_lead accepted_at")
+
+
 def _task_rows(department, tasks, today):
     """One row per task of the page: the task's standing (reports.standing), the unit's newest
-    report, the next due period and late/missing counts (period_statuses over the page's
-    tasks only, from narrow value rows); returned reports listed. Five queries."""
+    report, the next due period and late/missing counts (period_statuses), returned reports.
+
+    The rules run over narrow value tuples of the page's tasks; only the reports and summaries
+    the page shows are loaded as models (six queries, no report text)."""
     task_ids = [t.pk for t in tasks]
     own = defaultdict(list)
-    # The texts (work done, problems, next steps) are the bulk of a report; none is read.
-    for report in (
+    for row in (
         Report.objects.filter(task__in=task_ids, department=department)
-        .only(*MY_TASKS_REPORT_FIELDS)
         .order_by("period_start")
+        .values_list(*OwnRow._fields)
     ):
-        own[report.task_id].append(report)
+        own[row[1]].append(OwnRow(*row))
     accepted_lead = defaultdict(list)
-    for summary in ReportSummary.objects.filter(
+    for row in ReportSummary.objects.filter(
         task__in=task_ids, is_lead=True, accepted_at__isnull=False
-    ).only(
-        "id",
-        "task_id",
-        "department_id",
-        "period_start",
-        "is_lead",
-        "accepted_at",
-        "progress_status",
-        "percent",
-    ):
-        accepted_lead[summary.task_id].append(summary)
+    ).values_list(*AcceptedRow._fields):
+        accepted_lead[row[1]].append(AcceptedRow(*row))
     periods_of = PlanPeriodCache()
     rows = []
     for task in tasks:
@@ -112,6 +108,19 @@ def _task_rows(department, tasks, today):
                 "returned": [r for r in own[task.pk] if r.state == ReportState.RETURNED],
             }
         )
+    return _as_models(rows)
+
+
+def _as_models(rows):
+    """Swap the tuples the page shows for their Report / ReportSummary (two queries)."""
+    report_ids = {r["latest_own"].pk for r in rows if r["latest_own"]}
+    report_ids |= {x.pk for r in rows for x in r["returned"]}
+    reports = Report.objects.only(*MY_TASKS_REPORT_FIELDS).in_bulk(report_ids)
+    summaries = ReportSummary.objects.in_bulk({r["standing"].pk for r in rows if r["standing"]})
+    for row in rows:
+        row["latest_own"] = reports[row["latest_own"].pk] if row["latest_own"] else None
+        row["returned"] = [reports[x.pk] for x in row["returned"]]
+        row["standing"] = summaries[row["standing"].pk] if row["standing"] else None
     return rows
 
 
