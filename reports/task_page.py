@@ -16,6 +16,7 @@ from django.db.models import BooleanField, Case, Count, OuterRef, Subquery, Valu
 
 from reports.models import Evidence, PeriodLock, Report, ReportEvent, ReportSummary, TargetValue
 from reports.selectors import PeriodStatus, period_state
+from reports.standing import standing_summary_subquery
 from tasks.periods import Period, end_of_day, plan_periods
 
 REPORTS_PER_PAGE = 30
@@ -50,14 +51,15 @@ def _principal_first(task, field="department_id") -> Case:
 
 
 def standing_summary(task) -> ReportSummary | None:
-    """The row that stands for the task (reports.standing.standing_report's rule: the newest
-    accepted lead report, the principal lead's on a tie), as one LIMIT 1 query."""
-    return (
-        ReportSummary.objects.filter(task=task, is_lead=True, accepted_at__isnull=False)
-        .annotate(principal=_principal_first(task))
-        .order_by("-period_start", "-principal", "department_id")
+    """The row that stands for the task (reports.standing's rule, as SQL)."""
+    pk = (
+        type(task)
+        .objects.filter(pk=task.pk)
+        .annotate(standing_id=standing_summary_subquery())
+        .values_list("standing_id", flat=True)
         .first()
     )
+    return ReportSummary.objects.filter(pk=pk).first() if pk else None
 
 
 def target_values(task) -> list[tuple]:

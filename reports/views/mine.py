@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from reports.models import Report, ReportState, ReportSummary
 from reports.selectors import PeriodState, PlanPeriodCache, count_states, next_due, period_statuses
-from reports.standing import standing_report
+from reports.standing import standing_summary_subquery
 from tasks.models import Plan, Task, TaskAssignment
 from tasks.periods import end_of_day
 
@@ -63,15 +63,15 @@ def _missing_by_task(department, plans, today):
 
 
 OwnRow = namedtuple("OwnRow", "pk task_id period_start state first_submitted_at")
-AcceptedRow = namedtuple("AcceptedRow", "pk task_id department_id period_start is_lead accepted_at")
 
 
 def _task_rows(department, tasks, today):
-    """One row per task of the page: the task's standing (reports.standing), the unit's newest
-    report, the next due period and late/missing counts (period_statuses), returned reports.
+    """One row per task of the page: the task's standing (annotated by
+    reports.standing.standing_summary_subquery), the unit's newest report, the next due period
+    and late/missing counts (period_statuses), returned reports.
 
-    The rules run over narrow value tuples of the page's tasks; only the reports and summaries
-    the page shows are loaded as models (six queries, no report text)."""
+    The period rule runs over narrow value tuples of the page's tasks; only the reports and
+    summaries the page shows are loaded as models (no report text)."""
     task_ids = [t.pk for t in tasks]
     own = defaultdict(list)
     for row in (
@@ -80,26 +80,18 @@ def _task_rows(department, tasks, today):
         .values_list(*OwnRow._fields)
     ):
         own[row[1]].append(OwnRow(*row))
-    accepted_lead = defaultdict(list)
-    for row in ReportSummary.objects.filter(
-        task__in=task_ids, is_lead=True, accepted_at__isnull=False
-    ).values_list(*AcceptedRow._fields):
-        accepted_lead[row[1]].append(AcceptedRow(*row))
     periods_of = PlanPeriodCache()
     rows = []
     for task in tasks:
         statuses = period_statuses(task.plan, own[task.pk], today, periods=periods_of(task.plan))
         counts = count_states(statuses)
         role = task.role_of(department)
-        lead = task.principal_lead
         rows.append(
             {
                 "task": task,
                 "role": role,
                 "is_lead": role == TaskAssignment.Role.LEAD,
-                "standing": standing_report(
-                    accepted_lead[task.pk], principal_lead_id=lead.pk if lead else None
-                ),
+                "standing": task.standing_id,
                 "latest_own": own[task.pk][-1] if own[task.pk] else None,
                 "next_due": next_due(statuses),
                 "missing": counts[PeriodState.MISSING],
@@ -116,11 +108,11 @@ def _as_models(rows):
     report_ids = {r["latest_own"].pk for r in rows if r["latest_own"]}
     report_ids |= {x.pk for r in rows for x in r["returned"]}
     reports = Report.objects.only(*MY_TASKS_REPORT_FIELDS).in_bulk(report_ids)
-    summaries = ReportSummary.objects.in_bulk({r["standing"].pk for r in rows if r["standing"]})
+    summaries = ReportSummary.objects.in_bulk({r["standing"] for r in rows if r["standing"]})
     for row in rows:
         row["latest_own"] = reports[row["latest_own"].pk] if row["latest_own"] else None
         row["returned"] = [reports[x.pk] for x in row["returned"]]
-        row["standing"] = summaries[row["standing"].pk] if row["standing"] else None
+        row["standing"] = summaries[row["standing"]] if row["standing"] else None
     return rows
 
 
@@ -151,7 +143,10 @@ def my_tasks_page(department, today, *, plan_id=None, show="", number=None):
     ]
     page = Paginator(chosen, TASKS_PER_PAGE).get_page(number)
     ids = list(page.object_list)
-    by_pk = {t.pk: t for t in Task.objects.filter(pk__in=ids).select_related("plan").with_units()}
+    tasks = Task.objects.filter(pk__in=ids).select_related("plan").with_units()
+    # The standing (reports.standing's rule) as a subquery: no accepted report row is read.
+    tasks = tasks.annotate(standing_id=standing_summary_subquery())
+    by_pk = {t.pk: t for t in tasks}
     page.object_list = _task_rows(department, [by_pk[i] for i in ids], today)
     return page, stats, plans
 
