@@ -32,7 +32,7 @@ def inbox(request):
     notices = Notice.objects.filter(recipient=request.user)
     if only_unread:
         notices = notices.filter(read_at__isnull=True)
-    order = ["-created_at", "-id"]
+    order: list[str | Case] = ["-created_at", "-id"]
     if unread_first and not only_unread:
         order.insert(0, Case(When(read_at__isnull=True, then=0), default=1))
     page = Paginator(notices.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))

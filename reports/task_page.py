@@ -193,5 +193,5 @@ def own_periods_page(user, task, today: datetime.date, number) -> Page:
                 "closed": period.start in closed,
             }
         )
-    page.object_list = items
+    page.object_list = items  # type: ignore[assignment]  # the page's rows replace its periods
     return page
