@@ -29,6 +29,7 @@ class ReportAdmin(LargeTableAdmin):
     list_filter = ("state", "role", "progress_status", "department")
     search_fields = ("=id", "department__name")
     list_select_related = ("task", "department")
+    list_per_page = 50
     ordering = ("-pk",)  # the primary key index; Meta.ordering would sort the whole table
     readonly_fields = [
         f.name for f in Report._meta.fields if f.name not in ("work_done", "problems", "next_steps")

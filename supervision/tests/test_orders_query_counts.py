@@ -50,3 +50,19 @@ def test_unit_pages_with_many_orders_keep_their_query_count(client, world):
     before = [count_queries(client, url) for url in urls]
     bulk_orders(world.plan, 500, issuer=world.neutral_supervisor)
     assert [count_queries(client, url) for url in urls] == before
+
+
+def test_my_tasks_lists_the_nearest_orders_and_counts_them_all(client, world):
+    from supervision.templatetags.supervision_orders import MY_ORDERS_SHOWN
+
+    bulk_orders(world.plan, 60, issuer=world.neutral_supervisor)
+    client.force_login(world.reporter)
+    html = client.get(reverse("reports:my_tasks")).content.decode()
+    total = (
+        SupervisionOrder.objects.open()
+        .filter(units__department_id=world.reporter.department_id)
+        .distinct()
+        .count()
+    )
+    assert total > MY_ORDERS_SHOWN
+    assert f"待办督办单（{total}件，列出时限最近的 {MY_ORDERS_SHOWN} 件）" in html
