@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from reports import history, task_page
 from reports.access import get_task_for_user, sees_every_unit_of_task
+from reports.page_sections import task_page_sections
 from tasks.models import TaskAssignment
 
 
@@ -42,11 +43,16 @@ def task_detail(request, pk):
     if my_role and user.has_perm("reports.add_report"):
         my_periods = task_page.own_periods_page(user, task, today, request.GET.get("periods_page"))
     reports = task_page.reports_page(user, task, request.GET.get("reports_page"))
+    # Higher apps' sections (supervision orders, 不属实 marks) for the reports shown.
+    sections, badges = task_page_sections(task, user, reports.object_list)
+    for report in reports.object_list:
+        report.badges = badges.get(report.pk, [])
     events = task_page.events_page(user, task, request.GET.get("events_page"))
     context = {
         "task": task,
         "standing": task_page.standing_summary(task),
-        "reports": reports.object_list,  # the supervision tags mark reports found 不属实
+        "reports": reports.object_list,
+        "page_sections": sections,
         "reports_page": reports,
         "report_years": _by_year(reports.object_list, lambda r: r.period_start),
         "events": [(event, event.report) for event in events],
