@@ -101,6 +101,10 @@ def pages():
     as_of = worst_as_of(plan)
     task = plan.tasks.order_by("number").first()
     report = Report.objects.filter(task=task).order_by("-period_start").first()
+    author = User.objects.filter(username="bench_author").first()
+    unit = author.department_id if author else task.principal_lead.pk
+    own_task = plan.tasks.filter(assignments__department_id=unit).order_by("number").first()
+    own_task = own_task or task
     q = f"plan={plan.pk}&as_of={as_of:%Y-%m-%d}"
     sup, rep, admin = "bench_supervisor", "bench_author", "bench_admin"
     return (
@@ -110,6 +114,7 @@ def pages():
             ("trivial", sup, "/bench/trivial/"),
             ("my_tasks", rep, reverse("reports:my_tasks")),
             ("task_page", sup, reverse("reports:task_detail", args=[task.pk])),
+            ("task_page_unit", rep, reverse("reports:task_detail", args=[own_task.pk])),
             ("task_history", sup, reverse("reports:task_history", args=[task.pk])),
             ("report_history", sup, reverse("reports:report_history", args=[report.pk])),
             ("review_queue", sup, reverse("reports:review_queue")),
@@ -118,12 +123,31 @@ def pages():
             ("dashboard", sup, f"{reverse('supervision:dashboard')}?{q}"),
             ("scorecard", sup, f"{reverse('supervision:scorecard')}?{q}&period_kind=plan"),
             ("compliance", sup, f"{reverse('supervision:compliance')}?{q}"),
+            (
+                "unit_score",
+                sup,
+                f"{reverse('supervision:department_score', args=[unit])}?{q}&period_kind=plan",
+            ),
             ("orders", sup, f"{reverse('supervision:order_list')}?{q}"),
+            ("orders_all", sup, f"{reverse('supervision:order_list')}?{q}&colour=all"),
+            (
+                "orders_red_unit",
+                sup,
+                f"{reverse('supervision:order_list')}?{q}&colour=red&department={unit}",
+            ),
             ("public_page", sup, reverse("supervision:public_plan", args=[plan.pk])),
             ("inbox", rep, reverse("notifications:inbox")),
-            # Reports have no admin changelist; these are the admin's two big lists.
+            ("inbox_unread_first", rep, f"{reverse('notifications:inbox')}?sort=unread"),
+            ("admin_reports", admin, reverse("admin:reports_report_changelist")),
+            (
+                "admin_reports_filtered",
+                admin,
+                f"{reverse('admin:reports_report_changelist')}"
+                f"?department__id__exact={unit}&state__exact=accepted",
+            ),
             ("admin_tasks", admin, reverse("admin:tasks_task_changelist")),
             ("admin_orders", admin, reverse("admin:supervision_supervisionorder_changelist")),
+            ("admin_notices", admin, reverse("admin:notifications_notice_changelist")),
         ],
     )
 

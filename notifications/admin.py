@@ -3,16 +3,18 @@
 from django.contrib import admin
 from django.utils import timezone
 
+from huancui_vet.admin_lists import LargeTableAdmin
 from notifications.models import Delivery, Notice, UnitWebhook
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(LargeTableAdmin):
     list_display = ("subject", "channel", "target", "status", "attempts", "created_at", "error")
-    list_filter = ("status", "channel", "kind")
+    # A date filter, not date_hierarchy: its year list is a DISTINCT over the whole outbox.
+    list_filter = ("status", "channel", "kind", ("created_at", admin.DateFieldListFilter))
     list_select_related = ("recipient", "webhook__department")
     search_fields = ("subject", "recipient__username", "recipient__email", "last_error")
-    date_hierarchy = "created_at"
+    ordering = ("-pk",)
     actions = ["retry_now"]
     fields = (
         "channel",
@@ -54,12 +56,12 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(LargeTableAdmin):
     list_display = ("title", "recipient", "kind", "created_at", "read_at")
-    list_filter = ("kind",)
+    list_filter = ("kind", ("created_at", admin.DateFieldListFilter))
     list_select_related = ("recipient",)
     search_fields = ("title", "recipient__username", "recipient__full_name")
-    date_hierarchy = "created_at"
+    ordering = ("-pk",)
     readonly_fields = ("recipient", "kind", "title", "body", "url", "created_at", "read_at")
     fields = readonly_fields
 

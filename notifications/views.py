@@ -3,9 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
+from django.db.models import Case, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from departments.models import User
@@ -26,13 +27,23 @@ def get_notice_for_user(user, pk):
 @require_safe
 def inbox(request):
     only_unread = request.GET.get("unread") == "1"
+    unread_first = request.GET.get("sort") == "unread"
     notices = Notice.objects.filter(recipient=request.user)
     if only_unread:
         notices = notices.filter(read_at__isnull=True)
-    page = Paginator(notices.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "notifications/inbox.html", {"page": page, "only_unread": only_unread})
+    order: list[str | Case] = ["-created_at", "-id"]
+    if unread_first and not only_unread:
+        order.insert(0, Case(When(read_at__isnull=True, then=0), default=1))
+    page = Paginator(notices.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))
+    params = [("unread", "1")] if only_unread else []
+    params += [("sort", "unread")] if unread_first and not only_unread else []
+    context = {
+        "page": page,
+        "only_unread": only_unread,
+        "unread_first": unread_first,
+        "query": urlencode(params),
+    }
+    return render(request, "notifications/inbox.html", context)
 
 
 @require_POST

@@ -86,3 +86,35 @@ def standing_target_values(targets, reports, *, principal_lead_id: int | None) -
         for value in report.target_values.all():
             latest.setdefault(value.target_id, (value, report))
     return [(target, *latest.get(target.pk, (None, None))) for target in targets]
+
+
+def standing_summary_subquery(task_ref: str = "pk"):
+    """The same rule in SQL, for pages that list many tasks: a correlated subquery giving the
+    pk of the ReportSummary that stands for the task named by OuterRef(task_ref) (the newest
+    accepted lead report, the principal lead's on a tie; the principal is the first lead by
+    position). Annotate a Task queryset with it; no row is loaded per report."""
+    from django.db.models import BooleanField, Case, OuterRef, Subquery, Value, When
+
+    from reports.models import ReportSummary
+    from tasks.models import TaskAssignment
+
+    principal = TaskAssignment.objects.filter(
+        task_id=OuterRef("task_id"), role=TaskAssignment.Role.LEAD
+    ).order_by("position", "pk")
+    newest = (
+        ReportSummary.objects.filter(
+            task_id=OuterRef(task_ref), is_lead=True, accepted_at__isnull=False
+        )
+        .annotate(
+            principal=Case(
+                When(
+                    department_id=Subquery(principal.values("department_id")[:1]), then=Value(True)
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("-period_start", "-principal", "department_id")
+        .values("pk")[:1]
+    )
+    return Subquery(newest)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from huancui_vet.admin_lists import LargeTableAdmin
 from supervision.models import (
     OrderEvent,
     OrderSettings,
@@ -95,7 +96,7 @@ class OrderEventInline(admin.TabularInline):
 
 
 @admin.register(SupervisionOrder)
-class SupervisionOrderAdmin(admin.ModelAdmin):
+class SupervisionOrderAdmin(LargeTableAdmin):
     """Read-only: orders change only through the lifecycle services (every step on record)."""
 
     list_display = ("number", "task_number", "status", "level", "deadline", "issued_at")

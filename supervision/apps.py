@@ -8,10 +8,12 @@ class SupervisionConfig(AppConfig):
     def ready(self):
         # Orders and verifications join the reports app's task record and header search
         # through its registries (reports never imports supervision).
+        from reports.page_sections import register_task_page_section
         from reports.print_sections import register_task_print_section
         from reports.search import register_search_section
-        from supervision.orders.hooks import search_orders, task_print_orders
+        from supervision.orders.hooks import search_orders, task_page_orders, task_print_orders
 
+        register_task_page_section(task_page_orders)
         register_task_print_section(task_print_orders)
         register_search_section(search_orders)
 

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from departments.admin import DepartmentAdmin
 from departments.admin_audit import AuditedImportExportAdmin
 from departments.models import Department
+from huancui_vet.admin_lists import EstimatedCountPaginator
 from tasks import admin_import
 from tasks.models import (
     DepartmentAlias,
@@ -223,6 +224,7 @@ class TaskAdmin(AuditedImportExportAdmin):
     search_fields = ("content", "assignments__department__name")
     list_select_related = ("plan",)
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     inlines = [AssignmentInline, TargetInline]
     fields = (
         "plan",

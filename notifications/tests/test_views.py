@@ -75,6 +75,32 @@ def test_inbox_paginates_with_a_flat_query_count(client, world):
     assert "第 1 / 3 页" in page  # 60 notices (the first three keys come again)
 
 
+def test_inbox_can_put_unread_notices_first(client, world):
+    """Toggle 未读在前: unread newest first, then read newest first; the page links keep it."""
+    notices_for(world.reporter, 25)
+    base = timezone.now()
+    for i in range(25):
+        Notice.objects.filter(recipient=world.reporter, title=f"消息{i}").update(
+            created_at=base + datetime.timedelta(minutes=i),
+            read_at=None if i in (2, 5) else base,
+        )
+    client.force_login(world.reporter)
+    newest = list(client.get(INBOX).context["page"])
+    assert [n.title for n in newest[:2]] == ["消息24", "消息23"]
+    response = client.get(INBOX, {"sort": "unread"})
+    titles = [n.title for n in response.context["page"]]
+    assert titles[:3] == ["消息5", "消息2", "消息24"]
+    html = response.content.decode()
+    assert "sort=unread&amp;page=2" in html and "按时间排序（最新在前）" in html
+    second = [n.title for n in client.get(INBOX, {"sort": "unread", "page": 2}).context["page"]]
+    assert second == ["消息6", "消息4", "消息3", "消息1", "消息0"]
+    with CaptureQueriesContext(connection) as sorted_queries:
+        client.get(INBOX, {"sort": "unread"})
+    with CaptureQueriesContext(connection) as plain:
+        client.get(INBOX)
+    assert len(sorted_queries) == len(plain)
+
+
 def test_opening_a_notice_marks_it_read_and_goes_to_its_page(client, world):
     notices_for(world.reporter, 1, url="/plans/")
     notice = Notice.objects.get()

@@ -61,3 +61,16 @@ def test_bad_filter_values_show_the_whole_queue(client, world):
     response = client.get(reverse("reports:review_queue"), {"plan": "x", "task": "y"})
     assert response.status_code == 200
     assert list(response.context["page"]) == [report]
+
+
+def test_a_huge_backlog_is_counted_by_estimate(client, world, monkeypatch):
+    """Past 10,000 submitted reports the queue states PostgreSQL's estimate, marked 约."""
+    from huancui_vet import admin_lists
+
+    client.force_login(world.neutral_supervisor)
+    url = reverse("reports:review_queue")
+    assert "约" not in client.get(url).content.decode().split("待审核报告")[1][:20]
+    monkeypatch.setattr(admin_lists, "estimated_rows", lambda queryset: 150_000)
+    monkeypatch.setattr(admin_lists, "planned_rows", lambda queryset: 150_000)
+    html = client.get(url).content.decode()
+    assert "待审核报告约 150000 份" in html

@@ -185,6 +185,47 @@ def test_history_page_lists_every_saved_version_for_supervisors(client, world):
     assert "完成百分比" in html and "草稿 → 已报送待审核" in html and "（空） → 正常推进" in html
 
 
+def test_history_page_is_paged_and_each_version_keeps_its_diff(client, world):
+    """A draft saved 40 times: 30 versions a page; the oldest on page 1 still shows what
+    changed against the version on page 2; queries do not grow with the versions."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.views.review import HISTORY_PER_PAGE
+
+    report = draft(world)
+    url = reverse("reports:report_history", args=[report.pk])
+    client.force_login(world.neutral_supervisor)
+
+    def save(i):
+        return services.report_save(
+            user=world.reporter,
+            report=report,
+            expected_version=report.version,
+            fields={"work_done": f"第{i}次保存"},
+        )
+
+    report = save(-1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(40):
+        report = save(i)
+    with CaptureQueriesContext(connection) as many:
+        first = client.get(url)
+    assert len(many) <= len(few)  # (the users query runs only when a user field changed)
+    total = report.history.count()
+    rows = first.context["report_rows"]
+    assert len(rows) == HISTORY_PER_PAGE and first.context["report_page"].paginator.count == total
+    oldest_record, oldest_changes = rows[-1]
+    assert oldest_changes, "the page's last version is diffed against the next page's first"
+    assert "page=2" in first.content.decode()
+    second = client.get(url, {"page": 2}).context["report_rows"]
+    assert len(second) == total - HISTORY_PER_PAGE
+    assert second[0][0].history_id != oldest_record.history_id
+    assert second[-1][1] == []  # the very first version has nothing before it
+
+
 def test_signoff_queue_and_signoff(client, world):
     world.plan.requires_head_signoff = True
     world.plan.save()
@@ -267,10 +308,10 @@ def test_a_new_report_created_by_a_colleague_meanwhile_is_not_overwritten(client
 def test_a_supporting_unit_sees_only_its_own_reporting_record_on_the_task_page(client, world):
     client.force_login(world.hr_reporter)  # supports task 1, led by 教育局
     coverage = client.get(reverse("reports:task_detail", args=[world.task1.pk])).context["coverage"]
-    assert [row[0].department for row in coverage] == [world.hr]
+    assert [row.assignment.department for row in coverage] == [world.hr]
 
     client.force_login(world.reporter)  # the lead unit sees every unit's record
     coverage = client.get(reverse("reports:task_detail", args=[world.task1.pk])).context["coverage"]
-    assert sorted(row[0].department.name for row in coverage) == sorted(
+    assert sorted(row.assignment.department.name for row in coverage) == sorted(
         [world.edu.name, world.hr.name]
     )

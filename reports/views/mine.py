@@ -1,17 +1,23 @@
 """A department's own pages: My tasks (the reporter's home) and the head's sign-off queue."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict, namedtuple
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from reports.models import Report, ReportState, ReportSummary
 from reports.selectors import PeriodState, PlanPeriodCache, count_states, next_due, period_statuses
-from reports.standing import standing_report
-from tasks.models import Task, TaskAssignment
+from reports.standing import standing_summary_subquery
+from tasks.models import Plan, Task, TaskAssignment
+from tasks.periods import end_of_day
 
+TASKS_PER_PAGE = 30
+SHOW_CHOICES = {"": "全部任务", "attention": "需处理（逾期未报或被退回）", "lead": "牵头任务"}
 MY_TASKS_REPORT_FIELDS = (
     "id",
     "task_id",
@@ -23,48 +29,69 @@ MY_TASKS_REPORT_FIELDS = (
 )
 
 
-def _my_task_rows(department, today):
-    """One row per task the department leads or supports (four queries, any task count).
-
-    The task's progress is its standing (reports.standing: the accepted lead report every
-    page shows); the unit's own newest report is shown beside it, labelled when unreviewed.
-    """
-    tasks = list(
-        Task.objects.filter(assignments__department=department)
-        .select_related("plan")
-        .with_units()
-        .order_by("plan_id", "number")
+def _assigned(department):
+    """[(task_id, plan_id, role)] of every task the unit is on, in plan and 序号 order: one
+    narrow row per assignment, no report."""
+    return list(
+        TaskAssignment.objects.filter(department=department)
+        .order_by("task__plan_id", "task__number", "task_id")
+        .values_list("task_id", "task__plan_id", "role")
     )
+
+
+def _missing_by_task(department, plans, today):
+    """{task_id: periods past due without a submission} from one aggregate query: a plan's
+    past-due periods (period_state's missing rule: the period and its due date are over)
+    minus the unit's reports on them first submitted by the end of today."""
+    periods_of = PlanPeriodCache()
+    past_due = {
+        plan.pk: [p.start for p in periods_of(plan) if p.end < today and p.due < today]
+        for plan in plans
+    }
+    in_due = Q(pk__in=[])
+    for plan_id, starts in past_due.items():
+        if starts:
+            in_due |= Q(plan_id=plan_id, period_start__in=starts)
+    submitted = dict(
+        ReportSummary.objects.filter(in_due, department=department)
+        .filter(first_submitted_at__lt=end_of_day(today))
+        .values("task_id")
+        .annotate(n=Count("id"))
+        .values_list("task_id", "n")
+    )
+    return past_due, submitted
+
+
+OwnRow = namedtuple("OwnRow", "pk task_id period_start state first_submitted_at")
+
+
+def _task_rows(department, tasks, today):
+    """One row per task of the page: the task's standing (annotated by
+    reports.standing.standing_summary_subquery), the unit's newest report, the next due period
+    and late/missing counts (period_statuses), returned reports.
+
+    The period rule runs over narrow value tuples of the page's tasks; only the reports and
+    summaries the page shows are loaded as models (no report text)."""
     task_ids = [t.pk for t in tasks]
     own = defaultdict(list)
-    # Every period's row is needed for the late/missing counts, but only these columns: the
-    # texts (work done, problems, next steps) are the bulk of a report and this page shows none.
-    for report in (
+    for row in (
         Report.objects.filter(task__in=task_ids, department=department)
-        .only(*MY_TASKS_REPORT_FIELDS)
         .order_by("period_start")
+        .values_list(*OwnRow._fields)
     ):
-        own[report.task_id].append(report)
-    accepted_lead = defaultdict(list)
-    for summary in ReportSummary.objects.filter(
-        task__in=task_ids, is_lead=True, accepted_at__isnull=False
-    ):
-        accepted_lead[summary.task_id].append(summary)
+        own[row[1]].append(OwnRow(*row))
     periods_of = PlanPeriodCache()
     rows = []
     for task in tasks:
         statuses = period_statuses(task.plan, own[task.pk], today, periods=periods_of(task.plan))
         counts = count_states(statuses)
         role = task.role_of(department)
-        lead = task.principal_lead
         rows.append(
             {
                 "task": task,
                 "role": role,
                 "is_lead": role == TaskAssignment.Role.LEAD,
-                "standing": standing_report(
-                    accepted_lead[task.pk], principal_lead_id=lead.pk if lead else None
-                ),
+                "standing": task.standing_id,
                 "latest_own": own[task.pk][-1] if own[task.pk] else None,
                 "next_due": next_due(statuses),
                 "missing": counts[PeriodState.MISSING],
@@ -73,21 +100,89 @@ def _my_task_rows(department, today):
                 "returned": [r for r in own[task.pk] if r.state == ReportState.RETURNED],
             }
         )
+    return _as_models(rows)
+
+
+def _as_models(rows):
+    """Swap the tuples the page shows for their Report / ReportSummary (two queries)."""
+    report_ids = {r["latest_own"].pk for r in rows if r["latest_own"]}
+    report_ids |= {x.pk for r in rows for x in r["returned"]}
+    reports = Report.objects.only(*MY_TASKS_REPORT_FIELDS).in_bulk(report_ids)
+    summaries = ReportSummary.objects.in_bulk({r["standing"] for r in rows if r["standing"]})
+    for row in rows:
+        row["latest_own"] = reports[row["latest_own"].pk] if row["latest_own"] else None
+        row["returned"] = [reports[x.pk] for x in row["returned"]]
+        row["standing"] = summaries[row["standing"]] if row["standing"] else None
     return rows
+
+
+def my_tasks_page(department, today, *, plan_id=None, show="", number=None):
+    """My tasks for a unit on any number of tasks: the header figures by aggregate over all its
+    tasks, the table one page of TASKS_PER_PAGE tasks (a constant number of queries)."""
+    assigned = _assigned(department)
+    plans = list(Plan.objects.filter(pk__in={p for _, p, _ in assigned}).order_by("pk"))
+    past_due, submitted = _missing_by_task(department, plans, today)
+    missing = {t: len(past_due[p]) - submitted.get(t, 0) for t, p, _ in assigned}
+    returned = Counter(
+        Report.objects.filter(department=department, state=ReportState.RETURNED).values_list(
+            "task_id", flat=True
+        )
+    )
+    stats = {
+        "tasks": len(assigned),
+        "lead": sum(1 for *_, role in assigned if role == TaskAssignment.Role.LEAD),
+        "missing": sum(1 for n in missing.values() if n),
+        "returned": sum(returned.values()),
+    }
+    chosen = [
+        t
+        for t, p, role in assigned
+        if (plan_id is None or p == plan_id)
+        and (show != "attention" or missing[t] or returned[t])
+        and (show != "lead" or role == TaskAssignment.Role.LEAD)
+    ]
+    page = Paginator(chosen, TASKS_PER_PAGE).get_page(number)
+    ids = list(page.object_list)
+    tasks = Task.objects.filter(pk__in=ids).select_related("plan").with_units()
+    # The standing (reports.standing's rule) as a subquery: no accepted report row is read.
+    tasks = tasks.annotate(standing_id=standing_summary_subquery())
+    by_pk = {t.pk: t for t in tasks}
+    page.object_list = _task_rows(department, [by_pk[i] for i in ids], today)
+    return page, stats, plans
+
+
+def _int(value):
+    return int(value) if value and value.isdigit() else None
 
 
 @require_safe
 @permission_required("reports.submit_report", raise_exception=True)
 def my_tasks(request):
     department = request.user.department
-    rows = _my_task_rows(department, timezone.localdate()) if department else []
-    stats = {
-        "tasks": len(rows),
-        "lead": sum(1 for r in rows if r["is_lead"]),
-        "missing": sum(1 for r in rows if r["missing"]),
-        "returned": sum(len(r["returned"]) for r in rows),
+    plan_id = _int(request.GET.get("plan"))
+    show = request.GET.get("show", "")
+    show = show if show in SHOW_CHOICES else ""
+    page, stats, plans = None, {"tasks": 0, "lead": 0, "missing": 0, "returned": 0}, []
+    if department:
+        page, stats, plans = my_tasks_page(
+            department,
+            timezone.localdate(),
+            plan_id=plan_id,
+            show=show,
+            number=request.GET.get("page"),
+        )
+    query = urlencode([(k, v) for k, v in (("plan", plan_id or ""), ("show", show)) if v])
+    context = {
+        "rows": page.object_list if page else [],
+        "page": page,
+        "stats": stats,
+        "plans": plans,
+        "plan_id": plan_id,
+        "show": show,
+        "show_choices": SHOW_CHOICES.items(),
+        "query": query,
     }
-    return render(request, "reports/my_tasks.html", {"rows": rows, "stats": stats})
+    return render(request, "reports/my_tasks.html", context)
 
 
 @require_safe

@@ -1,6 +1,7 @@
 """The education bureau's side: review queue, comparing submissions, a report's history."""
 
 import difflib
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
@@ -9,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from departments.models import Department, User
+from huancui_vet.admin_lists import EstimatedCountPaginator
 from huancui_vet.sorting import Sorting
 from reports.access import get_report_for_user
 from reports.forms import REPORT_FIELD_LABELS, ReviewFilterForm
@@ -16,6 +18,7 @@ from reports.history import display_value
 from reports.models import Report, ReportState, TargetValue
 from tasks.models import Plan, Task
 
+HISTORY_PER_PAGE = 30
 QUEUE_PAGE_SIZE = 50
 # Sortable columns of the review queue: key → (header, ordering); `id` keeps pages stable.
 QUEUE_COLUMNS = {
@@ -32,8 +35,9 @@ QUEUE_COLUMNS = {
 def review_queue(request):
     """Submitted reports, oldest first; five queries whatever the queue length.
 
-    The count is a plain COUNT over the (state, submitted_at) index; the dropdowns read the
-    Plan, Department and (for the chosen plan only) Task tables.
+    The count is a plain COUNT over the (state, submitted_at) index up to 10,000 reports,
+    PostgreSQL's estimate beyond (huancui_vet.admin_lists.EstimatedCountPaginator); the
+    dropdowns read the Plan, Department and (for the chosen plan only) Task tables.
     """
     plan_id = _queue_plan_id(request.GET)
     form = ReviewFilterForm(
@@ -64,7 +68,9 @@ def review_queue(request):
         ):
             if form.cleaned_data[field]:
                 reports = reports.filter(**{lookup: form.cleaned_data[field]})
-    page = Paginator(reports, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A backlog past 10,000 reports is counted by PostgreSQL's estimate (an exact COUNT over
+    # 150,000 submitted reports took 0.7 s at province scale).
+    page = EstimatedCountPaginator(reports, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -187,7 +193,8 @@ def _history_rows(records):
 @require_safe
 @permission_required("reports.view_all_reports", raise_exception=True)
 def report_history(request, pk):
-    """Every saved version of the report and its target values (django-simple-history)."""
+    """Every saved version of the report and its target values (django-simple-history),
+    HISTORY_PER_PAGE a page each (a draft saved many times has many versions)."""
     report = get_report_for_user(request.user, pk)
     report_records = report.history.select_related("history_user").order_by(
         "-history_date", "-history_id"
@@ -197,9 +204,17 @@ def report_history(request, pk):
         .select_related("history_user", "target")
         .order_by("-history_date", "-history_id")
     )
+    # One page of versions, plus the version before the page's oldest for its diff.
+    page = Paginator(report_records, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    start = page.start_index() - 1 if page.paginator.count else 0
+    rows = _history_rows(report_records[start : start + HISTORY_PER_PAGE + 1])
+    values = Paginator(value_records, HISTORY_PER_PAGE).get_page(request.GET.get("values_page"))
     context = {
         "report": report,
-        "report_rows": _history_rows(report_records),
-        "value_records": value_records,
+        "report_rows": rows[:HISTORY_PER_PAGE],
+        "report_page": page,
+        "value_records": values,
+        "query_versions": urlencode([(k, v) for k, v in request.GET.items() if k != "page"]),
+        "query_values": urlencode([(k, v) for k, v in request.GET.items() if k != "values_page"]),
     }
     return render(request, "reports/report_history.html", context)

@@ -1,27 +1,17 @@
-"""The task page (verbatim task, policy text, targets with actual values, report timeline)
-and the task's change history."""
+"""The task page (verbatim task, policy text, targets with actual values, paged reports,
+periods and timeline; reads in reports.task_page) and the task's change history."""
+
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from reports import history
+from reports import history, task_page
 from reports.access import get_task_for_user, sees_every_unit_of_task
-from reports.models import (
-    PeriodLock,
-    Report,
-    ReportEvent,
-    ReportSummary,
-    TargetValue,
-)
-from reports.selectors import responsible_period_statuses
-from reports.standing import standing_report, standing_target_values
+from reports.page_sections import task_page_sections
 from tasks.models import TaskAssignment
-
-EVENTS_PER_PAGE = 20
 
 
 def _by_year(items, day_of):
@@ -32,94 +22,54 @@ def _by_year(items, day_of):
     return list(years.items())
 
 
-def _my_periods(user, task, coverage, reports):
-    """The user's unit's periods on the task, newest first, with its report and lock state."""
-    closed = set(
-        PeriodLock.objects.filter(plan=task.plan, is_closed=True).values_list(
-            "period_start", flat=True
-        )
-    )
-    own = next(s for a, s in coverage if a.department_id == user.department_id)
-    reports_by_start = {r.period_start: r for r in reports if r.department_id == user.department_id}
-    return [
-        {
-            "status": s,
-            "report": reports_by_start.get(s.period.start),
-            "closed": s.period.start in closed,
-        }
-        for s in reversed(own)
-    ]
-
-
-def _timeline_page(request, reports):
-    """One page of the workflow events of the reports the user sees, newest first."""
-    events = (
-        ReportEvent.objects.filter(report__in=[r.pk for r in reports])
-        .select_related("actor", "report__department")
-        .order_by("-at", "-pk")
-    )
-    return Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("events_page"))
-
-
-def _standing(task):
-    """The report that stands for the task (reports.standing), as the dashboard shows it."""
-    lead = task.principal_lead
-    accepted = ReportSummary.objects.filter(task=task, is_lead=True, accepted_at__isnull=False)
-    return standing_report(accepted, principal_lead_id=lead.pk if lead else None)
+def _other_params(request, name):
+    """The query string without `name`, for one paged list's links among several."""
+    return urlencode([(k, v) for k, v in request.GET.items() if k != name])
 
 
 @require_safe
 @permission_required("reports.view_report", raise_exception=True)
 def task_detail(request, pk):
-    """Runs a fixed number of queries whatever the number of reports and events."""
+    """Loads only what the page shows (a page of reports, of the unit's periods and of the
+    timeline; counts by aggregate), in a fixed number of queries whatever the task's size."""
     user = request.user
+    today = timezone.localdate()
     task = get_task_for_user(user, pk, with_details=True)
-    reports = list(
-        Report.objects.visible_to(user)
-        .filter(task=task)
-        .select_related("department")
-        .prefetch_related(
-            Prefetch("target_values", queryset=TargetValue.objects.select_related("target")),
-            "evidence",
-        )
-        .order_by("-period_start", "department__sort_order")
-    )
-    summaries = ReportSummary.objects.filter(task=task).only(
-        "department_id", "period_start", "first_submitted_at"
-    )
-    coverage = responsible_period_statuses(task, summaries, timezone.localdate())
-    my_role = task.role_of(user.department_id) if user.is_department_staff else None
+    assignments = list(task.assignments.all())
     if not sees_every_unit_of_task(user, task):
-        coverage = [(a, s) for a, s in coverage if a.department_id == user.department_id]
-    my_periods = []
+        assignments = [a for a in assignments if a.department_id == user.department_id]
+    my_role = task.role_of(user.department_id) if user.is_department_staff else None
+    my_periods = None
     if my_role and user.has_perm("reports.add_report"):
-        my_periods = _my_periods(user, task, coverage, reports)
-    events = _timeline_page(request, reports)
+        my_periods = task_page.own_periods_page(user, task, today, request.GET.get("periods_page"))
+    reports = task_page.reports_page(user, task, request.GET.get("reports_page"))
+    # Higher apps' sections (supervision orders, 不属实 marks) for the reports shown.
+    sections, badges = task_page_sections(task, user, reports.object_list)
+    for report in reports.object_list:
+        report.badges = badges.get(report.pk, [])
+    events = task_page.events_page(user, task, request.GET.get("events_page"))
     context = {
         "task": task,
-        "standing": _standing(task),
-        "reports": reports,  # the supervision tags mark reports found 不属实
-        "report_years": _by_year(reports, lambda r: r.period_start),
+        "standing": task_page.standing_summary(task),
+        "reports": reports.object_list,
+        "page_sections": sections,
+        "reports_page": reports,
+        "report_years": _by_year(reports.object_list, lambda r: r.period_start),
         "events": [(event, event.report) for event in events],
         "events_page": events,
-        "targets": standing_target_values(
-            task.targets.all(),
-            reports,
-            principal_lead_id=task.principal_lead.pk if task.principal_lead else None,
-        ),
-        "coverage": [
-            (
-                a,
-                statuses[-1] if statuses else None,
-                sum(1 for s in statuses if s.state == "missing"),
-            )
-            for a, statuses in coverage
-        ],
+        "targets": task_page.target_values(task),
+        "coverage": task_page.unit_coverage(task, assignments, today),
         "my_role": my_role,
         "my_role_label": TaskAssignment.Role(my_role).label if my_role else "",
-        "my_periods": my_periods,
-        "my_period_years": _by_year(my_periods, lambda item: item["status"].period.start),
-        "this_year": timezone.localdate().year,
+        "my_periods": my_periods.object_list if my_periods else [],
+        "my_periods_page": my_periods,
+        "my_period_years": _by_year(
+            my_periods.object_list if my_periods else [], lambda item: item["status"].period.start
+        ),
+        "query_reports": _other_params(request, "reports_page"),
+        "query_periods": _other_params(request, "periods_page"),
+        "query_events": _other_params(request, "events_page"),
+        "this_year": today.year,
     }
     return render(request, "reports/task_detail.html", context)
 

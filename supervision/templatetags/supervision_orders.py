@@ -1,5 +1,7 @@
-"""Supervision orders on pages of lower apps (task page, My tasks, report page) and on the
-dashboard, without those apps importing supervision: their templates load this library.
+"""Supervision orders on pages of lower apps (My tasks, report page) and on the dashboard,
+without those apps importing supervision: their templates load this library. The task page
+gets its section from the view instead (orders.hooks.task_page_orders through
+reports.page_sections).
 
 Each tag runs a fixed few queries whatever the number of orders.
 """
@@ -11,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from supervision.facts import visible_department_id
-from supervision.orders.access import verifications_visible_to
 from supervision.orders.colours import COLOUR_ORDER
 from supervision.orders.models import ReportUrging, SupervisionOrder
 from supervision.orders.selectors import (
@@ -19,15 +20,13 @@ from supervision.orders.selectors import (
     counts_by,
     load_order_facts,
     standings_for,
-    untrue_report_ids,
 )
 from tasks.periods import end_of_day
 
 register = template.Library()
-MY_ORDERS_SHOWN = 50
+MY_ORDERS_SHOWN = 20  # nearest deadlines first; the count says how many more
 MY_URGINGS_SHOWN = 10
 DASHBOARD_ESCALATED_SHOWN = 20
-TASK_ORDERS_SHOWN = 20
 
 
 @register.simple_tag
@@ -55,52 +54,21 @@ def _with_standing(orders):
     return rows
 
 
-@register.inclusion_tag("supervision/orders/_task_orders.html", takes_context=True)
-def task_supervision(context, task):
-    """Orders and verifications of a task, as the user may see them (5 queries)."""
-    user = context["request"].user
-    visible = SupervisionOrder.objects.visible_to(user).filter(task=task).distinct()
-    # Open orders first, then the latest closed ones; the order list has them all.
-    orders = list(
-        visible.open()
-        .prefetch_related("units__department")
-        .order_by("deadline", "pk")[:TASK_ORDERS_SHOWN]
-    )
-    checks = list(
-        verifications_visible_to(user)
-        .filter(task=task)
-        .select_related("department", "report")
-        .order_by("-checked_on", "-pk")[:TASK_ORDERS_SHOWN]
-    )
-    list_query = urlencode({"plan": task.plan_id, "task": task.pk, "colour": "all"})
-    return {
-        "task": task,
-        "rows": _with_standing(orders),
-        "total": visible.count(),
-        "list_url": f"{reverse('supervision:order_list')}?{list_query}",
-        "verifications": checks,
-        "perms": context.get("perms"),
-    }
-
-
-@register.simple_tag
-def untrue_reports(reports):
-    """Ids of these reports that an on-site check found 不属实 while accepted (one query)."""
-    return untrue_report_ids([r.pk for r in reports])
-
-
 @register.inclusion_tag("supervision/orders/_my_orders.html", takes_context=True)
 def my_orders(context):
-    """The unit's open orders, colour first, and the latest urgings of its reports."""
+    """The unit's open orders with the nearest deadlines (MY_ORDERS_SHOWN, colour first) and
+    how many it has in all, and the latest urgings of its reports (6 queries)."""
     user = context["request"].user
     if not user.department_id:
         return {"rows": [], "urgings": []}
-    orders = list(
+    open_orders = (
         SupervisionOrder.objects.visible_to(user)
         .open()
         .filter(units__department_id=user.department_id)
         .distinct()
-        .select_related("task")
+    )
+    orders = list(
+        open_orders.select_related("task")
         .prefetch_related("units__department")
         .order_by("deadline")[:MY_ORDERS_SHOWN]
     )
@@ -109,8 +77,10 @@ def my_orders(context):
         .select_related("task", "urged_by")
         .order_by("-at")[:MY_URGINGS_SHOWN]
     )
+    rows = _with_standing(orders)
     return {
-        "rows": _with_standing(orders),
+        "rows": rows,
+        "total": open_orders.count(),
         "urgings": urgings,
         "department_id": user.department_id,
     }

@@ -6,6 +6,7 @@ from django.urls import reverse
 from supervision.orders.models import SupervisionOrder
 from supervision.tests.factories import count_queries
 from supervision.tests.orders_fixtures import bulk_orders
+from supervision.views.scorecard import LINES_PER_PAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +27,20 @@ def test_query_counts_do_not_grow_from_10_to_10000_orders(client, world):
     assert SupervisionOrder.objects.count() == 10_000
     after = [count_queries(client, url) for url in urls]
     assert before == after
-    # The department's drill-down shows every one of its order lines (no pagination there).
-    page = client.get(urls[2]).content.decode()
-    assert page.count("督办单基准督") > 1000
+    # The department's drill-down pages its order lines, 50 a page, the total stated.
+    response = client.get(urls[2])
+    [orders] = [items for c, items, *_ in response.context["sections"] if c.key == "orders"]
+    assert orders.paginator.count > 1000 and len(orders) == LINES_PER_PAGE
+    page = response.content.decode()
+    assert page.count("督办单基准督") == LINES_PER_PAGE
+    assert f"共 {orders.paginator.count} 项" in page and "orders_page=2#orders" in page
+    last = orders.paginator.num_pages
+    response = client.get(urls[2] + f"&orders_page={last}")
+    [tail] = [items for c, items, *_ in response.context["sections"] if c.key == "orders"]
+    assert tail.number == last
+    assert len(tail) == orders.paginator.count - (last - 1) * LINES_PER_PAGE
+    # The other params (plan, as-of) are kept in the page links.
+    assert f"plan={world.plan.pk}" in response.content.decode().split("orders_page=")[0][-300:]
 
 
 def test_unit_pages_with_many_orders_keep_their_query_count(client, world):
@@ -38,3 +50,19 @@ def test_unit_pages_with_many_orders_keep_their_query_count(client, world):
     before = [count_queries(client, url) for url in urls]
     bulk_orders(world.plan, 500, issuer=world.neutral_supervisor)
     assert [count_queries(client, url) for url in urls] == before
+
+
+def test_my_tasks_lists_the_nearest_orders_and_counts_them_all(client, world):
+    from supervision.templatetags.supervision_orders import MY_ORDERS_SHOWN
+
+    bulk_orders(world.plan, 60, issuer=world.neutral_supervisor)
+    client.force_login(world.reporter)
+    html = client.get(reverse("reports:my_tasks")).content.decode()
+    total = (
+        SupervisionOrder.objects.open()
+        .filter(units__department_id=world.reporter.department_id)
+        .distinct()
+        .count()
+    )
+    assert total > MY_ORDERS_SHOWN
+    assert f"待办督办单（{total}件，列出时限最近的 {MY_ORDERS_SHOWN} 件）" in html

@@ -1,6 +1,9 @@
 """The department scorecard (部门评分) and its per-department drill-down."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -11,6 +14,8 @@ from supervision.scoring import COMPONENTS, ranking_rule_sentence
 from supervision.selectors import scorecard_data
 from supervision.templatetags.supervision_links import compliance_base_url
 from supervision.trends import scorecard_with_standing
+
+LINES_PER_PAGE = 50  # per component on the drill-down: a unit can have thousands of lines
 
 
 def _scorecard(request, *, detailed, loader=scorecard_data):
@@ -58,7 +63,17 @@ def department_score(request, department_id):
     row = data.row_for(department_id) if data else None
     if row is None:
         raise Http404("该单位不在本方案的评分范围内。")
-    sections = [(c, row.items_for(c.key)) for c in row.components]
+    sections = [
+        (
+            c,
+            Paginator(row.items_for(c.key), LINES_PER_PAGE).get_page(
+                request.GET.get(f"{c.key}_page")
+            ),
+            f"{c.key}_page",
+            urlencode([(k, v) for k, v in request.GET.items() if k != f"{c.key}_page"]),
+        )
+        for c in row.components
+    ]
     return render(
         request,
         "supervision/department_score.html",
@@ -67,7 +82,7 @@ def department_score(request, department_id):
             "data": data,
             "row": row,
             "sections": sections,
-            "query": request.GET.urlencode(),
+            "query": urlencode([(k, v) for k, v in request.GET.items() if not k.endswith("_page")]),
             "compliance_base": compliance_base_url(data.plan, data.as_of),
         },
     )

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -22,48 +21,32 @@ from supervision.orders.forms import (
     TextForm,
 )
 from supervision.orders.models import OrderEvent, OrderUnit, SupervisionOrder
-from supervision.orders.selectors import load_order_facts, order_for_display
+from supervision.orders.selectors import order_for_display, order_list_page
 
 PAGE_SIZE = 50
-
-
-def _matches(order, *, department_id, task_id, colour):
-    if department_id is not None and not order.names(department_id):
-        return False
-    if task_id is not None and order.task_id != task_id:
-        return False
-    if colour == "all":
-        return True
-    if colour == "closed":
-        return not order.is_open
-    if not order.is_open:
-        return False
-    if colour == "escalated":
-        return order.standing.escalated
-    return not colour or order.colour == colour
 
 
 @require_safe
 @permission_required("supervision.view_supervisionorder", raise_exception=True)
 def order_list(request):
-    """Orders of a plan as of a date, filtered by unit, task and colour (6–8 queries)."""
+    """Orders of a plan as of a date, filtered by unit, task and colour, paged in SQL where
+    the filter allows (orders.selectors.order_list_page; a constant number of queries)."""
     form = OrderFilterForm(request.GET or None)
     plan, as_of = form.resolved()
     if plan is None:
         return render(request, "supervision/orders/order_list.html", {"form": form, "page": None})
     department_id, task_id, colour = form.resolved_filters()
     form = form.showing(plan=plan, as_of=as_of)
-    facts = load_order_facts(
-        plan=plan, as_of=as_of, department_id=visible_department_id(request.user)
+    listing = order_list_page(
+        plan=plan,
+        as_of=as_of,
+        visible_to_department=visible_department_id(request.user),
+        department_id=department_id,
+        task_id=task_id,
+        colour=colour,
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
     )
-    rows = [
-        o
-        for o in (facts.orders if colour in ("closed", "all") else facts.open_orders())
-        if _matches(o, department_id=department_id, task_id=task_id, colour=colour)
-    ]
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    models = SupervisionOrder.objects.select_related("task").prefetch_related("units__department")
-    by_pk = {o.pk: o for o in models.filter(pk__in=[f.pk for f in page.object_list])}
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -71,8 +54,8 @@ def order_list(request):
         "supervision/orders/order_list.html",
         {
             "form": form,
-            "page": page,
-            "items": [(by_pk[f.pk], f) for f in page.object_list],
+            "page": listing.page,
+            "items": listing.items,
             "query": query.urlencode(),
             "as_of": as_of,
         },

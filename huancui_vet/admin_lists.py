@@ -1,0 +1,80 @@
+"""Lists over tables that grow to millions of rows: admin changelists (reports, notices,
+deliveries, the audit trail, orders, tasks) and the review queue.
+
+Django's changelist counts its rows twice: the filtered count for the paginator and, unless
+`show_full_result_count = False`, the whole table's. On PostgreSQL an exact COUNT(*) reads
+the whole table (0.1-0.5 s at 1M reports, /work/shared/notes/perf-limits.md §5), so on
+PostgreSQL a list takes the planner's estimate once it is past ESTIMATE_ABOVE rows: an
+unfiltered list pg_class.reltuples (kept by ANALYZE and autovacuum), a filtered or searched
+one the row estimate of EXPLAIN (no rows read). Smaller lists, and every list on SQLite,
+are counted exactly, so the pages a user can actually page through are exact.
+"""
+
+import json
+
+from django.contrib import admin
+from django.core.paginator import Paginator
+from django.db import connections
+from django.utils.functional import cached_property
+
+ESTIMATE_ABOVE = 10_000
+
+
+def _unfiltered(queryset) -> bool:
+    query = queryset.query
+    return (
+        not query.where.children
+        and not query.distinct
+        and not query.combinator
+        and query.low_mark == 0
+        and query.high_mark is None
+    )
+
+
+def estimated_rows(queryset) -> int | None:
+    """The planner's row estimate of the queryset's table (PostgreSQL only, else None)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
+            [connection.ops.quote_name(queryset.model._meta.db_table)],
+        )
+        row = cursor.fetchone()
+    return row[0] if row and row[0] is not None and row[0] >= 0 else None
+
+
+def planned_rows(queryset) -> int | None:
+    """EXPLAIN's row estimate for the queryset (PostgreSQL only, else None); reads no rows."""
+    if connections[queryset.db].vendor != "postgresql":
+        return None
+    plan = json.loads(queryset.order_by().explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class EstimatedCountPaginator(Paginator):
+    """A paginator whose count of a large list is PostgreSQL's estimate (`estimated` says
+    so, for a page that shows the number)."""
+
+    estimated = False
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if hasattr(queryset, "query"):
+            estimate = (estimated_rows if _unfiltered(queryset) else planned_rows)(queryset)
+            if estimate is not None and estimate > ESTIMATE_ABOVE:
+                self.estimated = True
+                return estimate
+        return super().count
+
+
+class LargeTableAdmin(admin.ModelAdmin):
+    """Base for changelists of tables that grow without bound: no second, unfiltered
+    COUNT(*) (the result line says "显示全部" instead of the total) and the estimating
+    paginator above. Subclasses still set `list_select_related` for their columns and an
+    `ordering` an index serves."""
+
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator

@@ -1,0 +1,74 @@
+"""My tasks for a unit on many tasks: header figures over every task, the table paged and
+filtered by plan and by what needs action, queries constant."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from reports.tests.test_query_counts import add_tasks, count_queries
+from reports.views.mine import TASKS_PER_PAGE
+
+pytestmark = pytest.mark.django_db
+URL = "reports:my_tasks"
+
+
+@pytest.fixture
+def july():
+    with time_machine.travel(datetime.datetime(2023, 7, 10, 9, tzinfo=datetime.UTC)):
+        yield
+
+
+def test_the_table_is_paged_and_the_figures_cover_every_task(client, world, july):
+    add_tasks(world, 40, start_number=10)  # 教育局 leads, 人社局 supports
+    total = world.edu.assignments.count()
+    assert total > TASKS_PER_PAGE
+    client.force_login(world.reporter)
+    first = client.get(reverse(URL))
+    assert len(first.context["rows"]) == TASKS_PER_PAGE
+    assert first.context["stats"]["tasks"] == total
+    assert first.context["page"].paginator.count == total
+    assert "page=2" in first.content.decode()
+    second = client.get(reverse(URL), {"page": 2})
+    shown = [r["task"].pk for r in first.context["rows"] + second.context["rows"]]
+    assert len(shown) == total == len(set(shown))
+
+
+def test_the_missing_figures_agree_with_the_rows(client, world, july):
+    """The header's aggregate count of tasks with missing periods equals the rows' rule."""
+    add_tasks(world, 5, start_number=10)
+    client.force_login(world.hr_reporter)
+    response = client.get(reverse(URL))
+    rows = response.context["rows"]
+    assert response.context["stats"]["missing"] == sum(1 for r in rows if r["missing"])
+    assert {r["missing"] for r in rows} >= {6}  # 人社局 never reported task 1: Jan-Jun missing
+
+
+def test_filters_by_plan_and_by_what_needs_action(client, world, july):
+    add_tasks(world, 3, start_number=10)
+    client.force_login(world.hr_reporter)
+    everything = client.get(reverse(URL)).context["rows"]
+    plans = {r["task"].plan_id for r in everything}
+    assert len(plans) >= 1
+    by_plan = client.get(reverse(URL), {"plan": world.plan.pk}).context["rows"]
+    assert by_plan and all(r["task"].plan_id == world.plan.pk for r in by_plan)
+    attention = client.get(reverse(URL), {"show": "attention"}).context["rows"]
+    assert attention and all(r["missing"] or r["returned"] for r in attention)
+    lead = client.get(reverse(URL), {"show": "lead"}).context["rows"]
+    assert all(r["is_lead"] for r in lead)
+    assert len(lead) < len(everything)
+    html = client.get(reverse(URL), {"plan": 999999}).content.decode()
+    assert "没有符合筛选条件的任务" in html
+    # An unknown filter value shows everything.
+    assert len(client.get(reverse(URL), {"show": "x"}).context["rows"]) == len(everything)
+
+
+def test_query_count_is_flat_past_one_page(client, world, july):
+    client.force_login(world.reporter)
+    url = reverse(URL)
+    add_tasks(world, 2, start_number=10)
+    small = count_queries(client, url)
+    add_tasks(world, 40, start_number=20)
+    assert count_queries(client, url) == small
+    assert count_queries(client, url + "?show=attention&page=2") == small
