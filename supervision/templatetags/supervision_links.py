@@ -60,3 +60,9 @@ def compliance_url(base, department=None, status=None, period=None):
     extra = {"department": department, "status": status, "period": period}
     query = urlencode({k: v for k, v in extra.items() if v not in (None, "")})
     return f"{base}&{query}" if query else base
+
+
+@register.filter
+def url_at(pk, pattern):
+    """`pattern` (supervision.shown.UrlPattern, reversed once per page) for `pk`."""
+    return pattern.at(pk)

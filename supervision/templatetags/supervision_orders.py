@@ -21,6 +21,7 @@ from supervision.orders.selectors import (
     standings_for,
     untrue_report_ids,
 )
+from supervision.shown import DASHBOARD_ROWS, UrlPattern, most_pressing, order_pressure
 from tasks.periods import end_of_day
 
 register = template.Library()
@@ -141,13 +142,15 @@ def dashboard_orders(context, data):
     base = reverse("supervision:order_list")
     list_query = urlencode({"plan": data.plan.pk, "as_of": data.as_of.isoformat()})
     untrue = facts.untrue()
+    units = [(unit_names.get(pk, "—"), pk, c) for pk, c in by_unit.items()]
+    tasks = sorted((task_numbers[pk], pk, c) for pk, c in by_task.items() if pk in task_numbers)
     return {
         "data": data,
         "totals": colour_totals(facts),
-        "units": [(unit_names.get(pk, "—"), pk, c) for pk, c in by_unit.items()],
-        "tasks": sorted(
-            (task_numbers[pk], pk, c) for pk, c in by_task.items() if pk in task_numbers
-        ),
+        # The most red first, up to DASHBOARD_ROWS each; the order list has them all.
+        "units": most_pressing(units, DASHBOARD_ROWS, key=lambda r: order_pressure(r[2])),
+        "tasks": most_pressing(tasks, DASHBOARD_ROWS, key=lambda r: order_pressure(r[2])),
+        "task_url": UrlPattern.of("reports:task_detail"),
         "escalated": escalated[:DASHBOARD_ESCALATED_SHOWN],
         "escalated_count": len(escalated),
         # Capped like the 领导督办 list: the page stays bounded however many checks a plan has.
