@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from supervision.shown import page_pattern
+
 register = template.Library()
 
 
@@ -66,3 +68,10 @@ def compliance_url(base, department=None, status=None, period=None):
 def url_at(pk, pattern):
     """`pattern` (supervision.shown.UrlPattern, reversed once per page) for `pk`."""
     return pattern.at(pk)
+
+
+@register.simple_tag(takes_context=True)
+def url_of(context, name, *args):
+    """{% url name *args %} for a tag called once per row: the name is reversed once per
+    template rendering (supervision.shown.page_pattern)."""
+    return page_pattern(context, name, len(args)).at(*args)

@@ -21,7 +21,13 @@ from supervision.orders.selectors import (
     standings_for,
     untrue_report_ids,
 )
-from supervision.shown import DASHBOARD_ROWS, UrlPattern, most_pressing, order_pressure
+from supervision.shown import (
+    DASHBOARD_ROWS,
+    UrlPattern,
+    most_pressing,
+    order_pressure,
+    page_pattern,
+)
 from tasks.periods import end_of_day
 
 register = template.Library()
@@ -31,21 +37,20 @@ DASHBOARD_ESCALATED_SHOWN = 20
 TASK_ORDERS_SHOWN = 20
 
 
-@register.simple_tag
-def order_issue_url(task_id, source="task", **params):
+@register.simple_tag(takes_context=True)
+def order_issue_url(context, task_id, source="task", **params):
     """The issue form of a task, prefilled (host, reason, period, report)."""
     query = {"source": source, **{k: v for k, v in params.items() if v not in (None, "")}}
     for key, value in query.items():
         if hasattr(value, "isoformat"):
             query[key] = value.isoformat()
-    return f"{reverse('supervision:order_create', args=[task_id])}?{urlencode(query)}"
+    return f"{page_pattern(context, 'supervision:order_create').at(task_id)}?{urlencode(query)}"
 
 
-@register.simple_tag
-def report_urge_url(task_id, department_id, period_start):
-    return reverse(
-        "supervision:report_urge", args=[task_id, department_id, period_start.isoformat()]
-    )
+@register.simple_tag(takes_context=True)
+def report_urge_url(context, task_id, department_id, period_start):
+    pattern = page_pattern(context, "supervision:report_urge", 3)
+    return pattern.at(task_id, department_id, period_start.isoformat())
 
 
 def _with_standing(orders):

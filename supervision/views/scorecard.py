@@ -1,8 +1,8 @@
 """The department scorecard (部门评分) and its per-department drill-down."""
 
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
