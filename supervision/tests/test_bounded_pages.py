@@ -156,11 +156,7 @@ def _scorecard(client, world, **params):
 
 
 def _ids(response):
-    return [
-        s.row.department_id
-        for _label, members, _size in response.context["groups"]
-        for s in members
-    ]
+    return [s.row.department_id for _label, members in response.context["groups"] for s in members]
 
 
 def test_scorecard_paginates_in_ranking_order(client, world):

@@ -35,21 +35,21 @@ def _scorecard(request, *, detailed, loader=scorecard_data):
 
 def _page_of_groups(request, groups):
     """One page of the ranking (SCORECARD_PAGE_SIZE units), in ranking order across the
-    groups: (page, [(group label, its units on this page, units in the group)])."""
+    groups: (page, [(group label, its units on this page)], {group label: units in it})."""
     flat = [(label, s) for label, members in groups for s in members]
     page = Paginator(flat, SCORECARD_PAGE_SIZE).get_page(request.GET.get("page"))
     sizes = {label: len(members) for label, members in groups}
     shown: dict[str, list] = {}
     for label, standing in page.object_list:
         shown.setdefault(label, []).append(standing)
-    return page, [(label, members, sizes[label]) for label, members in shown.items()]
+    return page, list(shown.items()), sizes
 
 
 @require_safe
 @permission_required("reports.view_dashboard", raise_exception=True)
 def scorecard(request):
     form, data = _scorecard(request, detailed=False, loader=scorecard_with_standing)
-    page, groups = _page_of_groups(request, data.standing if data else [])
+    page, groups, group_sizes = _page_of_groups(request, data.standing if data else [])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -59,6 +59,7 @@ def scorecard(request):
             "form": form,
             "data": data,
             "groups": groups,
+            "group_sizes": group_sizes,
             "page": page,
             "page_query": query.urlencode(),
             "score_url": UrlPattern.of("supervision:department_score"),
