@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/generate.py --scale province --fraction 0.02
     .venv/bin/python bench/run.py [--rounds 10] [--json /tmp/bench-run.json]
+    .venv/bin/python bench/run.py --rounds 5 --pages dashboard,scorecard,compliance,public_page
 
 Uses the data bench/generate.py wrote (same DATABASE_URL; default the SQLite file
 /tmp/huancui_generated.sqlite3). What it does, loopback only and bounded in time:
