@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from supervision.choices import Light
+from supervision.choices import Light, TargetStatus
 
 DASHBOARD_ROWS = 30  # rows of each per-task / per-unit table on the dashboard
 SCORECARD_PAGE_SIZE = 50  # units per scorecard page (each ranking group paginates alike)
@@ -50,6 +50,11 @@ def most_pressing(rows, limit, *, key):
 def task_pressure(row):
     """Dashboard task rows: red, then amber, green, grey."""
     return _LIGHT_RANK.get(row.light, len(_LIGHT_RANK))
+
+
+def target_pressure(row):
+    """The year's target rows (selectors.TargetRow): missed targets first."""
+    return row.status != TargetStatus.MISSED
 
 
 def unit_pressure(row):

@@ -205,3 +205,24 @@ def test_query_counts_do_not_grow_with_units_tasks_and_orders(client, world):
     bulk_orders(world.plan, 500, issuer=world.neutral_supervisor)
     after = [count_queries(client, url) for url in urls]
     assert before == after
+
+
+def test_printout_says_when_the_task_table_is_cut(client, world):
+    tasks = world.plan.tasks.count() + 40
+    _grow(world, 0, 40)
+    client.force_login(world.leader)
+    query = {"plan": world.plan.pk, "as_of": AS_OF}
+    html = client.get(reverse("supervision:dashboard_print"), query).content.decode()
+    assert f"共 {tasks} 项，显示前 {DASHBOARD_ROWS} 项（滞后/逾期、预警的任务优先）" in html
+
+
+def test_missed_targets_are_shown_first():
+    from supervision.shown import target_pressure
+
+    class Row:
+        def __init__(self, status):
+            self.status = status
+
+    rows = [Row(s) for s in ["met", "pending", "missed", "met", "missed"]]
+    shown = most_pressing(rows, 2, key=target_pressure)
+    assert [r.status for r in shown] == ["missed", "missed"] and shown.total == 5

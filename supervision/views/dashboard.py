@@ -14,6 +14,7 @@ from supervision.shown import (
     Shown,
     UrlPattern,
     most_pressing,
+    target_pressure,
     task_pressure,
     unit_pressure,
 )
@@ -86,7 +87,7 @@ def _context(request, *, overdue_rows=OVERDUE_ROWS_SHOWN):
         "units_shown": units,
         "lagging_shown": data.lagging[:DASHBOARD_ROWS],
         "year_targets_shown": most_pressing(
-            data.year_targets.rows, DASHBOARD_ROWS, key=lambda t: t.status != "missed"
+            data.year_targets.rows, DASHBOARD_ROWS, key=target_pressure
         ),
         "task_url": UrlPattern.of("reports:task_detail"),
         "plan_url": reverse("tasks:plan_detail", args=[plan.pk]),
