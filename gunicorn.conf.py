@@ -30,3 +30,15 @@ def on_starting(server):
     except ImproperlyConfigured as exc:
         sys.stderr.write(f"Configuration error: {exc}\n")
         sys.exit(1)
+
+
+def post_worker_init(worker):
+    """Move what a worker loaded at start-up (Django, the apps, their settings and URL
+    patterns) out of the cyclic garbage collector's reach: a full collection then walks
+    the request's objects only. A province-size scorecard allocates enough to trigger
+    several full collections a request; in process its CPU time fell from 193 to 128 ms
+    (README, Performance)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()

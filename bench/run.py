@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/generate.py --scale province --fraction 0.02
     .venv/bin/python bench/run.py [--rounds 10] [--json /tmp/bench-run.json]
+    .venv/bin/python bench/run.py --rounds 5 --pages dashboard,scorecard,compliance,public_page
 
 Uses the data bench/generate.py wrote (same DATABASE_URL; default the SQLite file
 /tmp/huancui_generated.sqlite3). What it does, loopback only and bounded in time:
@@ -276,10 +277,22 @@ def main():
     parser.add_argument("--timeout", type=float, default=30)
     parser.add_argument("--max-seconds", type=float, default=900)
     parser.add_argument("--json", default="/tmp/huancui_bench_run.json")
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="comma-separated page names to measure (e.g. dashboard,scorecard,compliance,"
+        "public_page); default every page. The trivial view is always measured.",
+    )
     args = parser.parse_args()
     call_command("collectstatic", "--noinput", verbosity=0)
     with override_settings(ROOT_URLCONF="bench_urls"):
         plan, as_of, page_list = pages()
+        if args.pages:
+            wanted = {"trivial", *args.pages.split(",")}
+            unknown = wanted - {name for name, _, _ in page_list}
+            if unknown:
+                sys.exit(f"unknown pages: {', '.join(sorted(unknown))}")
+            page_list = [row for row in page_list if row[0] in wanted]
         cookies, counts = sessions_and_counts(page_list)
     for name, (_, _, status) in counts.items():
         if status != 200:

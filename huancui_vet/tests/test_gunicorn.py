@@ -160,3 +160,19 @@ def test_gunicorn_serves_hashed_static_files_gzipped_with_far_future_caching(tmp
         assert gzip.decompress(body).startswith(b"/*") or len(gzip.decompress(body)) > 100
     finally:
         stop(process)
+
+
+def test_each_worker_freezes_its_start_up_heap():
+    """post_worker_init moves the loaded objects out of the collector's generations, so a
+    full collection during a request no longer walks Django's start-up objects."""
+    import gc
+    import runpy
+
+    config = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    try:
+        config["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()

@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from supervision.shown import page_pattern
+
 register = template.Library()
 
 
@@ -60,3 +62,16 @@ def compliance_url(base, department=None, status=None, period=None):
     extra = {"department": department, "status": status, "period": period}
     query = urlencode({k: v for k, v in extra.items() if v not in (None, "")})
     return f"{base}&{query}" if query else base
+
+
+@register.filter
+def url_at(pk, pattern):
+    """`pattern` (supervision.shown.UrlPattern, reversed once per page) for `pk`."""
+    return pattern.at(pk)
+
+
+@register.simple_tag(takes_context=True)
+def url_of(context, name, *args):
+    """{% url name *args %} for a tag called once per row: the name is reversed once per
+    template rendering (supervision.shown.page_pattern)."""
+    return page_pattern(context, name, len(args)).at(*args)

@@ -21,6 +21,13 @@ from supervision.orders.selectors import (
     load_order_facts,
     standings_for,
 )
+from supervision.shown import (
+    DASHBOARD_ROWS,
+    UrlPattern,
+    most_pressing,
+    order_pressure,
+    page_pattern,
+)
 from tasks.periods import end_of_day
 
 register = template.Library()
@@ -29,21 +36,20 @@ MY_URGINGS_SHOWN = 10
 DASHBOARD_ESCALATED_SHOWN = 20
 
 
-@register.simple_tag
-def order_issue_url(task_id, source="task", **params):
+@register.simple_tag(takes_context=True)
+def order_issue_url(context, task_id, source="task", **params):
     """The issue form of a task, prefilled (host, reason, period, report)."""
     query = {"source": source, **{k: v for k, v in params.items() if v not in (None, "")}}
     for key, value in query.items():
         if hasattr(value, "isoformat"):
             query[key] = value.isoformat()
-    return f"{reverse('supervision:order_create', args=[task_id])}?{urlencode(query)}"
+    return f"{page_pattern(context, 'supervision:order_create').at(task_id)}?{urlencode(query)}"
 
 
-@register.simple_tag
-def report_urge_url(task_id, department_id, period_start):
-    return reverse(
-        "supervision:report_urge", args=[task_id, department_id, period_start.isoformat()]
-    )
+@register.simple_tag(takes_context=True)
+def report_urge_url(context, task_id, department_id, period_start):
+    pattern = page_pattern(context, "supervision:report_urge", 3)
+    return pattern.at(task_id, department_id, period_start.isoformat())
 
 
 def _with_standing(orders):
@@ -111,13 +117,15 @@ def dashboard_orders(context, data):
     base = reverse("supervision:order_list")
     list_query = urlencode({"plan": data.plan.pk, "as_of": data.as_of.isoformat()})
     untrue = facts.untrue()
+    units = [(unit_names.get(pk, "—"), pk, c) for pk, c in by_unit.items()]
+    tasks = sorted((task_numbers[pk], pk, c) for pk, c in by_task.items() if pk in task_numbers)
     return {
         "data": data,
         "totals": colour_totals(facts),
-        "units": [(unit_names.get(pk, "—"), pk, c) for pk, c in by_unit.items()],
-        "tasks": sorted(
-            (task_numbers[pk], pk, c) for pk, c in by_task.items() if pk in task_numbers
-        ),
+        # The most red first, up to DASHBOARD_ROWS each; the order list has them all.
+        "units": most_pressing(units, DASHBOARD_ROWS, key=lambda r: order_pressure(r[2])),
+        "tasks": most_pressing(tasks, DASHBOARD_ROWS, key=lambda r: order_pressure(r[2])),
+        "task_url": UrlPattern.of("reports:task_detail"),
         "escalated": escalated[:DASHBOARD_ESCALATED_SHOWN],
         "escalated_count": len(escalated),
         # Capped like the 领导督办 list: the page stays bounded however many checks a plan has.

@@ -1,23 +1,35 @@
 """The supervision dashboard (督查看板) and its printable version."""
 
 from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from huancui_vet.history import settings_version
 from supervision.forms import DashboardFilterForm, as_of_note
 from supervision.selectors import dashboard_data
+from supervision.shown import (
+    DASHBOARD_ROWS,
+    Shown,
+    UrlPattern,
+    most_pressing,
+    target_pressure,
+    task_pressure,
+    unit_pressure,
+)
 from supervision.templatetags.supervision_links import compliance_base_url
 
 OVERDUE_ROWS_SHOWN = 100  # a long table costs ~40-260 µs a row; the export has all of them
 OVERDUE_ROWS_PRINTED = 30  # keeps the printout to a few A4 pages
+TASK_PAGE_SIZE = 100  # the full task table (?tasks=all), a page at a time
 
 
-def _chart_payload(data):
+def _chart_payload(data, tasks, units):
+    """The charts draw the rows the tables show (all of them unless a table is cut)."""
     return {
         "tasks": [
-            {"label": f"任务{r.number}", "percent": r.percent or 0, "light": r.light}
-            for r in data.tasks
+            {"label": f"任务{r.number}", "percent": r.percent or 0, "light": r.light} for r in tasks
         ],
         "compliance": [
             {
@@ -28,13 +40,31 @@ def _chart_payload(data):
                 "missing": c.missing,
                 "awaiting": c.awaiting,
             }
-            for c in data.compliance
+            for c in units
         ],
         "targets": [
             {"year": ty.year, "met": ty.met, "missed": ty.missed, "pending": ty.pending}
             for ty in data.target_years
         ],
     }
+
+
+def _with(request, **params):
+    """The page's query string with `params` set and no page number."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    for key, value in params.items():
+        query[key] = value
+    return query.urlencode()
+
+
+def _task_rows(request, data):
+    """(Shown task rows, page or None): the most pressing DASHBOARD_ROWS, or with ?tasks=all
+    every task in plan order, TASK_PAGE_SIZE a page."""
+    if request.GET.get("tasks") != "all":
+        return most_pressing(data.tasks, DASHBOARD_ROWS, key=task_pressure), None
+    page = Paginator(data.tasks, TASK_PAGE_SIZE).get_page(request.GET.get("page"))
+    return Shown(list(page.object_list), len(data.tasks)), page
 
 
 def _context(request, *, overdue_rows=OVERDUE_ROWS_SHOWN):
@@ -45,10 +75,22 @@ def _context(request, *, overdue_rows=OVERDUE_ROWS_SHOWN):
     year = form.resolved_year(plan, as_of)
     form = form.showing(plan=plan, year=year, as_of=as_of)
     data = dashboard_data(plan=plan, year=year, as_of=as_of, user=request.user)
+    tasks, tasks_page = _task_rows(request, data)
+    units = most_pressing(data.compliance, DASHBOARD_ROWS, key=unit_pressure)
     return {
         "form": form,
         "data": data,
-        "chart": _chart_payload(data),
+        "chart": _chart_payload(data, tasks, units),
+        "tasks_shown": tasks,
+        "tasks_page": tasks_page,
+        "all_tasks_query": _with(request, tasks="all"),
+        "units_shown": units,
+        "lagging_shown": data.lagging[:DASHBOARD_ROWS],
+        "year_targets_shown": most_pressing(
+            data.year_targets.rows, DASHBOARD_ROWS, key=target_pressure
+        ),
+        "task_url": UrlPattern.of("reports:task_detail"),
+        "plan_url": reverse("tasks:plan_detail", args=[plan.pk]),
         "overdue_shown": data.overdue[:overdue_rows],
         "years": list(range(plan.start_year, plan.end_year + 1)),
         "query": request.GET.urlencode(),

@@ -12,6 +12,7 @@ from huancui_vet.history import settings_version
 from supervision.forms import ScorecardFilterForm, as_of_note
 from supervision.scoring import COMPONENTS, ranking_rule_sentence
 from supervision.selectors import scorecard_data
+from supervision.shown import SCORECARD_PAGE_SIZE, UrlPattern
 from supervision.templatetags.supervision_links import compliance_base_url
 from supervision.trends import scorecard_with_standing
 
@@ -36,17 +37,36 @@ def _scorecard(request, *, detailed, loader=scorecard_data):
     return form, data
 
 
+def _page_of_groups(request, groups):
+    """One page of the ranking (SCORECARD_PAGE_SIZE units), in ranking order across the
+    groups: (page, [(group label, its units on this page)], {group label: units in it})."""
+    flat = [(label, s) for label, members in groups for s in members]
+    page = Paginator(flat, SCORECARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    sizes = {label: len(members) for label, members in groups}
+    shown: dict[str, list] = {}
+    for label, standing in page.object_list:
+        shown.setdefault(label, []).append(standing)
+    return page, list(shown.items()), sizes
+
+
 @require_safe
 @permission_required("reports.view_dashboard", raise_exception=True)
 def scorecard(request):
     form, data = _scorecard(request, detailed=False, loader=scorecard_with_standing)
+    page, groups, group_sizes = _page_of_groups(request, data.standing if data else [])
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "supervision/scorecard.html",
         {
             "form": form,
             "data": data,
-            "groups": data.standing if data else [],
+            "groups": groups,
+            "group_sizes": group_sizes,
+            "page": page,
+            "page_query": query.urlencode(),
+            "score_url": UrlPattern.of("supervision:department_score"),
             "rule": ranking_rule_sentence(data.settings) if data else "",
             "components": COMPONENTS,
             "query": request.GET.urlencode(),
