@@ -51,9 +51,9 @@ def assert_unit_path_equals_full_build(plan, as_of, kinds):
                 detail_department=department_id,
             )
             label = (as_of, kind, department_id)
-            assert [without_items(r) for r in unit.rows] == [
-                without_items(r) for r in full.rows
-            ], label
+            assert [without_items(r) for r in unit.rows] == [without_items(r) for r in full.rows], (
+                label
+            )
             shown = unit.row_for(department_id)
             assert shown.items == full.row_for(department_id).items, label
             assert all(not r.items for r in unit.rows if r.department_id != department_id)
