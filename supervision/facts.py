@@ -130,20 +130,24 @@ class PlanFacts:
 
     # --- reads computed by the database (one query each, the first time) ---------------
 
-    def rows(self, periods) -> dict:
+    def rows(self, periods, *, department_id=None) -> dict:
         """(task_id, department_id, period_start) -> Fact for the reports of `periods` (the
-        few periods a page lists one by one: the current one, those due soon)."""
+        few periods a page lists one by one: the current one, those due soon), of one
+        department only when `department_id` is given (a unit's score drill-down)."""
         starts = tuple(sorted({p.start for p in periods}))
-        if starts not in self._rows:
+        key = (starts, department_id)
+        if key not in self._rows:
             facts = {}
             if starts and self.tasks:
                 query = self._summaries().filter(period_start__in=starts)
+                if department_id is not None:
+                    query = query.filter(department_id=department_id)
                 for row in query.values_list(*FACT_FIELDS):
                     fact = Fact._make(row)
                     if fact.task_id in self._task_index:
                         facts[(fact.task_id, fact.department_id, fact.period_start)] = fact
-            self._rows[starts] = facts
-        return self._rows[starts]
+            self._rows[key] = facts
+        return self._rows[key]
 
     def submissions(self) -> dict:
         """{(task_id, department_id): reports.selectors.Submissions} over every ended period

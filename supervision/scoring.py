@@ -164,8 +164,10 @@ class _Sink:
     is what makes a whole-plan scorecard slow, so only the drill-down asks for them.
     """
 
-    def __init__(self, department_ids, detailed):
-        self.detailed = detailed
+    def __init__(self, department_ids, detailed, detail_department=None):
+        """`detail_department`: build the line items of that department only (its drill-down)."""
+        self.detailed = detailed or detail_department is not None
+        self.detail_department = detail_department
         self.items = {d: [] for d in department_ids}
         self.totals = {
             d: {key: [Decimal(0), Decimal(0), 0] for key, *_ in COMPONENTS} for d in department_ids
@@ -180,8 +182,15 @@ class _Sink:
         total[1] += weight * count
         total[2] += count
 
+    def wants(self, department_id):
+        """Whether the line items of `department_id` are built."""
+        if self.detail_department is not None:
+            return department_id == self.detail_department
+        return self.detailed
+
     def item(self, department_id, **fields):
-        self.items[department_id].append(ScoreItem(**fields))
+        if self.wants(department_id):
+            self.items[department_id].append(ScoreItem(**fields))
 
 
 def _points(state, returned, accepted, late):
@@ -226,9 +235,11 @@ def _timeliness_and_review(facts, settings, window, weight_of, sink):
 def _timeliness_items(facts, periods, late, weight_of, sink):
     cutoff = facts.cutoff
     zero = ZERO
-    rows = facts.rows(periods)
+    only = sink.detail_department
+    rows = facts.rows(periods, department_id=only)
+    assignments = [a for a in facts.assignments if only is None or a.department_id == only]
     for period in periods:
-        for a in facts.assignments:
+        for a in assignments:
             fact = rows.get((a.task_id, a.department_id, period.start))
             dept, weight = a.department_id, weight_of(a)
             state = facts.period_state(period, fact)
@@ -300,7 +311,7 @@ def _completion(facts, settings, window, weight_of, sink):
             else:
                 points, outcome = Decimal(0), f"到期（{chinese_date(due)}）未完成"
             sink.add(a.department_id, "completion", common["weight"], points)
-            if sink.detailed:
+            if sink.wants(a.department_id):
                 sink.item(
                     a.department_id,
                     component="completion",
@@ -327,7 +338,7 @@ def _completion(facts, settings, window, weight_of, sink):
                 else ""
             )
             sink.add(a.department_id, "completion", common["weight"], points)
-            if sink.detailed:
+            if sink.wants(a.department_id):
                 sink.item(
                     a.department_id,
                     component="completion",
@@ -348,16 +359,25 @@ NO_ITEMS_NOTE = "本期无到期事项，按满分计"
 
 
 def build_scorecard(
-    facts: PlanFacts, *, settings, period_kind, period_start, detailed=True, orders=None
+    facts: PlanFacts,
+    *,
+    settings,
+    period_kind,
+    period_start,
+    detailed=True,
+    orders=None,
+    detail_department=None,
 ):
-    """`orders`: the plan's OrderFacts (supervision.orders.selectors) for the 督办 component."""
+    """`orders`: the plan's OrderFacts (supervision.orders.selectors) for the 督办 component.
+    `detail_department`: line items for that department only (the others' stay empty, every
+    score and rank the same); its report rows are the only ones read."""
     window_start, window_end, label = scoring_window(facts.plan, period_kind, period_start)
     factor = Decimal(settings.lead_factor)
 
     def weight_of(assignment):
         return factor if assignment.role == TaskAssignment.Role.LEAD else ONE
 
-    sink = _Sink(facts.departments, detailed)
+    sink = _Sink(facts.departments, detailed, detail_department)
     window = (window_start, window_end)
     _timeliness_and_review(facts, settings, window, weight_of, sink)
     _completion(facts, settings, window, weight_of, sink)
@@ -444,6 +464,7 @@ def scorecard_data(
     user,
     period_start: datetime.date | None = None,
     detailed: bool = True,
+    detail_department: int | None = None,
 ) -> ScorecardData:
     """Ranked department scores of `plan` for the window of `period_kind` (13 queries with
     the supervision orders, whatever the data).
@@ -451,7 +472,8 @@ def scorecard_data(
     `period_kind`: "month" | "quarter" | "year" | "plan"; `period_start`: any day in the
     window (defaults to the as-of date). Department users get only their own department.
     `detailed=False` skips the line items (DepartmentScore.items stay empty): same scores,
-    much cheaper for a ranking of a whole plan.
+    much cheaper for a ranking of a whole plan. `detail_department`: the line items of that
+    department only (its drill-down), reading only its report rows.
     """
     settings = ScoringSettings.for_plan(plan)
     facts = load_plan_facts(plan=plan, as_of=as_of, user=user)
@@ -463,6 +485,7 @@ def scorecard_data(
         period_kind=period_kind,
         period_start=period_start or as_of,
         detailed=detailed,
+        detail_department=detail_department,
     )
 
 

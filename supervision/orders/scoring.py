@@ -81,7 +81,7 @@ def add_order_items(order_facts, facts, *, late_credit, window, weight_of, sink)
         points, outcome = scored
         fields = base(order.task_id, dept, f"督办单{order.number}（主办）")
         sink.add(dept, "orders", fields["weight"], points)
-        if sink.detailed:
+        if sink.wants(dept):
             sink.item(dept, component="orders", points=points, outcome=outcome, **fields)
 
     credit = {
@@ -97,7 +97,7 @@ def add_order_items(order_facts, facts, *, late_credit, window, weight_of, sink)
         subject = f"督查核实（{chinese_date(check.checked_on)}）"
         fields = base(check.task_id, dept, subject)
         sink.add(dept, "orders", fields["weight"], points)
-        if sink.detailed:
+        if sink.wants(dept):
             outcome = f"核实结论：{check.finding_label}"
             if check.marks_report:
                 outcome += f"（{chinese_month(check.report_period_start)}报告已审核通过）"

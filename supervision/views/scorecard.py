@@ -1,5 +1,6 @@
 """The department scorecard (部门评分) and its per-department drill-down."""
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
@@ -79,7 +80,10 @@ def scorecard(request):
 @require_safe
 @permission_required("reports.view_dashboard", raise_exception=True)
 def department_score(request, department_id):
-    form, data = _scorecard(request, detailed=True)
+    # Line items (and report rows) of this one unit only; every unit's totals and the rank
+    # still come from the aggregate path the scorecard page uses.
+    loader = partial(scorecard_data, detail_department=department_id)
+    form, data = _scorecard(request, detailed=True, loader=loader)
     row = data.row_for(department_id) if data else None
     if row is None:
         raise Http404("该单位不在本方案的评分范围内。")
