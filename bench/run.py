@@ -253,18 +253,42 @@ def measure(port, page_list, cookies, args):
             if time.monotonic() - started > args.max_seconds:
                 sys.exit("stopped: --max-seconds reached")
             cookie = names[username]
-            timed(port, url, cookie, users, 1, args.timeout)  # warm
-            trivial = timed(
-                port, "/bench/trivial/", names["bench_supervisor"], users, args.rounds, args.timeout
-            )
-            page = timed(port, url, cookie, users, args.rounds, args.timeout)
+            try:
+                timed(port, url, cookie, users, 1, args.timeout)  # warm
+                trivial = timed(
+                    port,
+                    "/bench/trivial/",
+                    names["bench_supervisor"],
+                    users,
+                    args.rounds,
+                    args.timeout,
+                )
+                page = timed(port, url, cookie, users, args.rounds, args.timeout)
+            except RuntimeError as exc:
+                # A page over --timeout is a result (reported as such), not the end of the run.
+                results[name][users] = {"error": str(exc)}
+                print(f"{name} × {users}: {exc}", file=sys.stderr, flush=True)
+                continue
             results[name][users] = {
                 "median_ms": statistics.median(page) * 1000,
                 "p99_ms": p99(page) * 1000,
                 "trivial_median_ms": statistics.median(trivial) * 1000,
                 "ratio": statistics.median(page) / statistics.median(trivial),
             }
+            row = results[name][users]
+            print(
+                f"{name} × {users}: {row['ratio']:.1f}× (median {row['median_ms']:.0f} ms, "
+                f"p99 {row['p99_ms']:.0f} ms)",
+                file=sys.stderr,
+                flush=True,
+            )
     return results
+
+
+def _cells(result):
+    if "error" in result:
+        return f"{'—':>9s} {result['error'][:10]:>10s}"
+    return f"{result['ratio']:8.1f}× {result['p99_ms']:10.0f}"
 
 
 def main():
@@ -337,8 +361,8 @@ def main():
     )
     for name, row in summary["pages"].items():
         print(
-            f"{name:24s} {row['queries']:7d} {row['bytes'] / 1024:6.1f} {row['c1']['ratio']:8.1f}× "
-            f"{row['c1']['p99_ms']:10.0f} {row['c8']['ratio']:8.1f}× {row['c8']['p99_ms']:10.0f}"
+            f"{name:24s} {row['queries']:7d} {row['bytes'] / 1024:6.1f} "
+            f"{_cells(row['c1'])} {_cells(row['c8'])}"
         )
     print(f"JSON: {args.json}")
 

@@ -6,8 +6,10 @@ Django's changelist counts its rows twice: the filtered count for the paginator 
 the whole table (0.1-0.5 s at 1M reports, /work/shared/notes/perf-limits.md §5), so on
 PostgreSQL a list takes the planner's estimate once it is past ESTIMATE_ABOVE rows: an
 unfiltered list pg_class.reltuples (kept by ANALYZE and autovacuum), a filtered or searched
-one the row estimate of EXPLAIN (no rows read). Smaller lists, and every list on SQLite,
-are counted exactly, so the pages a user can actually page through are exact.
+one the row estimate of EXPLAIN (no rows read), checked by an exact count capped at
+ESTIMATE_ABOVE + 1 rows, so a list the planner overrates is still counted exactly. Smaller
+lists, and every list on SQLite, are counted exactly. Past the threshold the page count is
+an estimate (the review queue says 约 N): narrow the list with a filter to page to its end.
 """
 
 import json
@@ -65,6 +67,12 @@ class EstimatedCountPaginator(Paginator):
         if hasattr(queryset, "query"):
             estimate = (estimated_rows if _unfiltered(queryset) else planned_rows)(queryset)
             if estimate is not None and estimate > ESTIMATE_ABOVE:
+                # The planner can be far off for a selective filter or search: count exactly
+                # up to the threshold (reads at most ESTIMATE_ABOVE + 1 rows), so a list that
+                # is really short never gets empty pages from a high guess.
+                capped = queryset.order_by()[: ESTIMATE_ABOVE + 1].count()
+                if capped <= ESTIMATE_ABOVE:
+                    return capped
                 self.estimated = True
                 return estimate
         return super().count

@@ -14,7 +14,7 @@ from notifications.services import notify
 @never_breaks_the_change
 def on_job_finished(sender, job, **kwargs):
     done = job.status == Job.Status.DONE
-    title = f"导出已完成：{job.label}" if done else f"后台任务失败：{job.label}"
+    title = f"后台任务已完成：{job.label}" if done else f"后台任务失败：{job.label}"
     body = job.message + ("请在“我的导出”中下载。" if done and job.result_name else "")
     notify(
         recipients=[job.created_by],

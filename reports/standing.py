@@ -56,7 +56,7 @@ def standing_candidates(rows: QuerySet, *, cutoff: datetime.datetime) -> QuerySe
 
     A window function (RANK, portable to SQLite and PostgreSQL): the dashboard reads a few
     rows per task instead of every report of the plan. Tested against `standing_report` over
-    all rows on randomised data (reports/tests/test_standing_sql.py).
+    all rows on randomised data (reports/tests/test_period_state_sql.py).
     """
     newest_first = Window(Rank(), partition_by=[F("task_id")], order_by=F("period_start").desc())
     return (

@@ -19,7 +19,17 @@ class _ReadOnlyInline(admin.TabularInline):
 
 class AdjustmentInline(_ReadOnlyInline):
     model = EvaluationAdjustment
-    fields = ("department", "kind", "amount", "reason", "created_by", "created_at")
+    fields = (
+        "department",
+        "kind",
+        "amount",
+        "reason",
+        "created_by",
+        "created_at",
+        "withdrawn_at",
+        "withdrawn_by",
+        "withdrawn_reason",
+    )
     readonly_fields = fields
 
 

@@ -91,7 +91,7 @@ def test_the_creator_is_notified_with_a_link(client, world, huancui):
     start(client, world.leader, plan=huancui.pk, as_of="2023-06-30")
     job = Job.objects.get()
     [notice] = Notice.objects.filter(recipient=world.leader)
-    assert notice.title == "导出已完成：推进情况工作簿（含填报明细）"
+    assert notice.title == "后台任务已完成：推进情况工作簿（含填报明细）"
     assert notice.url == reverse("jobs:detail", args=[job.pk])
 
 

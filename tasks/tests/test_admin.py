@@ -337,7 +337,7 @@ def test_a_large_attachment_is_imported_by_a_background_job(client, world, setti
     assert token not in client.session.get("plan_import_uploads", {})
     page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert "查看结果" in page and job.result_url in page
-    assert Notice.objects.get(recipient=world.admin).title == "导出已完成：导入方案附件"
+    assert Notice.objects.get(recipient=world.admin).title == "后台任务已完成：导入方案附件"
     detail = SecurityEvent.objects.filter(kind="import").values_list("detail", flat=True)
     assert list(detail) == ["导入方案附件《大方案》：2 项任务"]
     # Running the redelivered job again imports nothing twice.
