@@ -17,6 +17,7 @@ import json
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 ESTIMATE_ABOVE = 10_000
@@ -64,7 +65,7 @@ class EstimatedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
-        if hasattr(queryset, "query"):
+        if isinstance(queryset, QuerySet):
             estimate = (estimated_rows if _unfiltered(queryset) else planned_rows)(queryset)
             if estimate is not None and estimate > ESTIMATE_ABOVE:
                 # The planner can be far off for a selective filter or search: count exactly

@@ -115,6 +115,24 @@ class Submissions:
 NO_SUBMISSIONS = Submissions()
 
 
+def _latest_only(summaries: models.QuerySet, cutoff: datetime.datetime) -> dict:
+    """submissions() when no period has ended: no masks, only each task × unit's latest
+    submission by the cutoff (the same CASE as the full query)."""
+    latest = models.Max(
+        models.Case(
+            models.When(submitted_at__lt=cutoff, then=models.F("submitted_at")),
+            models.When(first_submitted_at__lt=cutoff, then=models.F("first_submitted_at")),
+        )
+    )
+    rows = (
+        summaries.order_by()
+        .values_list("task_id", "department_id")
+        .annotate(latest=latest)
+        .filter(latest__isnull=False)
+    )
+    return {(task_id, dept_id): Submissions(latest=moment) for task_id, dept_id, moment in rows}
+
+
 def submissions(
     summaries: models.QuerySet, periods: list[Period], *, cutoff: datetime.datetime
 ) -> dict[tuple[int, int], Submissions]:
@@ -124,7 +142,9 @@ def submissions(
     ~50 periods, more than MASK_BITS get more mask columns). A task × unit with no report
     submitted or accepted by the cutoff may be absent (NO_SUBMISSIONS)."""
     if not periods:
-        return {}
+        # Inside a plan's first period nothing has ended, but early reports still count for
+        # the latest submission (the dashboard's 最近报送).
+        return _latest_only(summaries, cutoff)
     ops = connection.ops
     chunks = -(-len(periods) // MASK_BITS)
     values, params = [], []

@@ -81,3 +81,23 @@ def test_scorecard_totals_equal_the_sum_of_its_line_items(random_plan):
                     assert component.possible == sum(i.weight for i in items)
                     checked += len(items)
     assert checked
+
+
+def test_inside_the_first_period_early_reports_give_the_last_report_date(world):
+    """No period has ended yet, so there are no masks, but a report submitted early in the
+    first period is the task's 最近报送 (as the rule over every row says)."""
+    import datetime
+
+    from supervision.tests.factories import make_report
+
+    first = datetime.date(2023, 1, 1)
+    make_report(
+        world.task1, world.edu, first, author=world.reporter, submitted_on=datetime.date(2023, 1, 9)
+    )
+    make_report(world.task2, world.hr, first, author=world.hr_reporter)  # a draft: no date
+    facts = load_plan_facts(plan=world.plan, as_of=datetime.date(2023, 1, 20), user=None)
+    assert facts.ended_periods() == []
+    assert facts.last_report_dates() == {world.task1.pk: datetime.date(2023, 1, 9)}
+    # Before the early submission's day it is not there yet.
+    facts = load_plan_facts(plan=world.plan, as_of=datetime.date(2023, 1, 8), user=None)
+    assert facts.last_report_dates() == {}
