@@ -14,9 +14,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
-def job_result_path(job, filename):
-    """jobs/<uuid>.<ext>: one name per job, so a re-run overwrites its own file."""
-    return f"jobs/{job.pk}{PurePosixPath(filename).suffix.lower()}"
+def job_result_path(job, filename, *, attempt=None):
+    """jobs/<uuid>-a<attempt>.<ext>: one name per attempt, so a run taken for dead that
+    comes back can never replace or delete the file of the run that superseded it."""
+    attempt = job.attempts if attempt is None else attempt
+    return f"jobs/{job.pk}-a{attempt}{PurePosixPath(filename).suffix.lower()}"
 
 
 class Job(models.Model):
