@@ -27,6 +27,8 @@ class Job(models.Model):
         RUNNING = "running", "处理中"
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
+        # Done once, its file since removed by `purge_jobs` (JOBS_KEEP_DAYS).
+        EXPIRED = "expired", "已过期"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField("类型", max_length=60)
@@ -82,7 +84,7 @@ class Job(models.Model):
 
     @property
     def is_finished(self):
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
 
     @property
     def has_file(self):
