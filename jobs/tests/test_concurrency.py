@@ -11,7 +11,7 @@ from jobs import registry
 from jobs.models import Job
 from jobs.services import RunOutcome, dispatch, job_revive_if_stale, job_run, job_start
 
-STALE = 1  # seconds: the heartbeat beats every 1/3 s
+STALE = 2  # seconds: the heartbeat beats every 2/3 s
 
 
 def _slow_silent(context):
