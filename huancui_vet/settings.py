@@ -320,6 +320,8 @@ JOBS_RUN_INLINE = env.bool("JOBS_RUN_INLINE", default=False)
 JOBS_STALE_SECONDS = env.int("JOBS_STALE_SECONDS", default=600)
 # A job is given up (失败) after this many starts (a job that kills its worker every time).
 JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
+# `manage.py purge_jobs` removes finished jobs' result files older than this many days.
+JOBS_KEEP_DAYS = env.int("JOBS_KEEP_DAYS", default=7)
 # A plan attachment with more task rows than this is imported as a background job.
 PLAN_IMPORT_INLINE_MAX_TASKS = env.int("PLAN_IMPORT_INLINE_MAX_TASKS", default=200)
 

@@ -14,9 +14,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
-def job_result_path(job, filename):
-    """jobs/<uuid>.<ext>: one name per job, so a re-run overwrites its own file."""
-    return f"jobs/{job.pk}{PurePosixPath(filename).suffix.lower()}"
+def job_result_path(job, filename, *, attempt=None):
+    """jobs/<uuid>-a<attempt>.<ext>: one name per attempt, so a run taken for dead that
+    comes back can never replace or delete the file of the run that superseded it."""
+    attempt = job.attempts if attempt is None else attempt
+    return f"jobs/{job.pk}-a{attempt}{PurePosixPath(filename).suffix.lower()}"
 
 
 class Job(models.Model):
@@ -25,6 +27,8 @@ class Job(models.Model):
         RUNNING = "running", "处理中"
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
+        # Done once, its file since removed by `purge_jobs` (JOBS_KEEP_DAYS).
+        EXPIRED = "expired", "已过期"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField("类型", max_length=60)
@@ -80,7 +84,7 @@ class Job(models.Model):
 
     @property
     def is_finished(self):
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
 
     @property
     def has_file(self):

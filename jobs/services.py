@@ -8,12 +8,18 @@ Idempotent and restart-safe (`job_run`):
 - running starts with a conditional UPDATE that claims the row (排队中 → 处理中, attempt + 1);
   a second message for the same job claims nothing and does nothing;
 - a message for a job already 已完成/失败 does nothing;
-- a 处理中 job whose heartbeat (moved by every progress report) is older than
-  `JOBS_STALE_SECONDS` lost its worker: the next message (Celery's redelivery with acks-late,
-  or `job_revive_if_stale` from the job's page) claims it again and runs it from scratch,
-  overwriting its file; after `JOBS_MAX_ATTEMPTS` starts it is given up as 失败;
+- while the work runs, a small daemon thread (`_Heartbeat`) moves the job's heartbeat every
+  min(60, JOBS_STALE_SECONDS / 3) seconds, so a long step that reports no progress (a
+  count, a big query, one transaction) still shows a live job;
+- a 处理中 job whose heartbeat is older than `JOBS_STALE_SECONDS` lost its worker: the
+  next message (Celery's redelivery with acks-late, or `job_revive_if_stale` from the job's
+  page) claims it again and runs it from scratch; after `JOBS_MAX_ATTEMPTS` starts it is
+  given up as 失败;
 - progress, the result and the end are written only while the run's attempt is current, so
-  a worker that comes back after being taken for dead cannot overwrite a newer run.
+  a worker that comes back after being taken for dead cannot overwrite a newer run;
+- each attempt writes its own file (jobs/<uuid>-a<attempt>.<ext>); a superseded attempt
+  deletes the file it wrote, and only a run that finishes 已完成 while still current deletes
+  the files of earlier attempts.
 A failure stores a Chinese message, never a traceback; the exception goes to the log.
 """
 
@@ -144,15 +150,70 @@ class JobContext:
         )
 
     def save_file(self, fileobj, *, filename: str, content_type: str) -> None:
-        """Store the result; a re-run writes the same name, replacing the earlier file."""
+        """Store the result under this attempt's own name (an older attempt still running
+        never touches it); when this attempt was superseded meanwhile, its file is removed."""
         storage = self.job.result.storage
         name = job_result_path(self.job, filename)
-        if storage.exists(name):
+        if storage.exists(name):  # this attempt saved before (a kind saving twice)
             storage.delete(name)
         fileobj.seek(0)
         saved = storage.save(name, File(fileobj, name=filename))
+        if not self._current().update(
+            result=saved, result_name=filename, content_type=content_type
+        ):
+            storage.delete(saved)
+            logger.warning("job %s attempt %s superseded; its file removed", *self._ids())
+            return
         self.job.result.name = saved
-        self._current().update(result=saved, result_name=filename, content_type=content_type)
+        self.job.result_name = filename
+
+    def _ids(self):
+        return self.job.pk, self.job.attempts
+
+
+class _Heartbeat:
+    """Moves a running job's heartbeat from a daemon thread while its work runs.
+
+    The update is conditional on the attempt, so it never revives a superseded or finished
+    run; it stops by itself when nothing matches any more. Its own database connection is
+    closed when it stops (Django's connections belong to their thread)."""
+
+    def __init__(self, job: Job):
+        self.job_id = job.pk
+        self.attempt = job.attempts
+        self.interval = heartbeat_interval()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._beat, name=f"job-heartbeat-{job.pk}", daemon=True
+        )
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop.set()
+        self._thread.join(timeout=self.interval + 30)
+
+    def _beat(self) -> None:
+        try:
+            while not self._stop.wait(self.interval):
+                try:
+                    touched = Job.objects.filter(
+                        pk=self.job_id, status=Job.Status.RUNNING, attempts=self.attempt
+                    ).update(heartbeat_at=timezone.now())
+                except Exception:  # a busy database: try again at the next beat
+                    logger.warning("job %s heartbeat failed", self.job_id, exc_info=True)
+                    continue
+                if not touched:
+                    return
+        finally:
+            connections.close_all()  # this thread's connections only
+
+
+def heartbeat_interval() -> float:
+    """Seconds between heartbeats: three per stale window, at most one a minute."""
+    return max(min(60.0, settings.JOBS_STALE_SECONDS / 3), 0.05)
 
 
 def _claim(job_id) -> Job | None:
@@ -194,7 +255,8 @@ def job_run(job_id) -> RunOutcome:
     context = JobContext(job)
     logger.info("job %s (%s) started, attempt %s", job.pk, job.kind, job.attempts)
     try:
-        get_kind(job.kind).run(context)
+        with _Heartbeat(job):
+            get_kind(job.kind).run(context)
     except JobError as exc:
         _finish(job, Job.Status.FAILED, exc.message)
     except Exception as exc:
@@ -223,8 +285,20 @@ def _finish(job: Job, status, message: str, *, result_url: str = "") -> bool:
         return False
     job.refresh_from_db()
     logger.info("job %s (%s) %s", job.pk, job.kind, status)
+    if status == Job.Status.DONE:
+        _delete_earlier_attempts_files(job)
     job_finished.send(sender=Job, job=job)
     return True
+
+
+def _delete_earlier_attempts_files(job: Job) -> None:
+    """Remove the files earlier attempts of `job` may have left (their names are known:
+    jobs/<uuid>-a<n>.<ext>); never the current attempt's file."""
+    storage = job.result.storage
+    for attempt in range(1, job.attempts):
+        name = job_result_path(job, job.result_name or job.result.name, attempt=attempt)
+        if name != job.result.name and storage.exists(name):
+            storage.delete(name)
 
 
 # --- reviving -------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 A plan's raw data grows with every report, so both formats are written by a job for the
 user who asked, with that user's scoping (`raw_export.raw_reports`: staff their own unit's
-rows only), and audited when written. The access check runs again at download.
+rows only), and audited when written. The access check runs again at download, and also
+compares the user's unit scope now with the one recorded at start: a staff member moved
+from unit A to unit B cannot fetch the file made of unit A's rows.
 """
 
 import datetime
@@ -22,19 +24,31 @@ CONTENT_TYPES = {
 }
 
 
-def raw_job_params(filters: raw_export.RawFilters) -> dict:
+ALL_UNITS = "all"
+
+
+def raw_scope(user):
+    """Which rows `raw_export.raw_reports` gives `user`: every unit's, or one unit's (pk)."""
+    return ALL_UNITS if user.sees_all_departments else user.department_id
+
+
+def raw_job_params(filters: raw_export.RawFilters, user) -> dict:
     return {
         "plan": filters.plan.pk,
         "department": filters.department.pk if filters.department else None,
         "year": filters.year,
         "as_of": filters.as_of.isoformat() if filters.as_of else None,
+        "scope": raw_scope(user),
     }
 
 
 def may_take_raw(user, params) -> bool:
-    """The views' rule: the report readers' permission and a part in the plan."""
+    """The views' rule (the report readers' permission and a part in the plan), and the
+    same unit scope as when the job was started (a job from before the scope was recorded
+    counts as all units': only readers of every unit may still fetch it)."""
     return (
         user.has_perm("reports.view_report")
+        and params.get("scope", ALL_UNITS) == raw_scope(user)
         and Task.objects.visible_to(user).filter(plan_id=params["plan"]).exists()
     )
 

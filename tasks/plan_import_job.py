@@ -5,6 +5,11 @@ task rows starts this job instead of writing in the request; smaller ones stay i
 job re-reads the staged upload through the storage, previews it again and applies it with
 the administrator's choices (`plan_import_apply`: all or nothing, audited there as
 后台任务), then removes the staged file. The finished job links to the new plan.
+
+A run that is a re-run (a crash or a lost worker after the import committed but before the
+job was marked 已完成) recognises the earlier run's plan — the plan of that title created
+since the job was started — and finishes with its link instead of importing again (the
+title is unique, so a second import would fail).
 """
 
 import datetime
@@ -14,6 +19,7 @@ from django.urls import reverse
 
 from departments.models import Department
 from jobs.services import JobError
+from tasks.models import Plan
 from tasks.plan_import import PlanImportError, plan_import_apply, plan_import_preview
 
 PLAN_IMPORT_JOB = "tasks.plan_import"
@@ -50,8 +56,28 @@ def _unit_map(choices):
     return unit_map
 
 
+def _plan_of_an_earlier_attempt(context) -> Plan | None:
+    """The plan an earlier attempt of this job committed, if one did."""
+    if context.job.attempts <= 1:
+        return None
+    return Plan.objects.filter(
+        title=context.params["title"].strip(), created_at__gte=context.job.created_at
+    ).first()
+
+
+def _finish_with(context, plan: Plan, task_count: int) -> None:
+    context.progress(task_count, task_count)
+    context.message = f"已导入方案附件《{plan.title}》：{task_count} 项任务。"
+    context.result_url = reverse("admin:tasks_plan_change", args=[plan.pk])
+
+
 def run_plan_import_job(context) -> None:
     params = context.params
+    earlier = _plan_of_an_earlier_attempt(context)
+    if earlier is not None:
+        default_storage.delete(params["path"])  # the earlier run may have died before this
+        _finish_with(context, earlier, earlier.tasks.count())
+        return
     if not default_storage.exists(params["path"]):
         raise JobError("上传的文件已不存在，请重新导入。")
     with default_storage.open(params["path"], "rb") as fh:
@@ -75,9 +101,7 @@ def run_plan_import_job(context) -> None:
     except PlanImportError as exc:
         raise JobError("导入失败，未写入任何内容：" + "；".join(map(str, exc.errors))) from exc
     default_storage.delete(params["path"])
-    context.progress(total, total)
-    context.message = f"已导入方案附件《{result.plan.title}》：{result.task_count} 项任务。"
-    context.result_url = reverse("admin:tasks_plan_change", args=[result.plan.pk])
+    _finish_with(context, result.plan, result.task_count)
 
 
 def register_plan_import_job() -> None:

@@ -310,7 +310,7 @@ def test_a_workbook_requested_on_host_b_is_built_by_the_worker_and_downloaded_on
 
     s3 = hosts.s3()
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket="huancui-multihost").get("Contents", [])]
-    assert any(key.endswith(f"jobs/{job}.xlsx") for key in keys), keys
+    assert any(key.endswith(f"jobs/{job}-a1.xlsx") for key in keys), keys
 
     download = leader.get("a", status["download_url"])
     assert download.status_code == 200

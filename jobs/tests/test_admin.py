@@ -13,5 +13,5 @@ def test_admin_reads_jobs_without_the_file_link(client, world, echo_kind):
     page = client.get(reverse("admin:jobs_job_change", args=[job.pk]))
     assert page.status_code == 200
     text = page.content.decode()
-    assert "结果.txt" in text and f"jobs/{job.pk}.txt" not in text
+    assert "结果.txt" in text and f"jobs/{job.pk}-a1.txt" not in text
     assert client.post(reverse("admin:jobs_job_add")).status_code == 403

@@ -36,7 +36,7 @@ def test_a_started_job_runs_and_stores_its_file(world, echo_kind):
     assert (job.progress_done, job.progress_total, job.percent) == (3, 3, 100)
     assert job.message == "已导出 3 行。"
     assert job.attempts == 1
-    assert job.result.name == f"jobs/{job.pk}.txt"
+    assert job.result.name == f"jobs/{job.pk}-a1.txt"
     assert job.result_name == "结果.txt"
     assert job.content_type == "text/plain; charset=utf-8"
     assert _read(job) == "attempt 1: 你好"
@@ -69,7 +69,7 @@ def test_a_missing_job_is_reported_missing(db):
     assert job_run("00000000-0000-0000-0000-000000000000") is RunOutcome.MISSING
 
 
-def test_a_stale_running_job_is_run_again_from_scratch_and_overwrites_its_file(world, echo_kind):
+def test_a_stale_running_job_is_run_again_and_its_success_removes_the_old_file(world, echo_kind):
     job = job_start(kind=echo_kind, user=world.supervisor, params={"text": "b"})
     job.refresh_from_db()
     old_name = job.result.name
@@ -82,9 +82,13 @@ def test_a_stale_running_job_is_run_again_from_scratch_and_overwrites_its_file(w
     job.refresh_from_db()
     assert job.status == Job.Status.DONE
     assert job.attempts == 2
-    assert job.result.name == old_name  # the same file, replaced
+    assert (old_name, job.result.name) == (f"jobs/{job.pk}-a1.txt", f"jobs/{job.pk}-a2.txt")
     assert _read(job) == "attempt 2: b"
-    assert default_storage.listdir("jobs")[1].count(f"{job.pk}.txt") == 1
+    # The finished current attempt removed the first attempt's file.
+    assert not default_storage.exists(old_name)
+    assert [n for n in default_storage.listdir("jobs")[1] if str(job.pk) in n] == [
+        f"{job.pk}-a2.txt"
+    ]
 
 
 def test_the_job_page_sends_a_stale_job_again(client, world, echo_kind):

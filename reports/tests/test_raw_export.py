@@ -178,6 +178,27 @@ def test_a_unit_member_who_moved_unit_cannot_download_the_old_file(client, world
     assert client.get(reverse("jobs:download", args=[job.pk])).status_code == 404
 
 
+def test_a_unit_member_moved_to_another_unit_of_the_plan_cannot_download_the_old_file(
+    client, world, reports
+):
+    client.force_login(world.hr_reporter)
+    export(client, csv_url(world)[0])
+    job = Job.objects.get()
+    assert job.params["scope"] == world.hr.pk
+    assert client.get(reverse("jobs:download", args=[job.pk])).status_code == 200
+    world.hr_reporter.department = world.edu  # 教体局 leads tasks of the same plan
+    world.hr_reporter.save()
+    assert client.get(reverse("jobs:download", args=[job.pk])).status_code == 403
+
+
+def test_a_supervisor_keeps_the_all_units_scope(client, world, reports):
+    client.force_login(world.supervisor)
+    export(client, csv_url(world)[0])
+    job = Job.objects.get()
+    assert job.params["scope"] == "all"
+    assert client.get(reverse("jobs:download", args=[job.pk])).status_code == 200
+
+
 def test_xlsx_has_the_same_rows_and_formula_text_stays_text(client, world, reports):
     client.force_login(world.supervisor)
     response = export(client, reverse("reports:raw_xlsx", kwargs={"plan_pk": world.plan.pk}))

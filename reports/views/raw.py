@@ -55,7 +55,7 @@ def _export(request, plan_pk, kind):
     if refusal:
         return refusal
     if request.method == "POST":
-        job = job_start(kind=kind, user=request.user, params=raw_job_params(filters))
+        job = job_start(kind=kind, user=request.user, params=raw_job_params(filters, request.user))
         return redirect("jobs:detail", job.pk)
     scope = "本单位" if not request.user.sees_all_departments else ""
     return render(

@@ -143,7 +143,7 @@ def test_more_rows_than_a_sheet_holds_fail_in_chinese(client, world, huancui, mo
     assert notice.title == "后台任务失败：推进情况工作簿（含填报明细）"
 
 
-def test_a_rerun_overwrites_the_same_file(client, world):
+def test_a_rerun_writes_its_own_file_and_removes_the_earlier_one(client, world):
     from jobs.services import job_run
 
     start(client, world.leader, plan=world.plan.pk)
@@ -155,5 +155,7 @@ def test_a_rerun_overwrites_the_same_file(client, world):
     )
     job_run(job.pk)
     job.refresh_from_db()
-    assert (job.status, job.attempts, job.result.name) == (Job.Status.DONE, 2, name)
-    assert default_storage.exists(name)
+    assert (job.status, job.attempts) == (Job.Status.DONE, 2)
+    assert (name, job.result.name) == (f"jobs/{job.pk}-a1.xlsx", f"jobs/{job.pk}-a2.xlsx")
+    assert default_storage.exists(job.result.name)
+    assert not default_storage.exists(name)

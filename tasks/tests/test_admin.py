@@ -385,3 +385,43 @@ def test_a_small_attachment_is_still_imported_in_the_request(client, world, sett
     plan = Plan.objects.get(title="小方案")
     assert response["Location"] == reverse("admin:tasks_plan_change", args=[plan.pk])
     assert not Job.objects.exists()
+
+
+def test_a_background_import_run_again_after_a_crash_recognises_its_plan(client, world, settings):
+    """The import committed, then the worker died before the job was marked 已完成 (and
+    before the staged file was removed): the re-run finishes with the same plan's link."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from jobs.models import Job
+    from jobs.services import RunOutcome, job_run
+
+    settings.PLAN_IMPORT_INLINE_MAX_TASKS = 1
+    client.force_login(world.admin)
+    url = reverse("admin:tasks_plan_import_attachment")
+    data = make_xlsx(
+        [HEADER, [1, "任务一", "区教育体育局", ""], [2, "任务二", "区人力资源社会保障局", ""]]
+    )
+    response = client.post(url, {"file": _upload(data), "_preview": "1"})
+    token = response.context["form"]["token"].value()
+    staged = client.session["plan_import_uploads"][token]["path"]
+    form = {"token": token, "title": "大方案", "start_year": 2024, "end_year": 2025}
+    client.post(url, {**form, "_confirm": "1"})
+    job = Job.objects.get()
+    plan = Plan.objects.get(title="大方案")
+    default_storage.save(staged, ContentFile(data))  # not yet removed
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING, heartbeat_at=an_hour_ago, finished_at=None, message=""
+    )
+    assert job_run(job.pk) is RunOutcome.RAN
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (Job.Status.DONE, 2)
+    assert job.message == "已导入方案附件《大方案》：2 项任务。"
+    assert job.result_url == reverse("admin:tasks_plan_change", args=[plan.pk])
+    assert Plan.objects.filter(title="大方案").count() == 1
+    assert SecurityEvent.objects.filter(kind="import").count() == 1  # not imported twice
+    assert not default_storage.exists(staged)
