@@ -10,10 +10,9 @@ from unit A to unit B cannot fetch the file made of unit A's rows.
 import datetime
 import tempfile
 
-from departments.models import Department
-from jobs.services import JobError
 from reports import raw_export
-from tasks.models import Plan, Task
+from tasks.job_params import plan_and_department
+from tasks.models import Task
 
 RAW_CSV_JOB = "reports.raw_csv"
 RAW_XLSX_JOB = "reports.raw_xlsx"
@@ -54,14 +53,7 @@ def may_take_raw(user, params) -> bool:
 
 
 def _filters(params) -> raw_export.RawFilters:
-    plan = Plan.objects.filter(pk=params["plan"]).first()
-    if plan is None:
-        raise JobError("该实施方案已不存在，无法导出。")
-    department = None
-    if params.get("department"):
-        department = Department.objects.filter(pk=params["department"]).first()
-        if department is None:
-            raise JobError("所选单位已不存在，无法导出。")
+    plan, department = plan_and_department(params)
     as_of = params.get("as_of")
     return raw_export.RawFilters(
         plan=plan,

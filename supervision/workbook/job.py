@@ -10,7 +10,6 @@ reports). The job builds exactly what the download builds, for the user who aske
 import datetime
 import tempfile
 
-from departments.models import Department
 from jobs.services import JobError
 from supervision.workbook import (
     XLSX_CONTENT_TYPE,
@@ -19,7 +18,7 @@ from supervision.workbook import (
     workbook_filename,
 )
 from supervision.workbook.details import detail_rows_queryset
-from tasks.models import Plan
+from tasks.job_params import plan_and_department
 
 WORKBOOK_JOB = "supervision.workbook_details"
 WORKBOOK_JOB_LABEL = "推进情况工作簿（含填报明细）"
@@ -45,14 +44,7 @@ def may_take_workbook(user, params) -> bool:
 
 def run_workbook_job(context) -> None:
     params = context.params
-    plan = Plan.objects.filter(pk=params["plan"]).first()
-    if plan is None:
-        raise JobError("该实施方案已不存在，无法导出。")
-    department = None
-    if params.get("department"):
-        department = Department.objects.filter(pk=params["department"]).first()
-        if department is None:
-            raise JobError("所选单位已不存在，无法导出。")
+    plan, department = plan_and_department(params)
     as_of = datetime.date.fromisoformat(params["as_of"])
     total = detail_rows_queryset(plan=plan, as_of=as_of, department=department).count()
     if total > DETAIL_ROW_LIMIT:
