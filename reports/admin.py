@@ -27,7 +27,10 @@ class ReportAdmin(LargeTableAdmin):
     # filter: with the primary-key order it walks the whole table for an early plan (1.3 s
     # at 1M reports); the raw data export gives a plan's reports.
     list_filter = ("state", "role", "progress_status", "department")
-    search_fields = ("=id", "department__name")
+    # Search by report number only (an exact integer lookup on the primary key); searching
+    # unit names or comparing the id as text would read the whole table. Units are a filter.
+    search_fields = ("=id",)
+    search_help_text = "输入报告编号（数字）查找；按单位查看请用右侧筛选。"
     list_select_related = ("task", "department")
     list_per_page = 50
     ordering = ("-pk",)  # the primary key index; Meta.ordering would sort the whole table
@@ -42,6 +45,14 @@ class ReportAdmin(LargeTableAdmin):
     @admin.display(description="单位")
     def unit(self, obj):
         return obj.department.display_name
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if not term.isdigit():
+            return queryset.none(), False
+        return queryset.filter(pk=int(term)), False
 
     def _reads_all(self, request):
         return request.user.has_perm("reports.view_all_reports")

@@ -48,6 +48,9 @@ def test_the_creator_sees_the_page_the_status_and_downloads_the_file(
     assert download["Content-Type"] == "text/plain; charset=utf-8"
     assert "attachment" in download["Content-Disposition"]
     assert download["Cache-Control"] == "no-store"
+    # The list names each job's file, so several exports of one kind can be told apart.
+    listing = client.get(reverse("jobs:list")).content.decode()
+    assert '<div class="small muted">结果.txt</div>' in listing
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,17 @@ def test_the_administrator_reads_every_report_newest_first(client, world):
     assert "显示全部" in html  # show_full_result_count = False: no second COUNT(*)
 
 
+def test_search_finds_a_report_by_its_number_only(client, world):
+    _reports(world, range(1, 3))
+    wanted = Report.objects.order_by("pk").first()
+    client.force_login(world.admin)
+    found = client.get(reverse(URL), {"q": f" {wanted.pk} "})
+    assert [r.pk for r in found.context["cl"].result_list] == [wanted.pk]
+    # Text (a unit name) is not searched: it would read the whole table at province size.
+    assert list(client.get(reverse(URL), {"q": "教育"}).context["cl"].result_list) == []
+    assert "输入报告编号" in found.content.decode()
+
+
 @pytest.mark.parametrize("who", ["reporter", "head", "supervisor", "leader"])
 def test_other_roles_have_no_reports_changelist(client, world, who):
     _reports(world, [1])
