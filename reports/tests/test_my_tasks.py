@@ -72,3 +72,23 @@ def test_query_count_is_flat_past_one_page(client, world, july):
     add_tasks(world, 40, start_number=20)
     assert count_queries(client, url) == small
     assert count_queries(client, url + "?show=attention&page=2") == small
+
+
+def test_returned_reports_count_only_on_tasks_the_unit_still_carries(client, world, july):
+    from reports.models import ReportState
+    from supervision.tests.factories import make_report
+    from tasks.models import TaskAssignment
+
+    make_report(
+        world.task1,
+        world.hr,
+        datetime.date(2023, 5, 1),
+        author=world.hr_reporter,
+        state=ReportState.RETURNED,
+    )
+    client.force_login(world.hr_reporter)
+    assert client.get(reverse(URL)).context["stats"]["returned"] == 1
+    TaskAssignment.objects.filter(task=world.task1, department=world.hr).delete()
+    response = client.get(reverse(URL))
+    assert response.context["stats"]["returned"] == 0
+    assert all(r["task"].pk != world.task1.pk for r in response.context["rows"])

@@ -123,10 +123,14 @@ def my_tasks_page(department, today, *, plan_id=None, show="", number=None):
     plans = list(Plan.objects.filter(pk__in={p for _, p, _ in assigned}).order_by("pk"))
     past_due, submitted = _missing_by_task(department, plans, today)
     missing = {t: len(past_due[p]) - submitted.get(t, 0) for t, p, _ in assigned}
+    # Only tasks the unit still carries: a report returned before a re-assignment is no
+    # longer the unit's to act on (and has no row in the table).
     returned = Counter(
-        Report.objects.filter(department=department, state=ReportState.RETURNED).values_list(
-            "task_id", flat=True
-        )
+        Report.objects.filter(
+            department=department,
+            state=ReportState.RETURNED,
+            task_id__in=[task_id for task_id, _, _ in assigned],
+        ).values_list("task_id", flat=True)
     )
     stats = {
         "tasks": len(assigned),
