@@ -52,6 +52,8 @@ def planned_rows(queryset) -> int | None:
     """EXPLAIN's row estimate for the queryset (PostgreSQL only, else None); reads no rows."""
     if connections[queryset.db].vendor != "postgresql":
         return None
+    if queryset.query.is_empty():  # .none() or a filter that can match nothing: no SQL to plan
+        return 0
     plan = json.loads(queryset.order_by().explain(format="json"))
     return int(plan[0]["Plan"]["Plan Rows"])
 

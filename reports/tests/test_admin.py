@@ -114,3 +114,4 @@ def test_the_estimate_comes_from_pg_class(world):
         cursor.execute("ANALYZE reports_report")
     assert admin_lists.estimated_rows(Report.objects.all()) == 6
     assert admin_lists.planned_rows(Report.objects.filter(department=world.edu)) >= 1
+    assert admin_lists.planned_rows(Report.objects.none()) == 0  # nothing to plan, no error
