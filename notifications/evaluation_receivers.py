@@ -22,34 +22,40 @@ def _name(evaluation):
     return f"{evaluation.plan.title} {evaluation.year}年度考评"
 
 
-def _step(evaluation):
-    # Each step writes one EvaluationEvent, so the count keys a repeated submit/return.
-    return evaluation.events.count()
+def _notify_step(evaluation, *, recipients, kind, title, body):
+    """One notice for a submit/return step; each step writes one EvaluationEvent, so the
+    event count keys a repeated step (a second submission is a new notice)."""
+    notify(
+        recipients=recipients,
+        kind=kind,
+        title=title,
+        body=body,
+        url=_evaluation_url(evaluation),
+        dedupe_key=f"{kind}:v{evaluation.pk}:e{evaluation.events.count()}",
+    )
 
 
 @receiver(evaluation_signals.evaluation_submitted, sender=Evaluation)
 @never_breaks_the_change
 def on_evaluation_submitted(sender, evaluation, actor, **kwargs):
-    notify(
+    _notify_step(
+        evaluation,
         recipients=leaders(),
         kind=Kind.EVALUATION_SUBMITTED,
         title=f"待审定：{_name(evaluation)}",
         body=f"{actor.display_name}提交了{_name(evaluation)}，请审定发布或退回。",
-        url=_evaluation_url(evaluation),
-        dedupe_key=f"{Kind.EVALUATION_SUBMITTED}:v{evaluation.pk}:e{_step(evaluation)}",
     )
 
 
 @receiver(evaluation_signals.evaluation_returned, sender=Evaluation)
 @never_breaks_the_change
 def on_evaluation_returned(sender, evaluation, actor, comment="", **kwargs):
-    notify(
+    _notify_step(
+        evaluation,
         recipients=supervisors(),
         kind=Kind.EVALUATION_RETURNED,
         title=f"考评被退回：{_name(evaluation)}",
         body=f"{actor.display_name}退回了{_name(evaluation)}。退回意见：{comment}",
-        url=_evaluation_url(evaluation),
-        dedupe_key=f"{Kind.EVALUATION_RETURNED}:v{evaluation.pk}:e{_step(evaluation)}",
     )
 
 
