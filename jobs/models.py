@@ -84,8 +84,12 @@ class Job(models.Model):
 
     @property
     def is_finished(self):
-        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
+        return self.status in FINISHED_STATUSES
 
     @property
     def has_file(self):
         return self.status == self.Status.DONE and bool(self.result.name)
+
+
+# A job in one of these states never runs again (a purged 已过期 job included).
+FINISHED_STATUSES = (Job.Status.DONE, Job.Status.FAILED, Job.Status.EXPIRED)

@@ -32,6 +32,7 @@ import time
 import uuid
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
@@ -39,7 +40,8 @@ from django.db import connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from jobs.models import Job, job_result_path
+from jobs.files import job_file_names
+from jobs.models import FINISHED_STATUSES, Job, job_result_path
 from jobs.registry import get_kind
 from jobs.signals import job_finished
 
@@ -130,9 +132,7 @@ class JobContext:
         self._written_at = 0.0
 
     def _current(self):
-        return Job.objects.filter(
-            pk=self.job.pk, status=Job.Status.RUNNING, attempts=self.job.attempts
-        )
+        return _current_attempt(self.job.pk, self.job.attempts)
 
     def progress(self, done: int, total: int | None = None) -> None:
         """Report `done` of `total` (written at most once a second, and at the end)."""
@@ -199,9 +199,9 @@ class _Heartbeat:
         try:
             while not self._stop.wait(self.interval):
                 try:
-                    touched = Job.objects.filter(
-                        pk=self.job_id, status=Job.Status.RUNNING, attempts=self.attempt
-                    ).update(heartbeat_at=timezone.now())
+                    touched = _current_attempt(self.job_id, self.attempt).update(
+                        heartbeat_at=timezone.now()
+                    )
                 except Exception:  # a busy database: try again at the next beat
                     logger.warning("job %s heartbeat failed", self.job_id, exc_info=True)
                     continue
@@ -211,6 +211,16 @@ class _Heartbeat:
             connections.close_all()  # this thread's connections only
 
 
+def _current_attempt(job_id, attempt):
+    """The job's row while `attempt` is still its running attempt: every write of a run goes
+    through this filter, so a superseded run changes nothing."""
+    return Job.objects.filter(pk=job_id, status=Job.Status.RUNNING, attempts=attempt)
+
+
+def _stale_before(now):
+    return now - timedelta(seconds=settings.JOBS_STALE_SECONDS)
+
+
 def heartbeat_interval() -> float:
     """Seconds between heartbeats: three per stale window, at most one a minute."""
     return max(min(60.0, settings.JOBS_STALE_SECONDS / 3), 0.05)
@@ -218,7 +228,7 @@ def heartbeat_interval() -> float:
 
 def _claim(job_id) -> Job | None:
     now = timezone.now()
-    stale = now - timedelta(seconds=settings.JOBS_STALE_SECONDS)
+    stale = _stale_before(now)
     claimable = Q(status=Job.Status.QUEUED) | Q(
         status=Job.Status.RUNNING, heartbeat_at__lt=stale, attempts__lt=settings.JOBS_MAX_ATTEMPTS
     )
@@ -244,7 +254,7 @@ def job_run(job_id) -> RunOutcome:
     job = _claim(job_id)
     if job is None:
         status = Job.objects.filter(pk=job_id).values_list("status", flat=True).first()
-        if status in (Job.Status.DONE, Job.Status.FAILED):
+        if status in FINISHED_STATUSES:
             logger.info("job %s already finished (%s); nothing to do", job_id, status)
             return RunOutcome.FINISHED_BEFORE
         if status is None:
@@ -259,13 +269,12 @@ def job_run(job_id) -> RunOutcome:
             get_kind(job.kind).run(context)
     except JobError as exc:
         _finish(job, Job.Status.FAILED, exc.message)
-    except Exception as exc:
-        if type(exc).__name__ == "SoftTimeLimitExceeded":  # Celery's soft time limit
-            logger.error("job %s (%s) ran out of time", job.pk, job.kind)
-            _finish(job, Job.Status.FAILED, TIMEOUT_MESSAGE)
-        else:
-            logger.exception("job %s (%s) failed", job.pk, job.kind)
-            _finish(job, Job.Status.FAILED, FAILURE_MESSAGE)
+    except SoftTimeLimitExceeded:
+        logger.error("job %s (%s) ran out of time", job.pk, job.kind)
+        _finish(job, Job.Status.FAILED, TIMEOUT_MESSAGE)
+    except Exception:
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        _finish(job, Job.Status.FAILED, FAILURE_MESSAGE)
     else:
         _finish(job, Job.Status.DONE, context.message, result_url=context.result_url)
     return RunOutcome.RAN
@@ -277,8 +286,7 @@ def _finish(job: Job, status, message: str, *, result_url: str = "") -> bool:
     if status == Job.Status.DONE:
         changes["progress_done"] = F("progress_total")
         changes["result_url"] = result_url
-    current = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts)
-    if not current.update(**changes):
+    if not _current_attempt(job.pk, job.attempts).update(**changes):
         logger.warning(
             "job %s attempt %s was superseded; its end is not recorded", job.pk, job.attempts
         )
@@ -292,12 +300,10 @@ def _finish(job: Job, status, message: str, *, result_url: str = "") -> bool:
 
 
 def _delete_earlier_attempts_files(job: Job) -> None:
-    """Remove the files earlier attempts of `job` may have left (their names are known:
-    jobs/<uuid>-a<n>.<ext>); never the current attempt's file."""
+    """Remove the files earlier attempts of `job` may have left; never the current one's."""
     storage = job.result.storage
-    for attempt in range(1, job.attempts):
-        name = job_result_path(job, job.result_name or job.result.name, attempt=attempt)
-        if name != job.result.name and storage.exists(name):
+    for name in job_file_names(job) - {job.result.name}:
+        if storage.exists(name):
             storage.delete(name)
 
 
@@ -306,7 +312,7 @@ def _delete_earlier_attempts_files(job: Job) -> None:
 
 def job_is_stale(job: Job, now=None) -> bool:
     """排队中 or 处理中 with no sign of life for JOBS_STALE_SECONDS (message lost, worker died)."""
-    stale = (now or timezone.now()) - timedelta(seconds=settings.JOBS_STALE_SECONDS)
+    stale = _stale_before(now or timezone.now())
     if job.status == Job.Status.QUEUED:
         return (job.requeued_at or job.created_at) < stale
     if job.status == Job.Status.RUNNING:

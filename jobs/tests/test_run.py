@@ -53,6 +53,9 @@ def test_running_a_finished_job_again_does_nothing(world, echo_kind):
     assert [str(job.pk)] == kinds.CALLS
     assert (job.attempts, job.finished_at) == (1, finished_at)
     assert _read(job) == "attempt 1: a"
+    # Purged (已过期) is finished too: a late message neither runs nor counts as busy.
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.EXPIRED)
+    assert job_run(job.pk) is RunOutcome.FINISHED_BEFORE
 
 
 def test_a_job_running_on_a_live_worker_is_not_claimed_twice(world, echo_kind):
