@@ -55,7 +55,7 @@ class ReportAdmin(LargeTableAdmin):
         return queryset.filter(pk=int(term)), False
 
     def _reads_all(self, request):
-        return request.user.has_perm("reports.view_all_reports")
+        return request.user.sees_all_departments
 
     def has_module_permission(self, request):
         return self._reads_all(request) and super().has_module_permission(request)

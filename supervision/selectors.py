@@ -237,9 +237,9 @@ def compliance_kinds(facts: PlanFacts, period: Period) -> dict:
     """{(task_id, department_id): ComplianceKind} of every expected report of an ended
     `period`: compliance_kind, from the database's submission masks (no row per report)."""
     result = {}
+    bit = facts.bit(period)
     for a in facts.assignments:
         found = facts.submissions_of(a)
-        bit = facts.bit(period)
         state = found.state(bit, period, facts.as_of)
         result[(a.task_id, a.department_id)] = kind_of(state, bool(found.returned >> bit & 1))
     return result

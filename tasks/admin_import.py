@@ -33,7 +33,7 @@ from tasks.plan_export import (
     plan_export,
 )
 from tasks.plan_import import PlanImportError, plan_import_apply, plan_import_preview
-from tasks.plan_import_job import PLAN_IMPORT_JOB, plan_import_job_params
+from tasks.plan_import_job import PLAN_IMPORT_JOB, may_import_plan, plan_import_job_params
 
 STAGING_DIR = "plan-imports"
 SESSION_KEY = "plan_import_uploads"
@@ -269,7 +269,7 @@ def _done(request, admin, plan, preview, *, amended):
 
 
 def import_attachment_view(request, admin):
-    if not (request.user.has_perm("tasks.add_plan") and request.user.has_perm("tasks.import_plan")):
+    if not may_import_plan(request.user, None):
         raise PermissionDenied
     return attachment_flow(request, admin)
 

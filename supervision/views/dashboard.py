@@ -92,7 +92,6 @@ def _context(request, *, overdue_rows=OVERDUE_ROWS_SHOWN):
         "task_url": UrlPattern.of("reports:task_detail"),
         "plan_url": reverse("tasks:plan_detail", args=[plan.pk]),
         "overdue_shown": data.overdue[:overdue_rows],
-        "years": list(range(plan.start_year, plan.end_year + 1)),
         "query": request.GET.urlencode(),
         "compliance_base": compliance_base_url(plan, as_of),
         "as_of_note": as_of_note(request, plan, as_of),
