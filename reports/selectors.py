@@ -51,6 +51,12 @@ class PeriodStatus:
         return self.state in (PeriodState.DUE, PeriodState.MISSING, PeriodState.IN_PROGRESS)
 
 
+def is_past_due(period: Period, as_of: datetime.date) -> bool:
+    """period_state's MISSING condition for a report not submitted: the period and its due
+    date are both over on `as_of` (for aggregate counts that never load the rows)."""
+    return period.end < as_of and period.due < as_of
+
+
 def period_state(
     period: Period,
     first_submitted_at,

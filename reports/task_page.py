@@ -15,7 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Case, Count, OuterRef, Subquery, Value, When
 
 from reports.models import Evidence, PeriodLock, Report, ReportEvent, ReportSummary, TargetValue
-from reports.selectors import PeriodStatus, period_state
+from reports.selectors import PeriodStatus, is_past_due, period_state
 from reports.standing import standing_summary_subquery
 from tasks.periods import Period, end_of_day, plan_periods
 
@@ -132,7 +132,7 @@ def unit_coverage(task, assignments, today: datetime.date) -> list[UnitCoverage]
     from two aggregate queries (never every summary row of the task)."""
     periods = plan_periods(task.plan)
     started = [p for p in periods if p.start <= today]
-    past_due = [p.start for p in started if p.due < today and p.end < today]
+    past_due = [p.start for p in started if is_past_due(p, today)]
     cutoff = end_of_day(today)
     submitted = Counter(
         dict(

@@ -165,3 +165,23 @@ def test_the_due_day_ends_at_local_midnight_for_my_tasks_and_the_dashboard_alike
         plan(), [Row(datetime.date(2023, 1, 1), just_late)], at(2023, 3, 10).date()
     )
     assert states(late)[0] == (1, PeriodState.LATE)
+
+
+def test_is_past_due_is_period_states_missing_rule():
+    """The aggregate counts' condition agrees with period_state for an unsubmitted report on
+    every day around a period's end and due date."""
+    import datetime
+
+    from reports.selectors import PeriodState, is_past_due, period_state
+    from tasks.periods import Period
+
+    period = Period(
+        start=datetime.date(2023, 6, 1),
+        end=datetime.date(2023, 6, 30),
+        due=datetime.date(2023, 7, 5),
+        label="2023年6月",
+    )
+    for offset in range(-3, 12):
+        day = datetime.date(2023, 6, 28) + datetime.timedelta(days=offset)
+        missing = period_state(period, None, day) == PeriodState.MISSING
+        assert is_past_due(period, day) == missing, day

@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from reports.models import Report, ReportState, ReportSummary
-from reports.selectors import PeriodState, PlanPeriodCache, count_states, next_due, period_statuses
+from reports.selectors import (
+    PeriodState,
+    PlanPeriodCache,
+    count_states,
+    is_past_due,
+    next_due,
+    period_statuses,
+)
 from reports.standing import standing_summary_subquery
 from tasks.models import Plan, Task, TaskAssignment
 from tasks.periods import end_of_day
@@ -45,8 +52,7 @@ def _missing_by_task(department, plans, today):
     minus the unit's reports on them first submitted by the end of today."""
     periods_of = PlanPeriodCache()
     past_due = {
-        plan.pk: [p.start for p in periods_of(plan) if p.end < today and p.due < today]
-        for plan in plans
+        plan.pk: [p.start for p in periods_of(plan) if is_past_due(p, today)] for plan in plans
     }
     in_due = Q(pk__in=[])
     for plan_id, starts in past_due.items():
