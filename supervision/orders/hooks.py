@@ -8,9 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from supervision.orders.access import verifications_visible_to
-from supervision.orders.colours import COLOUR_ORDER
 from supervision.orders.models import SupervisionOrder
-from supervision.orders.selectors import standings_for, untrue_report_ids
+from supervision.orders.selectors import standings_for, untrue_report_ids, with_standing
 
 PRINT_LIMIT = 50
 SEARCH_LIMIT = 20
@@ -33,12 +32,7 @@ def task_page_orders(task, user, reports):
         .select_related("department", "report")
         .order_by("-checked_on", "-pk")[:TASK_ORDERS_SHOWN]
     )
-    standings = standings_for(orders)
-    rank = {c: i for i, c in enumerate(COLOUR_ORDER)}
-    rows = sorted(
-        ((o, standings[o.pk]) for o in orders),
-        key=lambda r: (rank[r[1].colour], r[1].deadline, r[0].pk),
-    )
+    rows = with_standing(orders)
     list_query = urlencode({"plan": task.plan_id, "task": task.pk, "colour": "all"})
     untrue = untrue_report_ids([r.pk for r in reports])
     return {

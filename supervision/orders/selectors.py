@@ -306,6 +306,15 @@ def standings_for(orders, *, as_of=None):
     return result
 
 
+def with_standing(orders, *, as_of=None) -> list:
+    """[(order, OrderFact)] most urgent first: red, amber, green, then the nearest deadline."""
+    standings = standings_for(orders, as_of=as_of)
+    rank = {c: i for i, c in enumerate(COLOUR_ORDER)}
+    rows = [(o, standings[o.pk]) for o in orders]
+    rows.sort(key=lambda r: (rank[r[1].colour], r[1].deadline, r[0].pk))
+    return rows
+
+
 def order_counts_sentence(*, plan, as_of):
     """One Chinese sentence with the plan's order counts, for the weekly mail (5 queries)."""
     facts = load_order_facts(plan=plan, as_of=as_of)

@@ -13,13 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from supervision.facts import visible_department_id
-from supervision.orders.colours import COLOUR_ORDER
 from supervision.orders.models import ReportUrging, SupervisionOrder
 from supervision.orders.selectors import (
     colour_totals,
     counts_by,
     load_order_facts,
-    standings_for,
+    with_standing,
 )
 from supervision.shown import (
     DASHBOARD_ROWS,
@@ -52,14 +51,6 @@ def report_urge_url(context, task_id, department_id, period_start):
     return pattern.at(task_id, department_id, period_start.isoformat())
 
 
-def _with_standing(orders):
-    standings = standings_for(orders)
-    rank = {c: i for i, c in enumerate(COLOUR_ORDER)}
-    rows = [(o, standings[o.pk]) for o in orders]
-    rows.sort(key=lambda r: (rank[r[1].colour], r[1].deadline, r[0].pk))
-    return rows
-
-
 @register.inclusion_tag("supervision/orders/_my_orders.html", takes_context=True)
 def my_orders(context):
     """The unit's open orders with the nearest deadlines (MY_ORDERS_SHOWN, colour first) and
@@ -83,7 +74,7 @@ def my_orders(context):
         .select_related("task", "urged_by")
         .order_by("-at")[:MY_URGINGS_SHOWN]
     )
-    rows = _with_standing(orders)
+    rows = with_standing(orders)
     return {
         "rows": rows,
         "total": open_orders.count(),
