@@ -9,7 +9,7 @@ from django.urls import reverse
 from notifications.models import Kind
 from notifications.receivers import never_breaks_the_change
 from notifications.rules import leaders, supervisors, unit_staff
-from notifications.services import notify
+from notifications.services import Message, notify, notify_many
 from supervision import signals as evaluation_signals
 from supervision.evaluation.models import Evaluation, EvaluationLine
 
@@ -62,27 +62,33 @@ def on_evaluation_returned(sender, evaluation, actor, comment="", **kwargs):
 @receiver(evaluation_signals.evaluation_published, sender=Evaluation)
 @never_breaks_the_change
 def on_evaluation_published(sender, evaluation, actor, **kwargs):
+    """One batch (notify_many: a fixed number of queries however many units have a line)."""
     url = _evaluation_url(evaluation)
     title = f"考评结果已发布：{_name(evaluation)}"
     key = f"{Kind.EVALUATION_PUBLISHED}:v{evaluation.pk}"
-    notify(
-        recipients=supervisors(),
-        kind=Kind.EVALUATION_PUBLISHED,
-        title=title,
-        body=f"{_name(evaluation)}已由{actor.display_name}审定发布。",
-        url=url,
-        dedupe_key=key,
-    )
     unit_ids = list(
         EvaluationLine.objects.filter(evaluation=evaluation).values_list("department_id", flat=True)
     )
     staff = unit_staff(unit_ids)
-    for department_id in unit_ids:
-        notify(
-            recipients=staff.get(department_id, []),
+    messages = [
+        Message(
+            kind=Kind.EVALUATION_PUBLISHED,
+            title=title,
+            body=f"{_name(evaluation)}已由{actor.display_name}审定发布。",
+            url=url,
+            dedupe_key=key,
+            recipients=supervisors(),
+        )
+    ]
+    messages += [
+        Message(
             kind=Kind.EVALUATION_PUBLISHED,
             title=title,
             body=f"{_name(evaluation)}已审定发布，可查看本单位的考评结果。",
             url=url,
             dedupe_key=f"{key}:d{department_id}",
+            recipients=staff.get(department_id, []),
         )
+        for department_id in unit_ids
+    ]
+    notify_many(messages)
