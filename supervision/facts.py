@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
@@ -90,7 +90,7 @@ class PlanFacts:
     departments: dict  # department_id -> Department, in sort order
     targets: list  # Target, ordered by year
     periods: list  # every Period of the plan
-    summaries: Any = None  # QuerySet of the plan's ReportSummary rows up to as-of, scoped
+    summaries: QuerySet  # the plan's ReportSummary rows up to as-of, scoped (never evaluated whole)
     target_actuals: dict = field(default_factory=dict)  # target_id -> [(period_start, Decimal)]
     scoped_department_id: int | None = None  # set when the user sees only their department
 
@@ -114,11 +114,6 @@ class PlanFacts:
         self._standing_rows = None
         self._submissions = None
 
-    def _summaries(self) -> QuerySet:
-        if self.summaries is None:
-            self.summaries = _summaries(self.plan, self.as_of, self.scoped_department_id)
-        return self.summaries
-
     def assignments_of(self, task_id):
         """The task's assignments (in the plan's order), indexed once per request: looping
         over every assignment of the plan for each task made the dashboard quadratic."""
@@ -139,7 +134,7 @@ class PlanFacts:
         if key not in self._rows:
             facts = {}
             if starts and self.tasks:
-                query = self._summaries().filter(period_start__in=starts)
+                query = self.summaries.filter(period_start__in=starts)
                 if department_id is not None:
                     query = query.filter(department_id=department_id)
                 for row in query.values_list(*FACT_FIELDS):
@@ -156,7 +151,7 @@ class PlanFacts:
         report date) is read from these masks."""
         if self._submissions is None:
             self._submissions = (
-                submissions(self._summaries(), self.ended_periods(), cutoff=self.cutoff)
+                submissions(self.summaries, self.ended_periods(), cutoff=self.cutoff)
                 if self.tasks
                 else {}
             )
@@ -204,7 +199,7 @@ class PlanFacts:
         if self._standing_rows is None:
             self._standing_rows = defaultdict(list)
             if self.tasks:
-                query = standing_candidates(self._summaries(), cutoff=self.cutoff)
+                query = standing_candidates(self.summaries, cutoff=self.cutoff)
                 for row in query.values_list(*FACT_FIELDS):
                     self._standing_rows[row[0]].append(Fact._make(row))
         lead = task.principal_lead
@@ -230,8 +225,7 @@ class PlanFacts:
         if not self.tasks:
             return {}
         rows = (
-            self._summaries()
-            .filter(DONE_SQL, is_lead=True, accepted_at__lt=self.cutoff)
+            self.summaries.filter(DONE_SQL, is_lead=True, accepted_at__lt=self.cutoff)
             .order_by()
             .values_list("task_id")
             .annotate(first=Min("period_start"))
