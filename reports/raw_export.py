@@ -26,7 +26,7 @@ from departments.audit import security_event_record
 from departments.models import SecurityEvent, User
 from huancui_vet.xlsx import column_width, csv_text, write_only_text
 from reports.models import Evidence, ProgressStatus, Report, ReportEvent, ReportState, TargetValue
-from tasks.models import TaskAssignment
+from tasks.models import Task, TaskAssignment
 from tasks.periods import normalize_start, period_label
 
 RAW_CHUNK = 2000
@@ -69,15 +69,30 @@ class RawFilters:
     as_of: datetime.date | None = None
 
 
+ALL_UNITS = "all"
+
+
+def raw_scope(user):
+    """Whose rows `raw_reports` gives `user`: every unit's (ALL_UNITS) or one unit's (its pk;
+    None for staff without a unit). Recorded with a raw export job and checked at download."""
+    return ALL_UNITS if user.sees_all_departments else user.department_id
+
+
+def may_read_plan_raw(user, plan_id) -> bool:
+    """A plan's raw data is for those with a part in it (the one visibility rule)."""
+    return Task.objects.visible_to(user).filter(plan_id=plan_id).exists()
+
+
 def raw_reports(user, filters):
     """The reports `user` may take as raw data under `filters` (one rule, see module doc)."""
     # Built on the one visibility rule; department staff are narrowed further to their own
     # unit (not the supporting units' contributions a lead unit reads on screen).
     reports = Report.objects.visible_to(user).filter(task__plan=filters.plan)
-    if not user.sees_all_departments:
-        if user.department_id is None:
+    scope = raw_scope(user)
+    if scope != ALL_UNITS:
+        if scope is None:
             return Report.objects.none()
-        reports = reports.filter(department_id=user.department_id)
+        reports = reports.filter(department_id=scope)
     elif filters.department is not None:
         reports = reports.filter(department=filters.department)
     if filters.year is not None:

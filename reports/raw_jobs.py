@@ -12,7 +12,6 @@ import tempfile
 
 from reports import raw_export
 from tasks.job_params import plan_and_department
-from tasks.models import Task
 
 RAW_CSV_JOB = "reports.raw_csv"
 RAW_XLSX_JOB = "reports.raw_xlsx"
@@ -23,21 +22,13 @@ CONTENT_TYPES = {
 }
 
 
-ALL_UNITS = "all"
-
-
-def raw_scope(user):
-    """Which rows `raw_export.raw_reports` gives `user`: every unit's, or one unit's (pk)."""
-    return ALL_UNITS if user.sees_all_departments else user.department_id
-
-
 def raw_job_params(filters: raw_export.RawFilters, user) -> dict:
     return {
         "plan": filters.plan.pk,
         "department": filters.department.pk if filters.department else None,
         "year": filters.year,
         "as_of": filters.as_of.isoformat() if filters.as_of else None,
-        "scope": raw_scope(user),
+        "scope": raw_export.raw_scope(user),
     }
 
 
@@ -47,8 +38,8 @@ def may_take_raw(user, params) -> bool:
     counts as all units': only readers of every unit may still fetch it)."""
     return (
         user.has_perm("reports.view_report")
-        and params.get("scope", ALL_UNITS) == raw_scope(user)
-        and Task.objects.visible_to(user).filter(plan_id=params["plan"]).exists()
+        and params.get("scope", raw_export.ALL_UNITS) == raw_export.raw_scope(user)
+        and raw_export.may_read_plan_raw(user, params["plan"])
     )
 
 

@@ -16,7 +16,7 @@ from departments.models import Department
 from jobs.services import job_start
 from reports import raw_export
 from reports.raw_jobs import LABELS, RAW_CSV_JOB, RAW_XLSX_JOB, raw_job_params
-from tasks.models import Plan, Task
+from tasks.models import Plan
 
 
 class RawFilterForm(forms.Form):
@@ -40,7 +40,7 @@ def _filters(request, plan_pk):
     """(RawFilters, None) or (None, a 400 response); 404 for a plan the user has no part in.
     The filters come from the query string for a POST too (the page's button posts to it)."""
     plan = get_object_or_404(Plan, pk=plan_pk)
-    if not Task.objects.visible_to(request.user).filter(plan=plan).exists():
+    if not raw_export.may_read_plan_raw(request.user, plan.pk):
         raise Http404("没有找到该实施方案。")
     form = RawFilterForm(request.GET)
     if not form.is_valid():
