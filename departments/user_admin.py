@@ -23,8 +23,9 @@ from departments.services import (
     users_import,
 )
 from huancui_vet.admin_lists import LargeTableAdmin
+from huancui_vet.xlsx import XLSX_CONTENT_TYPE
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = XLSX_CONTENT_TYPE
 
 
 class PortalUserChangeForm(UserChangeForm):

@@ -10,6 +10,7 @@ from unit A to unit B cannot fetch the file made of unit A's rows.
 import datetime
 import tempfile
 
+from huancui_vet.xlsx import XLSX_CONTENT_TYPE
 from reports import raw_export
 from tasks.job_params import plan_and_department
 
@@ -18,7 +19,7 @@ RAW_XLSX_JOB = "reports.raw_xlsx"
 LABELS = {RAW_CSV_JOB: "填报原始数据（CSV）", RAW_XLSX_JOB: "填报原始数据（xlsx）"}
 CONTENT_TYPES = {
     RAW_CSV_JOB: "text/csv; charset=utf-8",
-    RAW_XLSX_JOB: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    RAW_XLSX_JOB: XLSX_CONTENT_TYPE,
 }
 
 

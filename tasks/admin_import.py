@@ -22,16 +22,12 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from departments.models import Department
-from huancui_vet.xlsx import SpreadsheetError, read_upload
+from huancui_vet.xlsx import XLSX_CONTENT_TYPE, SpreadsheetError, read_upload
 from jobs.services import job_start
 from tasks.amendments import plan_amend, plan_amendment_diff
 from tasks.attachments import ACCEPTED_FORMATS, ACCEPTED_TEXT
 from tasks.models import Plan
-from tasks.plan_export import (
-    DOCX_CONTENT_TYPE,
-    XLSX_CONTENT_TYPE,
-    plan_export,
-)
+from tasks.plan_export import DOCX_CONTENT_TYPE, plan_export
 from tasks.plan_import import PlanImportError, plan_import_apply, plan_import_preview
 from tasks.plan_import_job import PLAN_IMPORT_JOB, may_import_plan, plan_import_job_params
 

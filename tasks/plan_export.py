@@ -14,7 +14,6 @@ from tasks.xlsx import write_task_sheet
 
 HEADERS = ("序号", "任务内容", "牵头单位", "责任单位", "完成时限", "目标", "备注")
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass

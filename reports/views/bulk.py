@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from huancui_vet.xlsx import XLSX_CONTENT_TYPE
 from reports import bulk
 from reports.bulk_upload import BulkUploadError, upload_workbook
 from tasks.models import Plan
 from tasks.periods import current_period, plan_periods
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = XLSX_CONTENT_TYPE
 
 
 class BulkUploadForm(forms.Form):

@@ -15,12 +15,12 @@ from openpyxl import Workbook
 
 from departments.audit import security_event_record
 from departments.models import SecurityEvent
+from huancui_vet.xlsx import XLSX_CONTENT_TYPE
 from supervision.workbook.cells import use_default_font
 from supervision.workbook.data import WorkbookData, collect_workbook_data
 from supervision.workbook.details import write_details
 from supervision.workbook.sheets import write_overdue, write_scores, write_summary, write_tasks
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_NAMES = ("汇总", "任务推进情况", "部门评分", "逾期与督办")
 DETAIL_SHEET_NAME = "填报明细"
 
