@@ -32,6 +32,8 @@ from django.core.files.storage import storages
 from django.db import connection
 from django.utils import timezone
 
+from huancui_vet.signals import database_restored
+
 DB_SQLITE = "database.sqlite3"
 DB_PG = "database.pgdump"
 MANIFEST = "manifest.json"
@@ -283,4 +285,5 @@ def backup_restore(*, archive_path, replace=False):
             archive.extractall(extracted, members=members, filter="data")
             _restore_database(extracted, manifest)
             _restore_media(archive, extracted, manifest)
+    database_restored.send(sender=backup_restore)
     return manifest

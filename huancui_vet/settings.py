@@ -322,6 +322,11 @@ JOBS_STALE_SECONDS = env.int("JOBS_STALE_SECONDS", default=600)
 JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
 # `manage.py purge_jobs` removes finished jobs' result files older than this many days.
 JOBS_KEEP_DAYS = env.int("JOBS_KEEP_DAYS", default=7)
+
+# How long a plan's computed figures (dashboard, scorecard, drill-down, order counts) stay in
+# the cache. They are keyed by a token the database renews on every change
+# (supervision.figure_cache), so this only bounds memory; 0 turns the cache off.
+FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=3600)
 # A plan attachment with more task rows than this is imported as a background job.
 PLAN_IMPORT_INLINE_MAX_TASKS = env.int("PLAN_IMPORT_INLINE_MAX_TASKS", default=200)
 

@@ -17,6 +17,11 @@ class SupervisionConfig(AppConfig):
         register_task_print_section(task_print_orders)
         register_search_section(search_orders)
 
+        # A restored database gets new figures tokens (supervision.figure_cache).
+        from huancui_vet.signals import database_restored
+
+        database_restored.connect(_renew_figures_tokens, dispatch_uid="renew_figures_tokens")
+
         # The workbook with its detail sheet is built by a background job (我的导出).
         from jobs.registry import register
         from supervision.workbook.job import (
@@ -32,3 +37,9 @@ class SupervisionConfig(AppConfig):
             run=run_workbook_job,
             may_access=may_take_workbook,
         )
+
+
+def _renew_figures_tokens(**kwargs):
+    from supervision.models import FiguresVersion
+
+    FiguresVersion.renew_all()

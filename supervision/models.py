@@ -1,3 +1,4 @@
+import secrets
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -7,6 +8,7 @@ from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from supervision.choices import Grade
+from supervision.figure_triggers import GLOBAL_FIGURES  # noqa: F401 - re-exported
 
 
 class ReportDelivery(models.Model):
@@ -39,6 +41,32 @@ class ReportDelivery(models.Model):
 
     def __str__(self):
         return f"{self.plan} {self.as_of} {self.get_status_display()}"
+
+
+class FiguresVersion(models.Model):
+    """A plan's figures token: a random value the database's triggers replace whenever a row
+    the plan's figures are computed from changes (supervision/figure_triggers.py), so
+    supervision.figure_cache can keep computed figures between requests under it.
+
+    Written only by the triggers (and renew_all); plan_id is not a foreign key because rows
+    of deleted plans are harmless and the global row (GLOBAL_FIGURES) has no plan.
+    """
+
+    plan_id = models.BigIntegerField("方案", primary_key=True)
+    token = models.BigIntegerField("版本标记")
+
+    class Meta:
+        verbose_name = "统计数据版本"
+        verbose_name_plural = "统计数据版本"
+
+    def __str__(self):
+        return f"{self.plan_id}: {self.token}"
+
+    @classmethod
+    def renew_all(cls):
+        """New tokens for every plan (after a restore: the database's past state may differ
+        from what was cached under its tokens)."""
+        cls.objects.update(token=secrets.randbits(62))  # plan ids keep the keys apart
 
 
 class ScoringSettings(models.Model):

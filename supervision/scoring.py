@@ -27,7 +27,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from huancui_vet.dates import add_months, chinese_date, chinese_month
 from reports.selectors import PeriodState
-from supervision.facts import PlanFacts, load_plan_facts, local_date
+from supervision.facts import PlanFacts, load_plan_facts, local_date, visible_department_id
+from supervision.figure_cache import cached_figures
 from supervision.models import ScoringSettings
 from supervision.orders.scoring import NO_ORDERS_NOTE, add_order_items
 from supervision.orders.selectors import load_order_facts
@@ -467,7 +468,8 @@ def scorecard_data(
     detail_department: int | None = None,
 ) -> ScorecardData:
     """Ranked department scores of `plan` for the window of `period_kind` (13 queries with
-    the supervision orders, whatever the data).
+    the supervision orders, whatever the data; 1 while the plan's figures are unchanged:
+    supervision.figure_cache).
 
     `period_kind`: "month" | "quarter" | "year" | "plan"; `period_start`: any day in the
     window (defaults to the as-of date). Department users get only their own department.
@@ -475,15 +477,29 @@ def scorecard_data(
     much cheaper for a ranking of a whole plan. `detail_department`: the line items of that
     department only (its drill-down), reading only its report rows.
     """
-    settings = ScoringSettings.for_plan(plan)
-    facts = load_plan_facts(plan=plan, as_of=as_of, user=user)
-    orders = load_order_facts(plan=plan, as_of=as_of, department_id=facts.scoped_department_id)
-    return build_scorecard(
-        facts,
-        orders=orders,
-        settings=settings,
+
+    def build():
+        settings = ScoringSettings.for_plan(plan)
+        facts = load_plan_facts(plan=plan, as_of=as_of, user=user)
+        orders = load_order_facts(plan=plan, as_of=as_of, department_id=facts.scoped_department_id)
+        return build_scorecard(
+            facts,
+            orders=orders,
+            settings=settings,
+            period_kind=period_kind,
+            period_start=period_start or as_of,
+            detailed=detailed,
+            detail_department=detail_department,
+        )
+
+    return cached_figures(
+        "scorecard",
+        plan,
+        build,
         period_kind=period_kind,
         period_start=period_start or as_of,
+        as_of=as_of,
+        scope=visible_department_id(user),
         detailed=detailed,
         detail_department=detail_department,
     )

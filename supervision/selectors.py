@@ -7,13 +7,14 @@ export and tests all see the same figures. Both run a small constant number of q
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from reports.models import ProgressStatus, ReportState
 from reports.selectors import PeriodState
 from supervision.choices import ComplianceKind, Light, TargetStatus
-from supervision.facts import Fact, PlanFacts, load_plan_facts
+from supervision.facts import Fact, PlanFacts, load_plan_facts, visible_department_id
+from supervision.figure_cache import cached_figures
 from supervision.scoring import (  # noqa: F401 - re-exported: one import place for callers
     ComponentScore,
     DepartmentScore,
@@ -353,13 +354,19 @@ def status_label(fact):
 
 
 def dashboard_data(*, plan: Plan, year: int, as_of: datetime.date, user) -> DashboardData:
-    """Everything the dashboard shows for `plan` on `as_of` (6 queries whatever the data).
+    """Everything the dashboard shows for `plan` on `as_of` (6 queries whatever the data; 1
+    while the plan's figures are unchanged: supervision.figure_cache).
 
     `year` picks the targets year highlighted on the page; as-of drives every colour and
     count, so the same data and date always give the same picture.
     """
-    facts = load_plan_facts(plan=plan, as_of=as_of, user=user)
-    return build_dashboard(facts, year=year)
+
+    def build():
+        return build_dashboard(load_plan_facts(plan=plan, as_of=as_of, user=user), year=year)
+
+    scope = visible_department_id(user)
+    data = cached_figures("dashboard", plan, build, as_of=as_of, scope=scope)
+    return data if data.year == year else replace(data, year=year)
 
 
 def build_dashboard(facts: PlanFacts, *, year: int) -> DashboardData:

@@ -9,7 +9,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from supervision.facts import load_plan_facts
+from supervision.facts import load_plan_facts, visible_department_id
+from supervision.figure_cache import cached_figures
 from supervision.models import ScoringSettings
 from supervision.orders.selectors import load_order_facts
 from supervision.scoring import (
@@ -51,7 +52,32 @@ def previous_window_start(data):
 def scorecard_with_standing(*, plan, period_kind, as_of, user, period_start=None, detailed=False):
     """scorecard_data (same arguments, same queries) with `standing` filled in: the shown
     window, the previous window of the same kind and the plan to date are all scored from
-    one load of the plan's facts, so the trends cost no query."""
+    one load of the plan's facts, so the trends cost no query. Kept between requests while
+    the plan's figures are unchanged (supervision.figure_cache)."""
+
+    def build():
+        return _with_standing(
+            plan=plan,
+            period_kind=period_kind,
+            as_of=as_of,
+            user=user,
+            period_start=period_start,
+            detailed=detailed,
+        )
+
+    return cached_figures(
+        "standing",
+        plan,
+        build,
+        period_kind=period_kind,
+        period_start=period_start or as_of,
+        as_of=as_of,
+        scope=visible_department_id(user),
+        detailed=detailed,
+    )
+
+
+def _with_standing(*, plan, period_kind, as_of, user, period_start, detailed):
     settings = ScoringSettings.for_plan(plan)
     facts = load_plan_facts(plan=plan, as_of=as_of, user=user)
     orders = load_order_facts(plan=plan, as_of=as_of, department_id=facts.scoped_department_id)

@@ -173,11 +173,21 @@ class OrderFacts:
 
 
 def load_order_facts(*, plan, as_of, department_id=None):
-    """Every order and verification of `plan` as of `as_of` (5 queries).
+    """Every order and verification of `plan` as of `as_of` (5 queries; 1 while the plan's
+    figures are unchanged: supervision.figure_cache).
 
     `department_id` limits them to what one unit may see (orders naming it, its own
     verifications); None means everything.
     """
+    from supervision.figure_cache import cached_figures
+
+    def build():
+        return _read_order_facts(plan=plan, as_of=as_of, department_id=department_id)
+
+    return cached_figures("orders", plan, build, as_of=as_of, scope=department_id)
+
+
+def _read_order_facts(*, plan, as_of, department_id):
     cutoff = end_of_day(as_of)
     settings = OrderSettings.for_plan(plan)
     orders = SupervisionOrder.objects.filter(plan=plan, issued_at__lt=cutoff)

@@ -1,6 +1,7 @@
 """The public page of a plan marked public (此件公开发布): no login, accepted progress only."""
 
 import io
+from functools import partial
 
 import segno
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from supervision.facts import load_plan_facts
+from supervision.figure_cache import cached_figures
 from supervision.selectors import status_label
 from tasks.models import Plan
 from tasks.periods import default_as_of
@@ -25,8 +27,19 @@ def public_plan(request, plan_id):
     evidence, scores and people never reach this page.
     """
     plan = get_object_or_404(Plan, pk=plan_id, is_public=True)
-    # user=None: every department's accepted reports (the page filters to accepted below).
     as_of = default_as_of(plan)
+    rows = cached_figures("public", plan, partial(_public_rows, plan, as_of), as_of=as_of)
+    context = {
+        "plan": plan,
+        "rows": rows,
+        "public_url": public_plan_url(request, plan),
+        "as_of": as_of,
+    }
+    return render(request, "supervision/public_plan.html", context)
+
+
+def _public_rows(plan, as_of):
+    # user=None: every department's accepted reports (the rows show accepted standing only).
     facts = load_plan_facts(plan=plan, as_of=as_of, user=None, with_target_values=False)
     rows = []
     for task in facts.tasks:
@@ -42,13 +55,7 @@ def public_plan(request, plan_id):
                 "period_label": period.label if period else "",
             }
         )
-    context = {
-        "plan": plan,
-        "rows": rows,
-        "public_url": public_plan_url(request, plan),
-        "as_of": as_of,
-    }
-    return render(request, "supervision/public_plan.html", context)
+    return rows
 
 
 @require_safe

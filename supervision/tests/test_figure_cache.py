@@ -1,0 +1,288 @@
+"""A plan's figures kept between requests (supervision.figure_cache) and the triggers that
+renew its token (supervision.figure_triggers): every table the figures read is watched, every
+kind of write to it renews the right plan's token, and the pages never show kept figures once
+something they count has changed."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from huancui_vet.signals import database_restored
+from reports.models import Report
+from reports.services import report_accept
+from supervision.figure_cache import cached_figures, figures_token
+from supervision.figure_triggers import FIGURE_TABLES, GLOBAL_FIGURES, VERSION_TABLE
+from supervision.models import FiguresVersion, ScoringSettings
+from supervision.orders import services as order_services
+from supervision.orders.models import OrderSettings
+from supervision.orders.selectors import load_order_facts
+from supervision.scoring import scorecard_data
+from supervision.selectors import dashboard_data
+from supervision.tests.factories import edu_january_accepted, february_sent, make_report
+from supervision.tests.orders_fixtures import at, issue, urge
+from supervision.trends import scorecard_with_standing
+from supervision.views.public import _public_rows
+
+D = datetime.date
+AS_OF = D(2023, 3, 10)
+pytestmark = pytest.mark.django_db
+
+# Read by the pages for the request itself (who is asking, their session and notices, the
+# plan's change history for the "settings changed" note), not by the kept figures.
+REQUEST_TABLES = {
+    "auth_group",
+    "auth_group_permissions",
+    "auth_permission",
+    "departments_user",
+    "departments_user_groups",
+    "departments_user_user_permissions",
+    "django_content_type",
+    "django_session",
+    "notifications_notice",
+    "tasks_historicalplan",
+    VERSION_TABLE,
+}
+
+
+def tokens():
+    return dict(FiguresVersion.objects.values_list("plan_id", "token"))
+
+
+@pytest.fixture
+def busy(world):
+    """The test world with a row in every watched table: reports with target values and
+    summaries, an order with units and events, a verification, plan and default settings."""
+    edu_january_accepted(world, percent=40)
+    february_sent(world)
+    target = world.task1.targets.first()
+    make_report(
+        world.task1,
+        world.hr,
+        D(2023, 1, 1),
+        author=world.hr_reporter,
+        submitted_on=D(2023, 2, 2),
+        accepted_on=D(2023, 2, 3),
+        target_values={target: 3} if target else None,
+    )
+    order = issue(world)
+    urge(world, order, at(D(2023, 7, 12)))
+    with time_machine.travel(at(D(2023, 7, 13)), tick=False):
+        order_services.verification_record(
+            user=world.neutral_supervisor,
+            task=world.task1,
+            department=world.edu,
+            checked_on=D(2023, 7, 13),
+            method="site",
+            scope="实训基地建设情况",
+            finding="true",
+        )
+    ScoringSettings.objects.create(plan=world.plan)
+    ScoringSettings.objects.create(plan=None)
+    OrderSettings.objects.get_or_create(plan=world.plan)
+    OrderSettings.objects.get_or_create(plan=None)
+    return world
+
+
+def _plan_of_row(table, pk):
+    """The plan whose token a row of `table` renews (GLOBAL_FIGURES for shared rows)."""
+    columns, plans = FIGURE_TABLES[table]
+    relation = f"(SELECT {', '.join(columns)} FROM {table} WHERE id = %s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(plans.replace("FROM r", f"FROM {relation} AS r", 1), [pk])
+        return cursor.fetchone()[0]
+
+
+def _a_row(table):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {table} ORDER BY id LIMIT 1")  # noqa: S608
+        names = [c[0] for c in cursor.description]
+        row = cursor.fetchone()
+    assert row is not None, f"the busy world has no row in {table}"
+    return names, row
+
+
+@pytest.mark.parametrize("table", sorted(FIGURE_TABLES))
+def test_every_write_to_a_watched_table_renews_its_plans_token(busy, table):
+    names, row = _a_row(table)
+    pk = row[names.index("id")]
+    plan_id = _plan_of_row(table, pk)
+    assert plan_id in (busy.plan.pk, GLOBAL_FIGURES) or table == "tasks_plan"
+    other = busy.task3.plan_id if plan_id != busy.task3.plan_id else busy.plan.pk
+    columns = ", ".join(names)
+    marks = ", ".join(["%s"] * len(names))
+
+    def renewed(sql, params):
+        before = tokens()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        after = tokens()
+        assert after[plan_id] != before[plan_id], sql
+        if plan_id != GLOBAL_FIGURES:  # another plan's kept figures stay valid
+            assert after[other] == before[other], sql
+
+    with transaction.atomic():
+        renewed(f"UPDATE {table} SET id = id WHERE id = %s", [pk])  # noqa: S608
+        sid = transaction.savepoint()
+        with connection.constraint_checks_disabled():
+            renewed(f"DELETE FROM {table} WHERE id = %s", [pk])  # noqa: S608
+            renewed(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row))  # noqa: S608
+        transaction.savepoint_rollback(sid)
+
+
+def test_a_bulk_write_renews_each_plan_once_and_in_the_same_transaction(busy):
+    before = tokens()
+    with transaction.atomic():
+        from reports.models import ReportSummary
+
+        ReportSummary.objects.filter(plan=busy.plan).update(times_returned=0)
+        inside = tokens()
+        assert inside[busy.plan.pk] != before[busy.plan.pk]
+        assert inside[busy.task3.plan_id] == before[busy.task3.plan_id]
+
+
+def test_a_new_plan_gets_a_token_when_it_is_created(world):
+    from tasks.models import Plan
+
+    plan = Plan.objects.create(title="新方案", start_year=2026, end_year=2028)
+    assert figures_token(plan.pk) is not None
+
+
+def _tables_read(build):
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        build()
+    found = set()
+    for query in captured.captured_queries:
+        found |= set(re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', query["sql"]))
+    return found
+
+
+def test_every_table_the_figures_read_is_watched(busy):
+    """A new query in the figures on an unwatched table would keep figures stale: listed here
+    it fails until the table joins FIGURE_TABLES (with a migration installing its triggers)."""
+    user = busy.supervisor
+    builders = [
+        lambda: dashboard_data(plan=busy.plan, year=2023, as_of=AS_OF, user=user),
+        lambda: scorecard_data(plan=busy.plan, period_kind="month", as_of=AS_OF, user=user),
+        lambda: scorecard_data(
+            plan=busy.plan,
+            period_kind="plan",
+            as_of=AS_OF,
+            user=user,
+            detail_department=busy.edu.pk,
+        ),
+        lambda: scorecard_with_standing(
+            plan=busy.plan, period_kind="quarter", as_of=AS_OF, user=user
+        ),
+        lambda: load_order_facts(plan=busy.plan, as_of=D(2023, 7, 31)),
+        lambda: _public_rows(busy.plan, AS_OF),
+    ]
+    read = set().union(*(_tables_read(build) for build in builders))
+    assert "reports_reportsummary" in read and "supervision_orderevent" in read
+    assert read - REQUEST_TABLES <= set(FIGURE_TABLES), read - REQUEST_TABLES - set(FIGURE_TABLES)
+
+
+def test_kept_figures_cost_one_query_and_change_with_the_data(busy):
+    def build():
+        return dashboard_data(plan=busy.plan, year=2023, as_of=AS_OF, user=busy.supervisor)
+
+    cache.clear()
+    first = build()
+    with CaptureQueriesContext(connection) as captured:
+        again = build()
+    assert len(captured) == 1  # the token
+    assert again.light_counts == first.light_counts
+    assert [t.percent for t in again.tasks] == [40, None]
+
+    report = Report.objects.get(task=busy.task1, department=busy.edu, period_start=D(2023, 2, 1))
+    report.percent = 70
+    report.save(update_fields=["percent"])
+    with time_machine.travel(at(D(2023, 3, 6)), tick=False):
+        report_accept(report=report, user=busy.neutral_supervisor)
+    assert [t.percent for t in build().tasks] == [70, None]
+
+
+def test_each_unit_scope_is_kept_apart(busy):
+    cache.clear()
+    everyone = dashboard_data(plan=busy.plan, year=2023, as_of=AS_OF, user=busy.supervisor)
+    own = dashboard_data(plan=busy.plan, year=2023, as_of=AS_OF, user=busy.reporter)
+    assert {c.department_id for c in everyone.compliance} == {busy.edu.pk, busy.hr.pk}
+    assert {c.department_id for c in own.compliance} == {busy.edu.pk}
+
+
+def test_the_highlighted_year_is_the_one_asked_for(busy):
+    cache.clear()
+    dashboard_data(plan=busy.plan, year=2023, as_of=AS_OF, user=busy.supervisor)
+    assert dashboard_data(plan=busy.plan, year=2024, as_of=AS_OF, user=busy.supervisor).year == 2024
+
+
+def test_pages_show_a_changed_unit_name_at_once(client, busy):
+    client.force_login(busy.supervisor)
+    url = reverse("supervision:scorecard")
+    params = {"plan": busy.plan.pk, "as_of": "2023-03-10"}
+    assert busy.edu.display_name in client.get(url, params).content.decode()
+    busy.edu.short_name = "教育和体育局"
+    busy.edu.save()
+    assert "教育和体育局" in client.get(url, params).content.decode()
+
+
+def test_changed_scoring_weights_show_at_once(client, busy):
+    client.force_login(busy.supervisor)
+    url = reverse("supervision:department_score", args=[busy.edu.pk])
+    params = {"plan": busy.plan.pk, "as_of": "2023-03-10", "period_kind": "plan"}
+    before = client.get(url, params).content.decode()
+    settings = ScoringSettings.objects.get(plan=busy.plan)
+    settings.weight_timeliness = 10
+    settings.weight_review = 10
+    settings.weight_completion = 70
+    settings.weight_orders = 10
+    settings.full_clean()
+    settings.save()
+    after = client.get(url, params).content.decode()
+    assert before != after
+    assert "70" in after
+
+
+def test_the_public_page_shows_a_newly_accepted_status(client, busy):
+    url = reverse("public", kwargs={"plan_id": busy.plan.pk})
+    with time_machine.travel(at(D(2023, 3, 10)), tick=False):
+        assert "40%" in client.get(url).content.decode()
+        report = Report.objects.get(
+            task=busy.task1, department=busy.edu, period_start=D(2023, 2, 1)
+        )
+        report.percent = 85
+        report.save(update_fields=["percent"])
+        report_accept(report=report, user=busy.neutral_supervisor)
+        body = client.get(url).content.decode()
+    assert "85%" in body and "40%" not in body
+
+
+def test_a_restore_renews_every_token(busy):
+    before = tokens()
+    database_restored.send(sender=None)
+    after = tokens()
+    assert set(after) == set(before)
+    assert all(after[p] != before[p] for p in before)
+
+
+def test_no_token_or_no_timeout_means_nothing_is_kept(busy, settings):
+    calls = []
+
+    def build():
+        calls.append(1)
+        return "figures"
+
+    FiguresVersion.objects.filter(plan_id=busy.plan.pk).delete()
+    cached_figures("probe", busy.plan, build, as_of=AS_OF)
+    cached_figures("probe", busy.plan, build, as_of=AS_OF)
+    assert len(calls) == 2
+    settings.FIGURES_CACHE_SECONDS = 0
+    cached_figures("probe", busy.task3.plan, build, as_of=AS_OF)
+    cached_figures("probe", busy.task3.plan, build, as_of=AS_OF)
+    assert len(calls) == 4
