@@ -12,6 +12,8 @@ back to the default, so a hand-edited URL never errors. Sorting never adds a que
 
 from dataclasses import dataclass
 
+from huancui_vet.querystrings import query_without_page
+
 
 @dataclass(frozen=True)
 class SortColumn:
@@ -35,12 +37,11 @@ class Sorting:
         self.columns = {name: self._column(request, name) for name in columns}
 
     def _column(self, request, name):
-        query = request.GET.copy()
-        query.pop("page", None)
         is_current = name == self.key
-        query[self.PARAM] = f"-{name}" if is_current and not self.descending else name
+        sort = f"-{name}" if is_current and not self.descending else name
         state = ("descending" if self.descending else "ascending") if is_current else ""
-        return SortColumn(name, self._columns[name][0], query.urlencode(), state)
+        url = query_without_page(request, **{self.PARAM: sort})
+        return SortColumn(name, self._columns[name][0], url, state)
 
     def order_by(self):
         fields = self._columns[self.key][1]

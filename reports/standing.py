@@ -5,9 +5,10 @@ newest accepted report of one of its lead units; when two lead units' reports ar
 for that same period, the principal lead's (the first named in the plan) stands. Supporting
 units' contributions and reports not yet accepted never stand for the task.
 
-The functions are pure: they take rows already loaded — `ReportSummary` rows or the
+The Python functions are pure: they take rows already loaded — `ReportSummary` rows or the
 dashboard's facts, anything with `period_start`, `department_id`, `is_lead` and
-`accepted_at` — so a page listing many tasks runs no extra query.
+`accepted_at` — so a page listing many tasks runs no extra query. Their SQL twins at the end
+share one ORDER BY (`_standing_first`) and are tested against them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,17 @@ import datetime
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from django.db.models import F, QuerySet, Window
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Rank
 
 Row = TypeVar("Row")
@@ -88,33 +99,63 @@ def standing_target_values(targets, reports, *, principal_lead_id: int | None) -
     return [(target, *latest.get(target.pk, (None, None))) for target in targets]
 
 
-def standing_summary_subquery(task_ref: str = "pk"):
-    """The same rule in SQL, for pages that list many tasks: a correlated subquery giving the
-    pk of the ReportSummary that stands for the task named by OuterRef(task_ref) (the newest
-    accepted lead report, the principal lead's on a tie; the principal is the first lead by
-    position). Annotate a Task queryset with it; no row is loaded per report."""
-    from django.db.models import BooleanField, Case, OuterRef, Subquery, Value, When
-
-    from reports.models import ReportSummary
+def _principal_lead_id(task_id_ref: str) -> Subquery:
+    """SQL for the principal lead unit of the task OuterRef(task_id_ref) names: its first lead
+    by position, as Task.principal_lead reads it."""
     from tasks.models import TaskAssignment
 
-    principal = TaskAssignment.objects.filter(
-        task_id=OuterRef("task_id"), role=TaskAssignment.Role.LEAD
+    leads = TaskAssignment.objects.filter(
+        task_id=OuterRef(task_id_ref), role=TaskAssignment.Role.LEAD
     ).order_by("position", "pk")
-    newest = (
-        ReportSummary.objects.filter(
-            task_id=OuterRef(task_ref), is_lead=True, accepted_at__isnull=False
-        )
-        .annotate(
-            principal=Case(
-                When(
-                    department_id=Subquery(principal.values("department_id")[:1]), then=Value(True)
-                ),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-        .order_by("-period_start", "-principal", "department_id")
-        .values("pk")[:1]
+    return Subquery(leads.values("department_id")[:1])
+
+
+def _standing_first(rows: QuerySet, *, report: str = "") -> QuerySet:
+    """`rows` in `_standing_key` order, in SQL: newest period first, within a period the
+    principal lead's, then the lowest unit id. `report` is the path from a row to its report's
+    fields: "" for ReportSummary rows, "report__" for TargetValue rows."""
+    department = f"{report}department_id"
+    principal = Case(
+        When(**{department: _principal_lead_id(f"{report}task_id")}, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
     )
-    return Subquery(newest)
+    return rows.annotate(principal=principal).order_by(
+        f"-{report}period_start", "-principal", department
+    )
+
+
+def standing_summary_subquery(task_ref: str = "pk") -> Subquery:
+    """The same rule in SQL, for pages that list many tasks: a correlated subquery giving the
+    pk of the ReportSummary that stands for the task named by OuterRef(task_ref) (the newest
+    accepted lead report, the principal lead's on a tie). Annotate a Task queryset with it; no
+    row is loaded per report."""
+    from reports.models import ReportSummary
+
+    accepted_leads = ReportSummary.objects.filter(
+        task_id=OuterRef(task_ref), is_lead=True, accepted_at__isnull=False
+    )
+    return Subquery(_standing_first(accepted_leads).values("pk")[:1])
+
+
+def standing_target_values_sql(task) -> list[tuple]:
+    """`standing_target_values` in SQL for the task page: each target's value from the
+    accepted lead report that stands for it, by a correlated subquery per target; two queries
+    whatever the number of reports (with the task's targets prefetched). Tested against
+    `standing_target_values` (reports/tests/test_period_state_sql.py)."""
+    from reports.models import ReportState, TargetValue
+    from tasks.models import TaskAssignment
+
+    targets = list(task.targets.all())
+    accepted_leads = TargetValue.objects.filter(
+        target=OuterRef("pk"),
+        report__state=ReportState.ACCEPTED,
+        report__role=TaskAssignment.Role.LEAD,
+    )
+    newest = _standing_first(accepted_leads, report="report__").values("pk")[:1]
+    ids = task.targets.annotate(value_id=Subquery(newest)).values_list("value_id", flat=True)
+    values = {
+        v.target_id: v
+        for v in TargetValue.objects.filter(pk__in=[i for i in ids if i]).select_related("report")
+    }
+    return [(t, values.get(t.pk), values[t.pk].report if t.pk in values else None) for t in targets]

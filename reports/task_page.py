@@ -1,8 +1,8 @@
 """Reads for the task page: each loads only what one page shows, in a constant number of
 queries whatever the number of reports, periods or events the task has.
 
-The rules stay where they live: which report stands is `reports.standing` (here as an
-ORDER BY with the same key), how a period stands is `reports.selectors.period_state`.
+The rules stay where they live: which report stands, and whose target values count, is
+`reports.standing` (its SQL twins), how a period stands is `reports.selectors.period_state`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Case, Count, OuterRef, Subquery, Value, When
+from django.db.models import Count
 
-from reports.models import Evidence, PeriodLock, Report, ReportEvent, ReportSummary, TargetValue
+from reports.models import Evidence, PeriodLock, Report, ReportEvent, ReportSummary
 from reports.selectors import PeriodStatus, is_past_due, period_state
 from reports.standing import standing_summary_subquery
 from tasks.periods import Period, end_of_day, plan_periods
@@ -40,16 +40,6 @@ REPORT_TABLE_FIELDS = (
 )
 
 
-def _principal_first(task, field="department_id") -> Case:
-    """True for rows of the task's principal (first-named) lead unit."""
-    lead = task.principal_lead
-    return Case(
-        When(**{field: lead.pk if lead else None}, then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
-
-
 def standing_summary(task) -> ReportSummary | None:
     """The row that stands for the task (reports.standing's rule, as SQL)."""
     pk = (
@@ -60,29 +50,6 @@ def standing_summary(task) -> ReportSummary | None:
         .first()
     )
     return ReportSummary.objects.filter(pk=pk).first() if pk else None
-
-
-def target_values(task) -> list[tuple]:
-    """[(target, TargetValue, report)] like reports.standing.standing_target_values: each
-    target's value from the newest accepted lead report that has one (principal lead on a
-    tie); two queries whatever the number of reports."""
-    targets = list(task.targets.all())
-    newest = (
-        TargetValue.objects.filter(
-            target=OuterRef("pk"), report__state="accepted", report__role="lead"
-        )
-        .annotate(principal=_principal_first(task, "report__department_id"))
-        .order_by("-report__period_start", "-principal", "report__department_id")
-        .values("pk")[:1]
-    )
-    ids = dict(task.targets.annotate(value_id=Subquery(newest)).values_list("pk", "value_id"))
-    values = {
-        v.target_id: v
-        for v in TargetValue.objects.filter(pk__in=[i for i in ids.values() if i]).select_related(
-            "report"
-        )
-    }
-    return [(t, values.get(t.pk), values[t.pk].report if t.pk in values else None) for t in targets]
 
 
 def reports_page(user, task, number) -> Page:

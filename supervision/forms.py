@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from huancui_vet.querystrings import query_without_page
 from supervision.compliance import ALL_PERIODS
 from supervision.scoring import PERIOD_KINDS
 from supervision.selectors import COMPLIANCE_LABELS
@@ -25,15 +26,11 @@ def as_of_note(request, plan, as_of):
     """What a page says about its 统计截至 date: the rule's default and a one-click link to
     the figures as of today (the user's other filters kept)."""
     today = timezone.localdate()
-    query = request.GET.copy()
-    query["plan"] = str(plan.pk)
-    query["as_of"] = today.isoformat()
-    query.pop("page", None)
     return {
         "shown": as_of,
         "default": default_as_of(plan, today),
         "today": today,
-        "today_query": query,
+        "today_query": query_without_page(request, plan=str(plan.pk), as_of=today.isoformat()),
     }
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from departments.models import Department, User
 from huancui_vet.admin_lists import EstimatedCountPaginator
+from huancui_vet.querystrings import query_without_page
 from huancui_vet.sorting import Sorting
 from reports.access import get_report_for_user
 from reports.forms import REPORT_FIELD_LABELS, ReviewFilterForm
@@ -71,12 +72,10 @@ def review_queue(request):
     # A backlog past 10,000 reports is counted by PostgreSQL's estimate (an exact COUNT over
     # 150,000 submitted reports took 0.7 s at province scale).
     page = EstimatedCountPaginator(reports, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "reports/review_queue.html",
-        {"form": form, "page": page, "query": query.urlencode(), "sorting": sorting},
+        {"form": form, "page": page, "query": query_without_page(request), "sorting": sorting},
     )
 
 

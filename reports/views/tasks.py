@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from reports import history, task_page
 from reports.access import get_task_for_user, sees_every_unit_of_task
 from reports.page_sections import task_page_sections
+from reports.standing import standing_target_values_sql
 from tasks.models import TaskAssignment
 
 
@@ -57,7 +58,7 @@ def task_detail(request, pk):
         "report_years": _by_year(reports.object_list, lambda r: r.period_start),
         "events": [(event, event.report) for event in events],
         "events_page": events,
-        "targets": task_page.target_values(task),
+        "targets": standing_target_values_sql(task),
         "coverage": task_page.unit_coverage(task, assignments, today),
         "my_role": my_role,
         "my_role_label": TaskAssignment.Role(my_role).label if my_role else "",

@@ -52,6 +52,10 @@ def test_dashboard_offers_a_one_click_as_of_today(client, world):
     html = response.content.decode()
     assert "默认统计截至" in html
     assert f"?plan={world.plan.pk}&amp;as_of=2026-11-30" in html
+    # The link keeps the other filters, replaces the as-of date and starts at page 1.
+    query = {"plan": world.plan.pk, "tasks": "all", "page": 2, "as_of": "2023-03-01"}
+    html = client.get(reverse("supervision:dashboard"), query).content.decode()
+    assert f"?plan={world.plan.pk}&amp;tasks=all&amp;as_of=2026-11-30" in html
     response = client.get(
         reverse("supervision:dashboard"), {"plan": world.plan.pk, "as_of": "2026-11-30"}
     )

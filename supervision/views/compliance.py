@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from huancui_vet.querystrings import query_without_page
 from huancui_vet.sorting import Sorting
 from supervision.compliance import compliance_data, compliance_items, compliance_window
 from supervision.facts import load_plan_facts
@@ -53,10 +54,6 @@ def compliance(request):
     sorting = Sorting(request, COLUMNS, default="unit")
     entries = _sort(data.entries, facts, sorting)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    status_query = query.copy()
-    status_query.pop("status", None)
     return render(
         request,
         "supervision/compliance.html",
@@ -66,8 +63,8 @@ def compliance(request):
             "page": page,
             "items": compliance_items(facts, page.object_list),
             "department": facts.departments.get(department_id),
-            "query": query.urlencode(),
-            "status_query": status_query.urlencode(),
+            "query": query_without_page(request),
+            "status_query": query_without_page(request, status=None),
             "dashboard_query": f"plan={plan.pk}&as_of={as_of.isoformat()}",
             "as_of_note": as_of_note(request, plan, as_of),
             "sorting": sorting,

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from huancui_vet.history import settings_version
+from huancui_vet.querystrings import query_without_page
 from supervision.forms import DashboardFilterForm, as_of_note
 from supervision.selectors import dashboard_data
 from supervision.shown import (
@@ -49,15 +50,6 @@ def _chart_payload(data, tasks, units):
     }
 
 
-def _with(request, **params):
-    """The page's query string with `params` set and no page number."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    for key, value in params.items():
-        query[key] = value
-    return query.urlencode()
-
-
 def _task_rows(request, data):
     """(Shown task rows, page or None): the most pressing DASHBOARD_ROWS, or with ?tasks=all
     every task in plan order, TASK_PAGE_SIZE a page."""
@@ -83,7 +75,7 @@ def _context(request, *, overdue_rows=OVERDUE_ROWS_SHOWN):
         "chart": _chart_payload(data, tasks, units),
         "tasks_shown": tasks,
         "tasks_page": tasks_page,
-        "all_tasks_query": _with(request, tasks="all"),
+        "all_tasks_query": query_without_page(request, tasks="all"),
         "units_shown": units,
         "lagging_shown": data.lagging[:DASHBOARD_ROWS],
         "year_targets_shown": most_pressing(

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from huancui_vet.history import settings_version
+from huancui_vet.querystrings import query_without_page
 from supervision.forms import ScorecardFilterForm, as_of_note
 from supervision.scoring import COMPONENTS, ranking_rule_sentence
 from supervision.selectors import scorecard_data
@@ -55,8 +56,6 @@ def _page_of_groups(request, groups):
 def scorecard(request):
     form, data = _scorecard(request, detailed=False, loader=scorecard_with_standing)
     page, groups, group_sizes = _page_of_groups(request, data.standing if data else [])
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "supervision/scorecard.html",
@@ -66,7 +65,7 @@ def scorecard(request):
             "groups": groups,
             "group_sizes": group_sizes,
             "page": page,
-            "page_query": query.urlencode(),
+            "page_query": query_without_page(request),
             "score_url": UrlPattern.of("supervision:department_score"),
             "rule": ranking_rule_sentence(data.settings) if data else "",
             "components": COMPONENTS,

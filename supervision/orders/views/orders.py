@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from huancui_vet.dates import chinese_month
+from huancui_vet.querystrings import query_without_page
 from reports.access import get_report_for_user, get_task_for_user
 from supervision.facts import visible_department_id
 from supervision.orders import services
@@ -47,8 +48,6 @@ def order_list(request):
         number=request.GET.get("page"),
         per_page=PAGE_SIZE,
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "supervision/orders/order_list.html",
@@ -56,7 +55,7 @@ def order_list(request):
             "form": form,
             "page": listing.page,
             "items": listing.items,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "as_of": as_of,
         },
     )
