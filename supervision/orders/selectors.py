@@ -173,21 +173,13 @@ class OrderFacts:
 
 
 def load_order_facts(*, plan, as_of, department_id=None):
-    """Every order and verification of `plan` as of `as_of` (5 queries; 1 while the plan's
-    figures are unchanged: supervision.figure_cache).
+    """Every order and verification of `plan` as of `as_of` (5 queries).
 
     `department_id` limits them to what one unit may see (orders naming it, its own
-    verifications); None means everything.
+    verifications); None means everything. Not kept between requests itself: unpickling a
+    big plan's facts costs as much as reading them; the figures built from them are kept
+    (dashboard_orders, the scorecard).
     """
-    from supervision.figure_cache import cached_figures
-
-    def build():
-        return _read_order_facts(plan=plan, as_of=as_of, department_id=department_id)
-
-    return cached_figures("orders", plan, build, as_of=as_of, scope=department_id)
-
-
-def _read_order_facts(*, plan, as_of, department_id):
     cutoff = end_of_day(as_of)
     settings = OrderSettings.for_plan(plan)
     orders = SupervisionOrder.objects.filter(plan=plan, issued_at__lt=cutoff)
@@ -262,6 +254,45 @@ def counts_by(order_facts):
 def colour_totals(order_facts):
     counts = Counter(o.colour for o in order_facts.open_orders())
     return {c: counts.get(c, 0) for c in ("red", "amber", "green")}
+
+
+@dataclass
+class DashboardOrders:
+    """What the dashboard's 督办情况 section shows, small enough to keep between requests
+    (the plan's OrderFacts are ~400 KB at a province's largest plan)."""
+
+    by_unit: dict  # host unit id -> OrderCounts
+    by_task: dict  # task id -> OrderCounts
+    totals: dict  # colour -> open orders
+    escalated: list  # OrderFact, the first `shown` of 领导督办
+    escalated_count: int
+    untrue: list  # VerificationFact, the first `shown` 不属实 findings
+    untrue_count: int
+    settings: OrderSettings
+
+
+def dashboard_orders(*, plan, as_of, department_id, shown) -> DashboardOrders:
+    """The dashboard's order figures (one query while the plan's figures are unchanged)."""
+    from supervision.figure_cache import cached_figures
+
+    def build():
+        facts = load_order_facts(plan=plan, as_of=as_of, department_id=department_id)
+        by_unit, by_task = counts_by(facts)
+        escalated, untrue = facts.escalated(), facts.untrue()
+        return DashboardOrders(
+            by_unit=by_unit,
+            by_task=by_task,
+            totals=colour_totals(facts),
+            escalated=escalated[:shown],
+            escalated_count=len(escalated),
+            untrue=untrue[:shown],
+            untrue_count=len(untrue),
+            settings=facts.settings,
+        )
+
+    return cached_figures(
+        "dashboard_orders", plan, build, as_of=as_of, scope=department_id, shown=shown
+    )
 
 
 def untrue_report_ids(report_ids):

@@ -14,12 +14,8 @@ from django.utils import timezone
 
 from supervision.facts import visible_department_id
 from supervision.orders.models import ReportUrging, SupervisionOrder
-from supervision.orders.selectors import (
-    colour_totals,
-    counts_by,
-    load_order_facts,
-    with_standing,
-)
+from supervision.orders.selectors import dashboard_orders as dashboard_order_figures
+from supervision.orders.selectors import with_standing
 from supervision.shown import (
     DASHBOARD_ROWS,
     UrlPattern,
@@ -87,11 +83,12 @@ def my_orders(context):
 def dashboard_orders(context, data):
     """Open/amber/red orders per unit and per task, 领导督办 and 不属实 findings (6 queries)."""
     user = context["request"].user
-    facts = load_order_facts(
-        plan=data.plan, as_of=data.as_of, department_id=visible_department_id(user)
+    orders = dashboard_order_figures(
+        plan=data.plan,
+        as_of=data.as_of,
+        department_id=visible_department_id(user),
+        shown=DASHBOARD_ESCALATED_SHOWN,
     )
-    by_unit, by_task = counts_by(facts)
-    escalated = facts.escalated()
     # A finished plan's dashboard defaults to a past as-of date; say so when orders were
     # issued after it, with a link to today's picture (one count query).
     today = timezone.localdate()
@@ -107,25 +104,26 @@ def dashboard_orders(context, data):
     task_numbers = {t.task_id: t.number for t in data.tasks}
     base = reverse("supervision:order_list")
     list_query = urlencode({"plan": data.plan.pk, "as_of": data.as_of.isoformat()})
-    untrue = facts.untrue()
-    units = [(unit_names.get(pk, "—"), pk, c) for pk, c in by_unit.items()]
-    tasks = sorted((task_numbers[pk], pk, c) for pk, c in by_task.items() if pk in task_numbers)
+    units = [(unit_names.get(pk, "—"), pk, c) for pk, c in orders.by_unit.items()]
+    tasks = sorted(
+        (task_numbers[pk], pk, c) for pk, c in orders.by_task.items() if pk in task_numbers
+    )
     return {
         "data": data,
-        "totals": colour_totals(facts),
+        "totals": orders.totals,
         # The most red first, up to DASHBOARD_ROWS each; the order list has them all.
         "units": most_pressing(units, DASHBOARD_ROWS, key=lambda r: order_pressure(r[2])),
         "tasks": most_pressing(tasks, DASHBOARD_ROWS, key=lambda r: order_pressure(r[2])),
         "task_url": UrlPattern.of("reports:task_detail"),
-        "escalated": escalated[:DASHBOARD_ESCALATED_SHOWN],
-        "escalated_count": len(escalated),
-        # Capped like the 领导督办 list: the page stays bounded however many checks a plan has.
-        "untrue": untrue[:DASHBOARD_ESCALATED_SHOWN],
-        "untrue_count": len(untrue),
+        # Both lists capped: the page stays bounded however many orders and checks a plan has.
+        "escalated": orders.escalated,
+        "escalated_count": orders.escalated_count,
+        "untrue": orders.untrue,
+        "untrue_count": orders.untrue_count,
         "unit_names": unit_names,
         "task_rows": task_numbers,
         "list_url": f"{base}?{list_query}",
-        "thresholds": facts.settings,
+        "thresholds": orders.settings,
         "later": later,
         "today_url": f"{reverse('supervision:dashboard')}?{today_query}#orders",
     }

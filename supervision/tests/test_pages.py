@@ -146,7 +146,8 @@ def test_query_count_is_constant_as_data_grows_tenfold(client, world):
     # 5 for session, user, groups and permissions; the rest is the page (plan choices,
     # tasks, assignments, targets, summaries, target values, settings) and 5 for the
     # supervision orders (order settings, orders, units, events, verifications), plus one
-    # count of orders issued after a past as-of date; +1 the header bell's unread count.
+    # count of orders issued after a past as-of date; +1 the header bell's unread count;
+    # +2 figures tokens (supervision.figure_cache: the dashboard's figures and its orders').
     assert max(after) <= 24
 
 
