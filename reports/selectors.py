@@ -247,14 +247,20 @@ def _datetime_converter():
 
 
 def period_statuses(
-    plan, rows, as_of: datetime.date, *, periods: list[Period] | None = None
+    plan,
+    rows,
+    as_of: datetime.date,
+    *,
+    periods: list[Period] | None = None,
+    deadlines: dict | None = None,
 ) -> list[PeriodStatus]:
     """Every period of the plan that has started by `as_of`, oldest first, with its state.
 
     A report counts as submitted on the day it first reached the education bureau; it is
     on time when that day is on or before the period's due date. A period whose due date
-    has passed without a submission by `as_of` is missing. `periods` lets callers reuse
-    `plan_periods(plan)` across many tasks.
+    has passed without a submission by `as_of` is missing. `periods` and `deadlines`
+    ({period start: submission_deadline}) let callers reuse them across many tasks
+    (PlanPeriodCache).
     """
     by_start = {row.period_start: row for row in rows}
     cutoff = end_of_day(as_of)
@@ -264,7 +270,8 @@ def period_statuses(
             break
         row = by_start.get(period.start)
         first = getattr(row, "first_submitted_at", None) if row is not None else None
-        state = period_state(period, first, as_of, cutoff=cutoff)
+        deadline = deadlines.get(period.start) if deadlines is not None else None
+        state = period_state(period, first, as_of, cutoff=cutoff, deadline=deadline)
         result.append(PeriodStatus(period=period, state=state, report=row))
     return result
 
@@ -289,11 +296,19 @@ class PlanPeriodCache:
 
     def __init__(self):
         self._cache = {}
+        self._deadlines = {}
 
     def __call__(self, plan):
         if plan.pk not in self._cache:
             self._cache[plan.pk] = plan_periods(plan)
         return self._cache[plan.pk]
+
+    def deadlines(self, plan):
+        """{period start: submission_deadline} of the plan's periods (each costs a time-zone
+        lookup; a page of 30 tasks over 48 periods asked for 1,440)."""
+        if plan.pk not in self._deadlines:
+            self._deadlines[plan.pk] = {p.start: submission_deadline(p) for p in self(plan)}
+        return self._deadlines[plan.pk]
 
 
 def responsible_period_statuses(task, summaries, as_of: datetime.date) -> list[tuple]:

@@ -8,13 +8,15 @@ compliance table and overdue list use, so the page's counts equal the dashboard'
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from reports.models import ReportSummary
 from supervision.choices import ComplianceKind
-from supervision.facts import PlanFacts, local_date
+from supervision.facts import Fact, PlanFacts, load_plan_facts, local_date, visible_department_id
+from supervision.figure_cache import cached_figures
 from supervision.selectors import COMPLIANCE_LABELS, compliance_kind
 from tasks.models import Plan, TaskAssignment
-from tasks.periods import current_period
+from tasks.periods import Period, current_period
 
 ALL_PERIODS = "all"
 BADGES: dict[str, str] = {
@@ -57,7 +59,7 @@ class ComplianceData:
     department_id: int | None
     kind: str  # "" for every status
     counts: dict  # kind -> number of expected reports (before the status filter)
-    entries: list  # (assignment, period, fact, kind), sorted; turned into items per page
+    entries: list  # Entry, sorted; turned into items per page
 
     @property
     def expected(self):
@@ -71,6 +73,61 @@ class ComplianceData:
     def buckets(self):
         """(kind, label, count) in the dashboard's column order."""
         return [(k, label, self.counts[k]) for k, label in COMPLIANCE_LABELS.items()]
+
+
+class Entry(NamedTuple):
+    """One expected report on the drill-down: small, so a plan's period keeps in the cache."""
+
+    task_id: int
+    department_id: int
+    role: str
+    period: Period
+    fact: Fact | None
+    kind: str
+
+
+@dataclass
+class CompliancePage:
+    """Everything the drill-down shows apart from the page of items: the classified entries
+    and what the filters and rows need by name (kept between requests, figure_cache)."""
+
+    data: ComplianceData
+    departments: dict  # department id -> display name, in the plan's order
+    ended: list  # ended Periods, newest first (the period filter's options)
+    current: Period | None
+    tasks: dict  # task id -> (number, content)
+    cutoff: datetime.datetime
+
+
+def compliance_page(*, plan, as_of, user, period_value, department_id=None, kind=""):
+    """The drill-down for `plan` on `as_of` as the user may see it. One period's page is
+    kept between requests (supervision.figure_cache); every ended period at once is
+    computed each time (up to a plan's whole history: too big to keep)."""
+
+    def build():
+        facts = load_plan_facts(plan=plan, as_of=as_of, user=user, with_target_values=False)
+        periods = compliance_window(facts, period_value)
+        return CompliancePage(
+            data=compliance_data(facts, periods=periods, department_id=department_id, kind=kind),
+            departments={pk: d.display_name for pk, d in facts.departments.items()},
+            ended=[p for p in facts.periods if p.end < facts.as_of][::-1],
+            current=current_period(plan, as_of),
+            tasks={t.pk: (t.number, t.content) for t in facts.tasks},
+            cutoff=facts.cutoff,
+        )
+
+    if period_value == ALL_PERIODS:
+        return build()
+    return cached_figures(
+        "compliance",
+        plan,
+        build,
+        as_of=as_of,
+        scope=visible_department_id(user),
+        period=period_value or "",
+        department=department_id,
+        kind=kind,
+    )
 
 
 def compliance_window(facts: PlanFacts, period_value):
@@ -102,13 +159,13 @@ def compliance_data(facts: PlanFacts, *, periods, department_id=None, kind=""):
             counts[this_kind] += 1
             if kind and this_kind != kind:
                 continue
-            entries.append((a, period, fact, this_kind))
+            entries.append(Entry(a.task_id, a.department_id, a.role, period, fact, this_kind))
     # Unit first (the dashboard's order), then the newest period, then the plan's task order.
     entries.sort(
         key=lambda e: (
-            order[e[0].department_id],
-            -e[1].start.toordinal(),
-            facts.task(e[0].task_id).number,
+            order[e.department_id],
+            -e.period.start.toordinal(),
+            facts.task(e.task_id).number,
         )
     )
     return ComplianceData(
@@ -122,47 +179,50 @@ def compliance_data(facts: PlanFacts, *, periods, department_id=None, kind=""):
     )
 
 
-def compliance_items(facts: PlanFacts, entries):
+def compliance_items(view: CompliancePage, entries):
     """Rows for a page of entries, with their report links (one query)."""
-    cutoff = facts.cutoff
+    as_of = view.data.as_of
     items = []
-    for a, period, fact, kind in entries:
-        task = facts.task(a.task_id)
-        sent = fact.first_submitted_at if fact is not None and fact.submitted_by(cutoff) else None
-        if kind == ComplianceKind.MISSING:
-            days = (facts.as_of - period.due).days
-        elif sent is not None and local_date(sent) > period.due:
-            days = (local_date(sent) - period.due).days
+    for e in entries:
+        number, content = view.tasks[e.task_id]
+        fact = e.fact
+        sent = (
+            fact.first_submitted_at if fact is not None and fact.submitted_by(view.cutoff) else None
+        )
+        if e.kind == ComplianceKind.MISSING:
+            days = (as_of - e.period.due).days
+        elif sent is not None and local_date(sent) > e.period.due:
+            days = (local_date(sent) - e.period.due).days
         else:
             days = None
         items.append(
             ComplianceItem(
-                department_id=a.department_id,
-                department_name=a.department.display_name,
-                task_id=task.pk,
-                task_number=task.number,
-                task_content=task.content,
-                role=a.role,
-                role_label=TaskAssignment.Role(a.role).label,
-                period_start=period.start,
-                period_label=period.label,
-                due_date=period.due,
-                kind=kind,
-                kind_label=COMPLIANCE_LABELS[kind],
+                department_id=e.department_id,
+                department_name=view.departments[e.department_id],
+                task_id=e.task_id,
+                task_number=number,
+                task_content=content,
+                role=e.role,
+                role_label=TaskAssignment.Role(e.role).label,
+                period_start=e.period.start,
+                period_label=e.period.label,
+                due_date=e.period.due,
+                kind=e.kind,
+                kind_label=COMPLIANCE_LABELS[e.kind],
                 submitted_at=sent,
                 days_overdue=days,
             )
         )
-    _attach_report_ids(facts, items)
+    _attach_report_ids(view.data.plan, items)
     return items
 
 
-def _attach_report_ids(facts, items):
+def _attach_report_ids(plan, items):
     """Set report_id on the items that have a report: one query for the page's rows."""
     if not items:
         return
     rows = ReportSummary.objects.filter(
-        plan=facts.plan,
+        plan=plan,
         period_start__in={i.period_start for i in items},
         task_id__in={i.task_id for i in items},
         department_id__in={i.department_id for i in items},

@@ -76,12 +76,12 @@ def _part(value):
     return "-" if value is None else str(value)
 
 
-def cache_key(kind, plan_id, token, **params):
+def cache_key(kind, plan_id, token, /, **params):
     parts = [f"{name}={_part(params[name])}" for name in sorted(params)]
     return ":".join([KEY_PREFIX, code_version(), kind, str(plan_id), token, *parts])
 
 
-def cached_figures(kind, plan, build, **params):
+def cached_figures(kind, plan, build, /, **params):
     """`build()`, or its result kept from an earlier request for the same plan, token and
     `params` (everything else the result depends on: as-of date, unit scope, window...)."""
     timeout = settings.FIGURES_CACHE_SECONDS

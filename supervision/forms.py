@@ -193,15 +193,13 @@ class ComplianceFilterForm(PlanFilterForm):
         data = self._valid_fields()
         return data.get("department"), data.get("period") or "", data.get("status") or ""
 
-    def set_choices(self, facts, current):
-        """Options from the loaded plan: its departments and its ended periods."""
-        self.fields["department"].widget.choices = [
-            ("", "全部单位"),
-            *((pk, d.display_name) for pk, d in facts.departments.items()),
-        ]
-        ended = [p for p in facts.periods if p.end < facts.as_of]
+    def set_choices(self, view):
+        """Options from the drill-down (supervision.compliance.CompliancePage): the plan's
+        departments and its ended periods, newest first."""
+        self.fields["department"].widget.choices = [("", "全部单位"), *view.departments.items()]
+        current = view.current
         self.fields["period"].widget.choices = [
             ("", f"本期（{current.label}）" if current else "本期"),
             (ALL_PERIODS, "全部已结束填报期"),
-            *((p.start.isoformat(), p.label) for p in reversed(ended)),
+            *((p.start.isoformat(), p.label) for p in view.ended),
         ]

@@ -92,3 +92,41 @@ def test_returned_reports_count_only_on_tasks_the_unit_still_carries(client, wor
     response = client.get(reverse(URL))
     assert response.context["stats"]["returned"] == 0
     assert all(r["task"].pk != world.task1.pk for r in response.context["rows"])
+
+
+def test_a_row_links_the_oldest_returned_reports_and_counts_the_rest(client, world, july):
+    from reports.models import ReportState
+    from reports.views.mine import RETURNED_LINKED
+    from supervision.tests.factories import make_report
+
+    for month in range(1, 6):
+        make_report(
+            world.task1,
+            world.edu,
+            datetime.date(2023, month, 1),
+            author=world.reporter,
+            state=ReportState.RETURNED,
+        )
+    client.force_login(world.reporter)
+    response = client.get(reverse(URL))
+    row = next(r for r in response.context["rows"] if r["task"].pk == world.task1.pk)
+    assert [r.period_start.month for r in row["returned"]] == [1, 2, 3][:RETURNED_LINKED]
+    assert row["returned_more"] == 5 - RETURNED_LINKED
+    assert response.context["stats"]["returned"] == 5
+    body = response.content.decode()
+    assert body.count("已退回，请修改") == RETURNED_LINKED
+    assert f"另有 {5 - RETURNED_LINKED} 期被退回" in body
+
+
+def test_plans_on_different_calendars_count_their_own_missing_periods(client, world, july):
+    """Plans sharing a calendar share one condition in the header's query; a quarterly plan
+    beside monthly ones keeps its own periods (the header equals the rows' rule)."""
+    world.task3.plan.reporting_cycle = "quarterly"
+    world.task3.plan.save()
+    client.force_login(world.hr_reporter)
+    response = client.get(reverse(URL))
+    rows = {r["task"].pk: r for r in response.context["rows"]}
+    # Q4 2022 (the plan was issued in December 2022), Q1 and Q2 2023: nothing sent.
+    assert rows[world.task3.pk]["missing"] == 3
+    assert rows[world.task1.pk]["missing"] == 6  # January to June
+    assert response.context["stats"]["missing"] == sum(1 for r in rows.values() if r["missing"])

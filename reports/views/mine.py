@@ -24,6 +24,7 @@ from tasks.models import Plan, Task, TaskAssignment
 from tasks.periods import end_of_day
 
 TASKS_PER_PAGE = 30
+RETURNED_LINKED = 3  # returned reports linked per task row, oldest first; the rest counted
 SHOW_CHOICES = {"": "全部任务", "attention": "需处理（逾期未报或被退回）", "lead": "牵头任务"}
 MY_TASKS_REPORT_FIELDS = (
     "id",
@@ -54,10 +55,15 @@ def _missing_by_task(department, plans, today):
     past_due = {
         plan.pk: [p.start for p in periods_of(plan) if is_past_due(p, today)] for plan in plans
     }
-    in_due = Q(pk__in=[])
+    # Plans sharing a reporting calendar share one condition: a unit on fifty monthly plans
+    # of the same years gets one IN list, not fifty (query building was half this page).
+    plans_by_starts = defaultdict(list)
     for plan_id, starts in past_due.items():
         if starts:
-            in_due |= Q(plan_id=plan_id, period_start__in=starts)
+            plans_by_starts[tuple(starts)].append(plan_id)
+    in_due = Q(pk__in=[])
+    for starts, plan_ids in plans_by_starts.items():
+        in_due |= Q(plan_id__in=plan_ids, period_start__in=starts)
     submitted = dict(
         ReportSummary.objects.filter(in_due, department=department)
         .filter(first_submitted_at__lt=end_of_day(today))
@@ -89,7 +95,13 @@ def _task_rows(department, tasks, today):
     periods_of = PlanPeriodCache()
     rows = []
     for task in tasks:
-        statuses = period_statuses(task.plan, own[task.pk], today, periods=periods_of(task.plan))
+        statuses = period_statuses(
+            task.plan,
+            own[task.pk],
+            today,
+            periods=periods_of(task.plan),
+            deadlines=periods_of.deadlines(task.plan),
+        )
         counts = count_states(statuses)
         role = task.role_of(department)
         rows.append(
@@ -102,18 +114,27 @@ def _task_rows(department, tasks, today):
                 "next_due": next_due(statuses),
                 "missing": counts[PeriodState.MISSING],
                 "late": counts[PeriodState.LATE],
-                # Every returned report waits for the unit, also when a newer one exists.
-                "returned": [r for r in own[task.pk] if r.state == ReportState.RETURNED],
+                # Every returned report waits for the unit, also when a newer one exists;
+                # the oldest few are linked, the rest counted (a row stays readable).
+                **_returned(own[task.pk]),
             }
         )
     return _as_models(rows)
+
+
+def _returned(own_rows):
+    returned = [r for r in own_rows if r.state == ReportState.RETURNED]
+    return {
+        "returned": returned[:RETURNED_LINKED],
+        "returned_more": len(returned) - len(returned[:RETURNED_LINKED]),
+    }
 
 
 def _as_models(rows):
     """Swap the tuples the page shows for their Report / ReportSummary (two queries)."""
     report_ids = {r["latest_own"].pk for r in rows if r["latest_own"]}
     report_ids |= {x.pk for r in rows for x in r["returned"]}
-    reports = Report.objects.only(*MY_TASKS_REPORT_FIELDS).in_bulk(report_ids)
+    reports = Report.objects.only(*MY_TASKS_REPORT_FIELDS).order_by().in_bulk(report_ids)
     summaries = ReportSummary.objects.in_bulk({r["standing"] for r in rows if r["standing"]})
     for row in rows:
         row["latest_own"] = reports[row["latest_own"].pk] if row["latest_own"] else None
@@ -136,7 +157,9 @@ def my_tasks_page(department, today, *, plan_id=None, show="", number=None):
             department=department,
             state=ReportState.RETURNED,
             task_id__in=[task_id for task_id, _, _ in assigned],
-        ).values_list("task_id", flat=True)
+        )
+        .order_by()  # counted, so no join to tasks for the default order
+        .values_list("task_id", flat=True)
     )
     stats = {
         "tasks": len(assigned),

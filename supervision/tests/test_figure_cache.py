@@ -16,6 +16,7 @@ from django.urls import reverse
 from huancui_vet.signals import database_restored
 from reports.models import Report
 from reports.services import report_accept
+from supervision.compliance import compliance_page
 from supervision.figure_cache import cached_figures, figures_token
 from supervision.figure_triggers import FIGURE_TABLES, GLOBAL_FIGURES, VERSION_TABLE
 from supervision.models import FiguresVersion, ScoringSettings
@@ -182,6 +183,7 @@ def test_every_table_the_figures_read_is_watched(busy):
         ),
         lambda: load_order_facts(plan=busy.plan, as_of=D(2023, 7, 31)),
         lambda: _public_rows(busy.plan, AS_OF),
+        lambda: compliance_page(plan=busy.plan, as_of=AS_OF, user=user, period_value=""),
     ]
     read = set().union(*(_tables_read(build) for build in builders))
     assert "reports_reportsummary" in read and "supervision_orderevent" in read
@@ -261,6 +263,19 @@ def test_the_public_page_shows_a_newly_accepted_status(client, busy):
         report_accept(report=report, user=busy.neutral_supervisor)
         body = client.get(url).content.decode()
     assert "85%" in body and "40%" not in body
+
+
+def test_the_compliance_drill_down_counts_a_new_report_at_once(client, busy):
+    client.force_login(busy.supervisor)
+    url = reverse("supervision:compliance")
+    params = {"plan": busy.plan.pk, "as_of": "2023-03-10", "department": busy.hr.pk}
+    before = client.get(url, params).context["data"].counts
+    assert (before["missing"], before["late"]) == (1, 0)
+    make_report(
+        busy.task1, busy.hr, D(2023, 2, 1), author=busy.hr_reporter, submitted_on=D(2023, 3, 8)
+    )
+    after = client.get(url, params).context["data"].counts
+    assert (after["missing"], after["late"]) == (0, 1)
 
 
 def test_a_restore_renews_every_token(busy):

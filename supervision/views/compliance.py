@@ -7,11 +7,9 @@ from django.views.decorators.http import require_safe
 
 from huancui_vet.querystrings import query_without_page
 from huancui_vet.sorting import Sorting
-from supervision.compliance import compliance_data, compliance_items, compliance_window
-from supervision.facts import load_plan_facts
+from supervision.compliance import compliance_items, compliance_page
 from supervision.forms import ComplianceFilterForm, as_of_note
 from supervision.selectors import COMPLIANCE_LABELS
-from tasks.periods import current_period
 
 PAGE_SIZE = 100
 # Sortable columns; the rows are already in memory, so these sort in Python (stable: ties
@@ -25,12 +23,12 @@ COLUMNS = {
 _STATUS_ORDER = {kind: index for index, kind in enumerate(COMPLIANCE_LABELS)}
 
 
-def _sort(entries, facts, sorting):
-    """Entries (assignment, period, fact, kind) in the chosen column's order."""
+def _sort(entries, view, sorting):
+    """Entries (supervision.compliance.Entry) in the chosen column's order."""
     keys = {
-        "task": lambda e: facts.task(e[0].task_id).number,
-        "period": lambda e: e[1].start,
-        "status": lambda e: _STATUS_ORDER.get(e[3], len(_STATUS_ORDER)),
+        "task": lambda e: view.tasks[e.task_id][0],
+        "period": lambda e: e.period.start,
+        "status": lambda e: _STATUS_ORDER.get(e.kind, len(_STATUS_ORDER)),
     }
     if sorting.key == "unit":  # already the default order
         return entries[::-1] if sorting.descending else entries
@@ -47,12 +45,18 @@ def compliance(request):
         return render(request, "supervision/compliance.html", {"form": form, "data": None})
     department_id, period_value, status = form.resolved_filters()
     form = form.showing(plan=plan, as_of=as_of)
-    facts = load_plan_facts(plan=plan, as_of=as_of, user=request.user, with_target_values=False)
-    form.set_choices(facts, current_period(plan, as_of))
-    periods = compliance_window(facts, period_value)
-    data = compliance_data(facts, periods=periods, department_id=department_id, kind=status)
+    view = compliance_page(
+        plan=plan,
+        as_of=as_of,
+        user=request.user,
+        period_value=period_value,
+        department_id=department_id,
+        kind=status,
+    )
+    form.set_choices(view)
+    data = view.data
     sorting = Sorting(request, COLUMNS, default="unit")
-    entries = _sort(data.entries, facts, sorting)
+    entries = _sort(data.entries, view, sorting)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -61,8 +65,8 @@ def compliance(request):
             "form": form,
             "data": data,
             "page": page,
-            "items": compliance_items(facts, page.object_list),
-            "department": facts.departments.get(department_id),
+            "items": compliance_items(view, page.object_list),
+            "department": view.departments.get(department_id),
             "query": query_without_page(request),
             "status_query": query_without_page(request, status=None),
             "dashboard_query": f"plan={plan.pk}&as_of={as_of.isoformat()}",
