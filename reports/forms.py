@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from huancui_vet.widgets import PlainSelect
 from reports.evidence_check import ACCEPT_ATTR
 from reports.models import ProgressStatus, Report
 from reports.services import TEXT_LIMITS
@@ -158,6 +159,7 @@ class ReviewFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
         help_text="只看该方案的报告；选定后可按任务筛选。",
+        widget=PlainSelect,
     )
     department = forms.TypedChoiceField(
         label="单位",
@@ -165,9 +167,15 @@ class ReviewFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
         help_text="只看该单位报送的报告。",
+        widget=PlainSelect,
     )
     task = forms.TypedChoiceField(
-        label="任务", required=False, coerce=int, empty_value=None, help_text="只看该任务的报告。"
+        label="任务",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="只看该任务的报告。",
+        widget=PlainSelect,
     )
 
     def __init__(self, *args, plans, departments, tasks, **kwargs):

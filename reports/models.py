@@ -148,6 +148,13 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["department", "period_start"], name="report_dept_period"),
             models.Index(fields=["state", "submitted_at"], name="report_state_submitted"),
+            # The review queue filtered by plan counts a plan's submitted reports: this reads
+            # only those (an index of the backlog), not every report of the plan's tasks.
+            models.Index(
+                fields=["task"],
+                condition=models.Q(state="submitted"),
+                name="report_submitted_task",
+            ),
         ]
         permissions = [
             ("submit_report", "可填报本部门进展"),

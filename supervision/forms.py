@@ -4,12 +4,10 @@ import datetime
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 from huancui_vet.querystrings import query_without_page
+from huancui_vet.widgets import PlainSelect
 from supervision.compliance import ALL_PERIODS
 from supervision.scoring import PERIOD_KINDS
 from supervision.selectors import COMPLIANCE_LABELS
@@ -43,27 +41,6 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class PlanSelect(forms.Select):
-    """A select that writes its options in Python.
-
-    Django renders each option through a template (~0.1 ms an option); a province has
-    hundreds of plans, which made this one field a large share of the page's time.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = str(getattr(value, "pk", value) if value is not None else "")
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (str(key), mark_safe(" selected") if str(key) == selected else "", label)  # noqa: S308 - constant
-                for key, label in self.choices
-            ),
-        )
-        final_attrs = flatatt(self.build_attrs(self.attrs, attrs))
-        return format_html('<select name="{}"{}>{}</select>', name, final_attrs, options)
-
-
 # Plans run within 2000–2100; a far date would overflow the period arithmetic.
 DATE_RANGE_VALIDATORS = [
     MinValueValidator(datetime.date(2000, 1, 1), message="日期须在2000年至2100年之间。"),
@@ -77,7 +54,7 @@ class PlanFilterForm(forms.Form):
         queryset=Plan.objects.all(),
         required=False,
         empty_label=None,
-        widget=PlanSelect,
+        widget=PlainSelect,
         help_text="选择要查看的实施方案。",
     )
     as_of = forms.DateField(
@@ -162,13 +139,13 @@ class ComplianceFilterForm(PlanFilterForm):
     plan, so the view fills them in (`set_choices`) once the plan's facts are loaded."""
 
     department = forms.IntegerField(
-        label="单位", required=False, widget=PlanSelect, help_text="只看该单位应报的报告。"
+        label="单位", required=False, widget=PlainSelect, help_text="只看该单位应报的报告。"
     )
     period = forms.CharField(
         label="填报期",
         required=False,
         max_length=10,
-        widget=PlanSelect,
+        widget=PlainSelect,
         help_text="只看该期；可选全部期。",
     )
     status = forms.ChoiceField(
