@@ -57,13 +57,13 @@ def _missing_by_task(department, plans, today):
     }
     # Plans sharing a reporting calendar share one condition: a unit on fifty monthly plans
     # of the same years gets one IN list, not fifty (query building was half this page).
-    plans_by_starts = defaultdict(list)
+    plans_by_starts: defaultdict[tuple, list[int]] = defaultdict(list)
     for plan_id, starts in past_due.items():
         if starts:
             plans_by_starts[tuple(starts)].append(plan_id)
     in_due = Q(pk__in=[])
-    for starts, plan_ids in plans_by_starts.items():
-        in_due |= Q(plan_id__in=plan_ids, period_start__in=starts)
+    for calendar, plan_ids in plans_by_starts.items():
+        in_due |= Q(plan_id__in=plan_ids, period_start__in=calendar)
     submitted = dict(
         ReportSummary.objects.filter(in_due, department=department)
         .filter(first_submitted_at__lt=end_of_day(today))
