@@ -284,6 +284,8 @@ def backup_restore(*, archive_path, replace=False):
             members = [archive.getmember(n) for n in names]
             archive.extractall(extracted, members=members, filter="data")
             _restore_database(extracted, manifest)
+            # At once, not after the files: a failed file step must not leave kept figures
+            # of the replaced database served for the restored one.
+            database_restored.send(sender=backup_restore)
             _restore_media(archive, extracted, manifest)
-    database_restored.send(sender=backup_restore)
     return manifest

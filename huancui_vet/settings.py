@@ -139,8 +139,18 @@ CACHE_URL = env("CACHE_URL", default="")
 CACHES = {
     "default": env.cache_url_config(CACHE_URL)
     if CACHE_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # A plan's computed figures (supervision.figure_cache): the shared cache with CACHE_URL;
+    # otherwise a small per-process one (a big plan's figures are a few hundred KB each).
+    "figures": env.cache_url_config(CACHE_URL)
+    if CACHE_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "figures",
+        "OPTIONS": {"MAX_ENTRIES": env.int("FIGURES_CACHE_MAX_ENTRIES", default=60)},
+    },
 }
+FIGURES_CACHE_ALIAS = "figures"
 if CACHE_URL:
     # Several app hosts: a session is read from the shared cache (no database query per
     # request) and written through to the database, so it survives a cache restart. Sign-out

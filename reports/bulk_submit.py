@@ -55,14 +55,18 @@ def selected_reports(user, ids, *, states):
 def _all_or_nothing(action, *, user, reports):
     done = []
     with transaction.atomic():
-        for report in reports:
+        # Plan by plan: each write renews its plan's figures token (a row lock held until
+        # commit, supervision.figure_triggers); two bulk actions that lock plans in the same
+        # order cannot deadlock. sorted() is stable: the shown order holds within a plan.
+        for report in sorted(reports, key=lambda r: r.task.plan_id):
             try:
                 done.append(action(user=user, report=report))
             except services.ReportError as exc:
                 raise BulkActionError(
                     f"{_name(report)}：{exc.message} 所选 {len(reports)} 份报告均未处理。"
                 ) from exc
-    return done
+    position = {r.pk: i for i, r in enumerate(reports)}
+    return sorted(done, key=lambda r: position[r.pk])
 
 
 def reports_submit_many(*, user, reports) -> list[Report]:

@@ -21,6 +21,11 @@ class SupervisionConfig(AppConfig):
         from huancui_vet.signals import database_restored
 
         database_restored.connect(_renew_figures_tokens, dispatch_uid="renew_figures_tokens")
+        # The digest of the code that builds kept figures, from this process's own sources
+        # at start-up (not from files a later deploy replaces under a running worker).
+        from supervision.figure_cache import code_version
+
+        code_version()
 
         # The workbook with its detail sheet is built by a background job (我的导出).
         from jobs.registry import register
@@ -40,6 +45,11 @@ class SupervisionConfig(AppConfig):
 
 
 def _renew_figures_tokens(**kwargs):
+    from django.db import connection
+
     from supervision.models import FiguresVersion
 
-    FiguresVersion.renew_all()
+    # An archive from before the tokens existed has no table: `migrate` creates it (and
+    # its triggers) with new tokens anyway.
+    if FiguresVersion._meta.db_table in connection.introspection.table_names():
+        FiguresVersion.renew_all()

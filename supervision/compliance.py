@@ -110,7 +110,7 @@ def compliance_page(*, plan, as_of, user, period_value, department_id=None, kind
         return CompliancePage(
             data=compliance_data(facts, periods=periods, department_id=department_id, kind=kind),
             departments={pk: d.display_name for pk, d in facts.departments.items()},
-            ended=[p for p in facts.periods if p.end < facts.as_of][::-1],
+            ended=facts.ended_periods()[::-1],
             current=current_period(plan, as_of),
             tasks={t.pk: (t.number, t.content) for t in facts.tasks},
             cutoff=facts.cutoff,
@@ -134,7 +134,7 @@ def compliance_window(facts: PlanFacts, period_value):
     """The periods to list: by default the dashboard's current period (the latest ended
     one); ALL_PERIODS for every ended period (the overdue list's window); or the ended
     period starting on the ISO date `period_value`."""
-    ended = [p for p in facts.periods if p.end < facts.as_of]
+    ended = facts.ended_periods()
     if period_value == ALL_PERIODS:
         return ended[::-1]
     chosen = [p for p in ended if p.start.isoformat() == period_value]

@@ -20,41 +20,52 @@ between makes the entry hold newer data under the older token, which no later re
 for; a request that reads the new token reads the committed data.
 """
 
+import functools
 import hashlib
+import importlib
 import inspect
+import json
 import logging
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from supervision.figure_triggers import GLOBAL_FIGURES
 from supervision.models import FiguresVersion
 
 log = logging.getLogger(__name__)
 KEY_PREFIX = "figures"
+# Bump by hand when a cached shape changes in a way the sources below do not show.
+FIGURES_FORMAT = 1
+# Every module whose code builds a kept result or defines a class pickled in one: a deploy
+# that changes any of them starts with fresh entries instead of old rules or old shapes.
+BUILDER_MODULES = (
+    "huancui_vet.dates",
+    "reports.selectors",
+    "reports.standing",
+    "tasks.periods",
+    "supervision.choices",
+    "supervision.compliance",
+    "supervision.facts",
+    "supervision.orders.colours",
+    "supervision.orders.scoring",
+    "supervision.orders.selectors",
+    "supervision.scoring",
+    "supervision.selectors",
+    "supervision.trends",
+    "supervision.views.public",
+)
 
 
-def _code_version():
-    """A digest of the code that builds and shapes cached figures: a deploy that changes it
-    starts with fresh entries instead of unpickling objects of an older shape."""
-    from supervision import facts, scoring, selectors, trends
-    from supervision.orders import selectors as order_selectors
-
-    digest = hashlib.sha256()
-    for module in (facts, scoring, selectors, trends, order_selectors):
-        digest.update(inspect.getsource(module).encode())
-    return digest.hexdigest()[:12]
-
-
-_CODE_VERSION = None
-
-
+@functools.cache
 def code_version():
-    global _CODE_VERSION
-    if _CODE_VERSION is None:
-        _CODE_VERSION = _code_version()
-    return _CODE_VERSION
+    """A digest of BUILDER_MODULES' sources and FIGURES_FORMAT, computed once per process at
+    start-up (SupervisionConfig.ready), so a worker keys what its own code built."""
+    digest = hashlib.sha256(str(FIGURES_FORMAT).encode())
+    for name in BUILDER_MODULES:
+        digest.update(inspect.getsource(importlib.import_module(name)).encode())
+    return digest.hexdigest()[:12]
 
 
 def figures_token(plan_id) -> str | None:
@@ -71,33 +82,42 @@ def figures_token(plan_id) -> str | None:
 
 
 def _part(value):
-    if isinstance(value, date):
-        return value.isoformat()
-    return "-" if value is None else str(value)
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def cache_key(kind, plan_id, token, /, **params):
-    parts = [f"{name}={_part(params[name])}" for name in sorted(params)]
-    return ":".join([KEY_PREFIX, code_version(), kind, str(plan_id), token, *parts])
+    # JSON of the sorted parameters: no separator inside a value can make two keys equal.
+    parts = json.dumps({name: _part(params[name]) for name in sorted(params)}, default=str)
+    digest = hashlib.sha256(parts.encode()).hexdigest()[:24]
+    return ":".join([KEY_PREFIX, code_version(), kind, str(plan_id), token, digest])
 
 
-def cached_figures(kind, plan, build, /, **params):
-    """`build()`, or its result kept from an earlier request for the same plan, token and
-    `params` (everything else the result depends on: as-of date, unit scope, window...)."""
+def cached_figures(kind, plan, build, /, *, scope, **params):
+    """`build()`, or its result kept from an earlier request for the same plan, token, unit
+    `scope` (visible_department_id of the user; None for every unit) and `params` (everything
+    else the result depends on: as-of date, window...). `scope` is required so that no caller
+    can forget that a unit's view differs from the all-units view."""
     timeout = settings.FIGURES_CACHE_SECONDS
     if not timeout:
         return build()
     token = figures_token(plan.pk)
     if token is None:
         return build()
-    key = cache_key(kind, plan.pk, token, **params)
+    key = cache_key(kind, plan.pk, token, scope=scope, **params)
+    store = caches[settings.FIGURES_CACHE_ALIAS]
     try:
-        found = cache.get(key)
-    except Exception:  # an unreadable entry (e.g. pickled by other code) is a miss
-        log.warning("figure cache entry %s unreadable; recomputing", key, exc_info=True)
+        found = store.get(key)
+    except Exception:  # the cache is down or the entry unreadable: compute, as without it
+        log.warning("figure cache read failed for %s; computing", key, exc_info=True)
         found = None
     if found is not None:
         return found
+    # The caller read the plan before the token: a plan edit committed in between would be
+    # built under the newer token. Read it again (only on a miss).
+    plan.refresh_from_db()
     result = build()
-    cache.set(key, result, timeout)
+    try:
+        store.set(key, result, timeout)
+    except Exception:  # a cache outage must not turn a computed page into an error
+        log.warning("figure cache write failed for %s", key, exc_info=True)
     return result

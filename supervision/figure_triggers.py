@@ -89,14 +89,13 @@ def _sqlite_sql(table, event):
 
 
 def _postgres_sql(table, event):
-    columns, plans = FIGURE_TABLES[table]
+    _columns, plans = FIGURE_TABLES[table]  # transition tables hold whole rows
     name = f"{PREFIX}_{table}_{event.lower()}"
     images = IMAGES[event]
     selects = " UNION ".join(
         plans.replace("FROM r", f"FROM {image.lower()}_rows AS r", 1) for image in images
     )
     referencing = " ".join(f"{image} TABLE AS {image.lower()}_rows" for image in images)
-    del columns  # PostgreSQL's transition tables hold whole rows
     return [
         f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
         f"BEGIN {_upsert(selects, POSTGRES_TOKEN)}; RETURN NULL; END $$",

@@ -8,7 +8,6 @@ from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from supervision.choices import Grade
-from supervision.figure_triggers import GLOBAL_FIGURES  # noqa: F401 - re-exported
 
 
 class ReportDelivery(models.Model):
@@ -66,7 +65,8 @@ class FiguresVersion(models.Model):
     def renew_all(cls):
         """New tokens for every plan (after a restore: the database's past state may differ
         from what was cached under its tokens)."""
-        cls.objects.update(token=secrets.randbits(62))  # plan ids keep the keys apart
+        # One new value for every row is enough: a key names the plan as well as its token.
+        cls.objects.update(token=secrets.randbits(62))
 
 
 class ScoringSettings(models.Model):

@@ -477,6 +477,7 @@ def scorecard_data(
     much cheaper for a ranking of a whole plan. `detail_department`: the line items of that
     department only (its drill-down), reading only its report rows.
     """
+    window_day = period_start or as_of
 
     def build():
         settings = ScoringSettings.for_plan(plan)
@@ -487,7 +488,7 @@ def scorecard_data(
             orders=orders,
             settings=settings,
             period_kind=period_kind,
-            period_start=period_start or as_of,
+            period_start=window_day,
             detailed=detailed,
             detail_department=detail_department,
         )
@@ -497,7 +498,7 @@ def scorecard_data(
         plan,
         build,
         period_kind=period_kind,
-        period_start=period_start or as_of,
+        period_start=window_day,
         as_of=as_of,
         scope=visible_department_id(user),
         detailed=detailed,

@@ -123,10 +123,12 @@ def _task_rows(department, tasks, today):
 
 
 def _returned(own_rows):
+    """The row's returned reports: the oldest RETURNED_LINKED (own_rows are oldest first)
+    and how many more there are."""
     returned = [r for r in own_rows if r.state == ReportState.RETURNED]
     return {
         "returned": returned[:RETURNED_LINKED],
-        "returned_more": len(returned) - len(returned[:RETURNED_LINKED]),
+        "returned_more": max(0, len(returned) - RETURNED_LINKED),
     }
 
 

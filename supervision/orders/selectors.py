@@ -273,6 +273,7 @@ class DashboardOrders:
 
 def dashboard_orders(*, plan, as_of, department_id, shown) -> DashboardOrders:
     """The dashboard's order figures (one query while the plan's figures are unchanged)."""
+    # Imported here: figure_cache hashes this module's source at start-up.
     from supervision.figure_cache import cached_figures
 
     def build():

@@ -147,6 +147,16 @@ def test_a_bulk_write_renews_each_plan_once_and_in_the_same_transaction(busy):
         assert inside[busy.task3.plan_id] == before[busy.task3.plan_id]
 
 
+def test_moving_a_row_to_another_plan_renews_both_plans(busy):
+    from tasks.models import Task
+
+    before = tokens()
+    Task.objects.filter(pk=busy.task2.pk).update(plan=busy.task3.plan)
+    after = tokens()
+    assert after[busy.plan.pk] != before[busy.plan.pk]
+    assert after[busy.task3.plan_id] != before[busy.task3.plan_id]
+
+
 def test_a_new_plan_gets_a_token_when_it_is_created(world):
     from tasks.models import Plan
 
@@ -286,6 +296,30 @@ def test_a_restore_renews_every_token(busy):
     assert all(after[p] != before[p] for p in before)
 
 
+def test_a_plan_edited_between_its_read_and_the_token_is_built_fresh(busy):
+    """The view reads the plan before cached_figures reads the token: a miss reads it again."""
+    from tasks.models import Plan
+
+    stale = Plan.objects.get(pk=busy.plan.pk)
+    Plan.objects.filter(pk=stale.pk).update(title="改名后的方案")
+    cache.clear()
+    data = dashboard_data(plan=stale, year=2023, as_of=AS_OF, user=busy.supervisor)
+    assert data.plan.title == "改名后的方案"
+
+
+def test_a_cache_outage_computes_the_page(busy, settings):
+    settings.FIGURES_CACHE_ALIAS = "broken"
+    settings.CACHES = {
+        **settings.CACHES,
+        "broken": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        },
+    }
+    data = dashboard_data(plan=busy.plan, year=2023, as_of=AS_OF, user=busy.supervisor)
+    assert [t.percent for t in data.tasks] == [40, None]
+
+
 def test_no_token_or_no_timeout_means_nothing_is_kept(busy, settings):
     calls = []
 
@@ -294,10 +328,10 @@ def test_no_token_or_no_timeout_means_nothing_is_kept(busy, settings):
         return "figures"
 
     FiguresVersion.objects.filter(plan_id=busy.plan.pk).delete()
-    cached_figures("probe", busy.plan, build, as_of=AS_OF)
-    cached_figures("probe", busy.plan, build, as_of=AS_OF)
+    cached_figures("probe", busy.plan, build, as_of=AS_OF, scope=None)
+    cached_figures("probe", busy.plan, build, as_of=AS_OF, scope=None)
     assert len(calls) == 2
     settings.FIGURES_CACHE_SECONDS = 0
-    cached_figures("probe", busy.task3.plan, build, as_of=AS_OF)
-    cached_figures("probe", busy.task3.plan, build, as_of=AS_OF)
+    cached_figures("probe", busy.task3.plan, build, as_of=AS_OF, scope=None)
+    cached_figures("probe", busy.task3.plan, build, as_of=AS_OF, scope=None)
     assert len(calls) == 4

@@ -147,8 +147,9 @@ def test_query_count_is_constant_as_data_grows_tenfold(client, world):
     # tasks, assignments, targets, summaries, target values, settings) and 5 for the
     # supervision orders (order settings, orders, units, events, verifications), plus one
     # count of orders issued after a past as-of date; +1 the header bell's unread count;
-    # +2 figures tokens (supervision.figure_cache: the dashboard's figures and its orders').
-    assert max(after) <= 24
+    # +2 figures tokens and, on a miss, +2 re-reads of the plan (supervision.figure_cache:
+    # the dashboard's figures and its orders'); a kept page runs 12.
+    assert max(after) <= 26
 
 
 def test_public_page_without_login_shows_only_accepted_progress(client, world):

@@ -1,7 +1,6 @@
 """The public page of a plan marked public (此件公开发布): no login, accepted progress only."""
 
 import io
-from functools import partial
 
 import segno
 from django.conf import settings
@@ -28,7 +27,9 @@ def public_plan(request, plan_id):
     """
     plan = get_object_or_404(Plan, pk=plan_id, is_public=True)
     as_of = default_as_of(plan)
-    rows = cached_figures("public", plan, partial(_public_rows, plan, as_of), as_of=as_of)
+    rows = cached_figures(
+        "public", plan, lambda: _public_rows(plan, as_of), as_of=as_of, scope=None
+    )
     context = {
         "plan": plan,
         "rows": rows,
