@@ -21,6 +21,10 @@ class SupervisionConfig(AppConfig):
         from huancui_vet.signals import database_restored
 
         database_restored.connect(_renew_figures_tokens, dispatch_uid="renew_figures_tokens")
+        from reports.kept import register_keeper
+        from supervision.figure_cache import cached_for_plans
+
+        register_keeper(cached_for_plans)
         # The digest of the code that builds kept figures, from this process's own sources
         # at start-up (not from files a later deploy replaces under a running worker).
         from supervision.figure_cache import code_version

@@ -55,6 +55,7 @@ BUILDER_MODULES = (
     "supervision.selectors",
     "supervision.trends",
     "supervision.views.public",
+    "reports.views.mine",
 )
 
 
@@ -68,28 +69,32 @@ def code_version():
     return digest.hexdigest()[:12]
 
 
-def figures_token(plan_id) -> str | None:
-    """The plan's token joined with the global one (one query); None when the plan has no
-    row yet, in which case nothing is cached for it."""
+def figures_token(plan_ids) -> str | None:
+    """The tokens of `plan_ids` and the global one as one string (one query); None when a
+    plan has no row yet, in which case nothing is kept for it."""
+    wanted = sorted(set(plan_ids))
     tokens = dict(
-        FiguresVersion.objects.filter(plan_id__in=(plan_id, GLOBAL_FIGURES)).values_list(
+        FiguresVersion.objects.filter(plan_id__in=[GLOBAL_FIGURES, *wanted]).values_list(
             "plan_id", "token"
         )
     )
-    if plan_id not in tokens:
+    if any(pk not in tokens for pk in wanted):
         return None
-    return f"{tokens[plan_id]}.{tokens.get(GLOBAL_FIGURES, 0)}"
+    return ".".join(str(tokens.get(pk, 0)) for pk in [GLOBAL_FIGURES, *wanted])
 
 
 def _part(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def cache_key(kind, plan_id, token, /, **params):
+def cache_key(kind, plan_ids, token, /, **params):
     # JSON of the sorted parameters: no separator inside a value can make two keys equal.
-    parts = json.dumps({name: _part(params[name]) for name in sorted(params)}, default=str)
-    digest = hashlib.sha256(parts.encode()).hexdigest()[:24]
-    return ":".join([KEY_PREFIX, code_version(), kind, str(plan_id), token, digest])
+    parts = json.dumps(
+        {"plans": sorted(set(plan_ids)), **{n: _part(params[n]) for n in sorted(params)}},
+        default=str,
+    )
+    digest = hashlib.sha256(f"{token}|{parts}".encode()).hexdigest()[:32]
+    return ":".join([KEY_PREFIX, code_version(), kind, digest])
 
 
 def cached_figures(kind, plan, build, /, *, scope, **params):
@@ -97,13 +102,27 @@ def cached_figures(kind, plan, build, /, *, scope, **params):
     `scope` (visible_department_id of the user; None for every unit) and `params` (everything
     else the result depends on: as-of date, window...). `scope` is required so that no caller
     can forget that a unit's view differs from the all-units view."""
+
+    def fresh():
+        # The caller read the plan before the token: a plan edit committed in between would
+        # be built under the newer token. Read it again (only on a miss).
+        plan.refresh_from_db()
+        return build()
+
+    return cached_for_plans(kind, [plan.pk], fresh, scope=scope, **params)
+
+
+def cached_for_plans(kind, plan_ids, build, /, *, scope, **params):
+    """cached_figures for a result read from several plans (a unit's My tasks): kept under
+    the tokens of every plan in `plan_ids`, so a change in any of them is a miss. `build`
+    must read only rows of those plans (and the global tables)."""
     timeout = settings.FIGURES_CACHE_SECONDS
     if not timeout:
         return build()
-    token = figures_token(plan.pk)
+    token = figures_token(plan_ids)
     if token is None:
         return build()
-    key = cache_key(kind, plan.pk, token, scope=scope, **params)
+    key = cache_key(kind, plan_ids, token, scope=scope, **params)
     store = caches[settings.FIGURES_CACHE_ALIAS]
     try:
         found = store.get(key)
@@ -112,9 +131,6 @@ def cached_figures(kind, plan, build, /, *, scope, **params):
         found = None
     if found is not None:
         return found
-    # The caller read the plan before the token: a plan edit committed in between would be
-    # built under the newer token. Read it again (only on a miss).
-    plan.refresh_from_db()
     result = build()
     try:
         store.set(key, result, timeout)

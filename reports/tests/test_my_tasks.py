@@ -130,3 +130,32 @@ def test_plans_on_different_calendars_count_their_own_missing_periods(client, wo
     assert rows[world.task3.pk]["missing"] == 3
     assert rows[world.task1.pk]["missing"] == 6  # January to June
     assert response.context["stats"]["missing"] == sum(1 for r in rows.values() if r["missing"])
+
+
+def test_a_kept_page_shows_a_change_on_any_of_the_units_plans_at_once(client, world, july):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.models import ReportState
+    from supervision.tests.factories import make_report
+
+    client.force_login(world.hr_reporter)
+    first = client.get(reverse(URL))
+    with CaptureQueriesContext(connection) as kept:
+        again = client.get(reverse(URL))
+    assert again.context["stats"] == first.context["stats"]
+    with CaptureQueriesContext(connection) as computed:
+        client.get(reverse(URL), {"show": "lead"})  # another key: computed
+    assert len(kept) < len(computed)
+    # A report on the second plan's task is returned: its plan's token changes.
+    make_report(
+        world.task3,
+        world.hr,
+        datetime.date(2023, 5, 1),
+        author=world.hr_reporter,
+        state=ReportState.RETURNED,
+    )
+    after = client.get(reverse(URL))
+    assert after.context["stats"]["returned"] == first.context["stats"]["returned"] + 1
+    row = next(r for r in after.context["rows"] if r["task"].pk == world.task3.pk)
+    assert [r.period_start for r in row["returned"]] == [datetime.date(2023, 5, 1)]

@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,7 +15,10 @@ from tasks.models import Target, Task, TaskAssignment
 
 
 def count_queries(client, url):
+    """Queries of a computed page: per-process caches warm, kept figures dropped (a kept
+    page runs fewer; supervision/tests/test_figure_cache.py)."""
     client.get(url)  # warm per-process caches (content types, permissions) first
+    caches["figures"].clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -85,6 +89,7 @@ def test_my_tasks_reads_no_report_texts(client, world):
     add_tasks(world, 2, start_number=10)
     url = reverse("reports:my_tasks")
     client.get(url)
+    caches["figures"].clear()  # computed, not kept from the first view
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     report_queries = [q["sql"] for q in queries if 'FROM "reports_report"' in q["sql"]]

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from reports.kept import kept
 from reports.models import Report, ReportState, ReportSummary
 from reports.selectors import (
     PeriodState,
@@ -147,8 +148,26 @@ def _as_models(rows):
 
 def my_tasks_page(department, today, *, plan_id=None, show="", number=None):
     """My tasks for a unit on any number of tasks: the header figures by aggregate over all its
-    tasks, the table one page of TASKS_PER_PAGE tasks (a constant number of queries)."""
+    tasks, the table one page of TASKS_PER_PAGE tasks (a constant number of queries; two
+    while nothing on the unit's plans changed: reports.kept)."""
     assigned = _assigned(department)
+
+    def build():
+        return _page(department, assigned, today, plan_id=plan_id, show=show, number=number)
+
+    return kept(
+        "my_tasks",
+        {p for _, p, _ in assigned},
+        build,
+        scope=department.pk,
+        today=today,
+        plan=plan_id,
+        show=show,
+        page=number,
+    )
+
+
+def _page(department, assigned, today, *, plan_id, show, number):
     plans = list(Plan.objects.filter(pk__in={p for _, p, _ in assigned}).order_by("pk"))
     past_due, submitted = _missing_by_task(department, plans, today)
     missing = {t: len(past_due[p]) - submitted.get(t, 0) for t, p, _ in assigned}
@@ -204,7 +223,7 @@ def my_tasks(request):
             timezone.localdate(),
             plan_id=plan_id,
             show=show,
-            number=request.GET.get("page"),
+            number=_int(request.GET.get("page")),
         )
     query = urlencode([(k, v) for k, v in (("plan", plan_id or ""), ("show", show)) if v])
     context = {

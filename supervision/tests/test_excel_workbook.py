@@ -218,11 +218,11 @@ def test_filename_is_chinese_and_dated(huancui):
 
 
 def _queries_to_build(plan, *, include_details):
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    cache.clear()  # the cold path: figures computed, not kept from the last build
+    caches["figures"].clear()  # the cold path: figures computed, not kept from the last build
     with CaptureQueriesContext(connection) as queries:
         build(plan, include_details=include_details)
     return len(queries)
