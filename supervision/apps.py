@@ -21,14 +21,14 @@ class SupervisionConfig(AppConfig):
         from huancui_vet.signals import database_restored
 
         database_restored.connect(_renew_figures_tokens, dispatch_uid="renew_figures_tokens")
+
+        # My tasks (reports) is kept under the same tokens, through reports.kept.
         from reports.kept import register_keeper
-        from supervision.figure_cache import cached_for_plans
+        from supervision.figure_cache import cached_for_plans, code_version
 
         register_keeper(cached_for_plans)
         # The digest of the code that builds kept figures, from this process's own sources
         # at start-up (not from files a later deploy replaces under a running worker).
-        from supervision.figure_cache import code_version
-
         code_version()
 
         # The workbook with its detail sheet is built by a background job (我的导出).
