@@ -1,9 +1,9 @@
-"""query_without_page: a list page's links keep the filters and drop the page number."""
+"""query_without and query_without_page: list links keep the filters and drop a page."""
 
 from django.http import QueryDict
 from django.test import RequestFactory
 
-from huancui_vet.querystrings import query_without_page
+from huancui_vet.querystrings import query_without, query_without_page
 
 
 def _get(query):
@@ -26,3 +26,9 @@ def test_overrides_replace_add_or_drop_a_parameter():
 def test_nothing_but_a_page_leaves_an_empty_query():
     assert query_without_page(_get("")) == ""
     assert query_without_page(_get("page=2")) == ""
+
+
+def test_query_without_drops_each_named_parameter_and_keeps_the_others():
+    request = _get("reports_page=2&events_page=3&page=4&unit=5&unit=7")
+    assert query_without(request, "reports_page") == "events_page=3&page=4&unit=5&unit=7"
+    assert query_without(request, "reports_page", "events_page", unit="9") == "page=4&unit=9"

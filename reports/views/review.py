@@ -1,7 +1,6 @@
 """The education bureau's side: review queue, comparing submissions, a report's history."""
 
 import difflib
-from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from departments.models import Department, User
 from huancui_vet.admin_lists import EstimatedCountPaginator
-from huancui_vet.querystrings import query_without_page
+from huancui_vet.querystrings import query_without, query_without_page
 from huancui_vet.sorting import Sorting
 from reports.access import get_report_for_user
 from reports.forms import REPORT_FIELD_LABELS, ReviewFilterForm
@@ -213,7 +212,7 @@ def report_history(request, pk):
         "report_rows": rows[:HISTORY_PER_PAGE],
         "report_page": page,
         "value_records": values,
-        "query_versions": urlencode([(k, v) for k, v in request.GET.items() if k != "page"]),
-        "query_values": urlencode([(k, v) for k, v in request.GET.items() if k != "values_page"]),
+        "query_versions": query_without_page(request),
+        "query_values": query_without(request, "values_page"),
     }
     return render(request, "reports/report_history.html", context)

@@ -1,13 +1,12 @@
 """The task page (verbatim task, policy text, targets with actual values, paged reports,
 periods and timeline; reads in reports.task_page) and the task's change history."""
 
-from urllib.parse import urlencode
-
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from huancui_vet.querystrings import query_without
 from reports import history, task_page
 from reports.access import get_task_for_user, sees_every_unit_of_task
 from reports.page_sections import task_page_sections
@@ -21,11 +20,6 @@ def _by_year(items, day_of):
     for item in items:
         years.setdefault(day_of(item).year, []).append(item)
     return list(years.items())
-
-
-def _other_params(request, name):
-    """The query string without `name`, for one paged list's links among several."""
-    return urlencode([(k, v) for k, v in request.GET.items() if k != name])
 
 
 @require_safe
@@ -67,9 +61,10 @@ def task_detail(request, pk):
         "my_period_years": _by_year(
             my_periods.object_list if my_periods else [], lambda item: item["status"].period.start
         ),
-        "query_reports": _other_params(request, "reports_page"),
-        "query_periods": _other_params(request, "periods_page"),
-        "query_events": _other_params(request, "events_page"),
+        # Each paged list's links keep the other lists' pages.
+        "query_reports": query_without(request, "reports_page"),
+        "query_periods": query_without(request, "periods_page"),
+        "query_events": query_without(request, "events_page"),
         "this_year": today.year,
     }
     return render(request, "reports/task_detail.html", context)

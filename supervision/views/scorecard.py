@@ -1,7 +1,6 @@
 """The department scorecard (部门评分) and its per-department drill-down."""
 
 from functools import partial
-from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
@@ -10,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from huancui_vet.history import settings_version
-from huancui_vet.querystrings import query_without_page
+from huancui_vet.querystrings import query_without, query_without_page
 from supervision.forms import ScorecardFilterForm, as_of_note
 from supervision.scoring import COMPONENTS, ranking_rule_sentence
 from supervision.selectors import scorecard_data
@@ -93,7 +92,7 @@ def department_score(request, department_id):
                 request.GET.get(f"{c.key}_page")
             ),
             f"{c.key}_page",
-            urlencode([(k, v) for k, v in request.GET.items() if k != f"{c.key}_page"]),
+            query_without(request, f"{c.key}_page"),
         )
         for c in row.components
     ]
@@ -105,7 +104,7 @@ def department_score(request, department_id):
             "data": data,
             "row": row,
             "sections": sections,
-            "query": urlencode([(k, v) for k, v in request.GET.items() if not k.endswith("_page")]),
+            "query": query_without(request, *[k for k in request.GET if k.endswith("_page")]),
             "compliance_base": compliance_base_url(data.plan, data.as_of),
         },
     )
