@@ -22,7 +22,7 @@ from departments.services import (
     user_list_template,
     users_import,
 )
-from huancui_vet.admin_lists import LargeTableAdmin
+from huancui_vet.admin_lists import LargeTableAdmin, ReadOnlyAdminMixin
 from huancui_vet.xlsx import XLSX_CONTENT_TYPE
 
 XLSX_TYPE = XLSX_CONTENT_TYPE
@@ -191,19 +191,10 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):  # 历史: department and 
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(LargeTableAdmin):
+class SecurityEventAdmin(ReadOnlyAdminMixin, LargeTableAdmin):
     """Read-only for everyone: the audit trail cannot be edited or deleted from the portal."""
 
     list_display = ("at", "kind", "username", "ip_address", "path", "detail")
     list_filter = ("kind", ("at", admin.DateFieldListFilter))
     search_fields = ("username", "detail", "path")
     ordering = ("-pk",)  # no date_hierarchy: its year list is a DISTINCT over the whole trail
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

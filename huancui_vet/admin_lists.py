@@ -81,6 +81,21 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
+class ReadOnlyAdminMixin:
+    """A changelist and detail pages to read only: nothing is added, changed or deleted from
+    the back office (records kept by the portal's own services: audit trail, reports,
+    orders, evaluations)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class LargeTableAdmin(admin.ModelAdmin):
     """Base for changelists of tables that grow without bound: no second, unfiltered
     COUNT(*) (the result line says "显示全部" instead of the total) and the estimating

@@ -5,12 +5,12 @@ table exactly (huancui_vet.admin_lists)."""
 
 from django.contrib import admin
 
-from huancui_vet.admin_lists import LargeTableAdmin
+from huancui_vet.admin_lists import LargeTableAdmin, ReadOnlyAdminMixin
 from reports.models import Report
 
 
 @admin.register(Report)
-class ReportAdmin(LargeTableAdmin):
+class ReportAdmin(ReadOnlyAdminMixin, LargeTableAdmin):
     list_display = (
         "id",
         "task_number",
@@ -62,12 +62,3 @@ class ReportAdmin(LargeTableAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self._reads_all(request) and super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

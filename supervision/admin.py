@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from huancui_vet.admin_lists import LargeTableAdmin
+from huancui_vet.admin_lists import LargeTableAdmin, ReadOnlyAdminMixin
 from supervision.models import (
     OrderEvent,
     OrderSettings,
@@ -96,7 +96,7 @@ class OrderEventInline(admin.TabularInline):
 
 
 @admin.register(SupervisionOrder)
-class SupervisionOrderAdmin(LargeTableAdmin):
+class SupervisionOrderAdmin(ReadOnlyAdminMixin, LargeTableAdmin):
     """Read-only: orders change only through the lifecycle services (every step on record)."""
 
     list_display = ("number", "task_number", "status", "level", "deadline", "issued_at")
@@ -109,15 +109,6 @@ class SupervisionOrderAdmin(LargeTableAdmin):
     @admin.display(description="任务", ordering="task__number")
     def task_number(self, obj):
         return obj.task.number
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Year-end evaluations (read-only): supervision/evaluation/admin.py

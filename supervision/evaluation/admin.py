@@ -3,6 +3,7 @@ so each step stays on the evaluation's timeline)."""
 
 from django.contrib import admin
 
+from huancui_vet.admin_lists import ReadOnlyAdminMixin
 from supervision.evaluation.models import Evaluation, EvaluationAdjustment, EvaluationLine
 
 
@@ -50,18 +51,9 @@ class LineInline(_ReadOnlyInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "status", "as_of", "approved_by", "published_at")
     list_filter = ("status", "year")
     list_select_related = ("plan", "approved_by")
     inlines = (AdjustmentInline, LineInline)
     readonly_fields = [f.name for f in Evaluation._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
