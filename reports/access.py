@@ -34,6 +34,15 @@ def get_report_for_user(user, pk, *, for_edit=False):
     return report
 
 
+def visible_assignments(user, task) -> list:
+    """The task's assignments whose reporting record `user` sees: all of them
+    (sees_every_unit_of_task), else the user's own unit's."""
+    assignments = list(task.assignments.all())
+    if sees_every_unit_of_task(user, task):
+        return assignments
+    return [a for a in assignments if a.department_id == user.department_id]
+
+
 def sees_every_unit_of_task(user, task):
     """Whether `user` sees every responsible unit's reporting record on `task` (supervisors,
     leaders, admins and the lead unit); a supporting unit sees only its own.

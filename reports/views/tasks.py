@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from huancui_vet.querystrings import query_without
 from reports import history, task_page
-from reports.access import get_task_for_user, sees_every_unit_of_task
+from reports.access import get_task_for_user, visible_assignments
 from reports.page_sections import task_page_sections
 from reports.standing import standing_target_values_sql
 from tasks.models import TaskAssignment
@@ -30,9 +30,7 @@ def task_detail(request, pk):
     user = request.user
     today = timezone.localdate()
     task = get_task_for_user(user, pk, with_details=True)
-    assignments = list(task.assignments.all())
-    if not sees_every_unit_of_task(user, task):
-        assignments = [a for a in assignments if a.department_id == user.department_id]
+    assignments = visible_assignments(user, task)
     my_role = task.role_of(user.department_id) if user.is_department_staff else None
     my_periods = None
     if my_role and user.has_perm("reports.add_report"):

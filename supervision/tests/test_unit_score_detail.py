@@ -20,7 +20,13 @@ from supervision.facts import PlanFacts, load_plan_facts
 from supervision.models import ScoringSettings
 from supervision.orders.selectors import load_order_facts
 from supervision.scoring import build_scorecard
-from supervision.tests.factories import D, add_department_with_task, count_queries, make_report
+from supervision.tests.factories import (
+    D,
+    add_department_with_task,
+    count_queries,
+    edu_january_accepted,
+    make_report,
+)
 from supervision.tests.orders_fixtures import bulk_orders
 
 pytestmark = pytest.mark.django_db
@@ -78,15 +84,7 @@ def test_unit_path_equals_the_full_detailed_build_on_random_plans(seed, cycle):
 def test_unit_path_equals_the_full_detailed_build_with_targets(world):
     """The test world has targets (completion lines with actual values) and returned reports."""
     bulk_orders(world.plan, 30, issuer=world.neutral_supervisor)
-    make_report(
-        world.task1,
-        world.edu,
-        D(2023, 1, 1),
-        author=world.reporter,
-        submitted_on=D(2023, 2, 3),
-        accepted_on=D(2023, 2, 4),
-        percent=100,
-    )
+    edu_january_accepted(world, percent=100)
     make_report(
         world.task2,
         world.hr,
