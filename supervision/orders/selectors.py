@@ -178,7 +178,7 @@ def load_order_facts(*, plan, as_of, department_id=None):
     `department_id` limits them to what one unit may see (orders naming it, its own
     verifications); None means everything. Not kept between requests itself: unpickling a
     big plan's facts costs as much as reading them; the figures built from them are kept
-    (dashboard_orders, the scorecard).
+    (dashboard_order_figures, the scorecard).
     """
     cutoff = end_of_day(as_of)
     settings = OrderSettings.for_plan(plan)
@@ -271,7 +271,7 @@ class DashboardOrders:
     settings: OrderSettings
 
 
-def dashboard_orders(*, plan, as_of, department_id, shown) -> DashboardOrders:
+def dashboard_order_figures(*, plan, as_of, department_id, shown) -> DashboardOrders:
     """The dashboard's order figures (one query while the plan's figures are unchanged)."""
     # Imported here: figure_cache hashes this module's source at start-up.
     from supervision.figure_cache import cached_figures

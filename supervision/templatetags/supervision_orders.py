@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from supervision.facts import visible_department_id
 from supervision.orders.models import ReportUrging, SupervisionOrder
-from supervision.orders.selectors import dashboard_orders as dashboard_order_figures
-from supervision.orders.selectors import with_standing
+from supervision.orders.selectors import dashboard_order_figures, with_standing
 from supervision.shown import (
     DASHBOARD_ROWS,
     UrlPattern,

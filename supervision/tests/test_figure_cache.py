@@ -250,7 +250,11 @@ def test_changed_scoring_weights_show_at_once(client, busy):
     client.force_login(busy.supervisor)
     url = reverse("supervision:department_score", args=[busy.edu.pk])
     params = {"plan": busy.plan.pk, "as_of": "2023-03-10", "period_kind": "plan"}
-    before = client.get(url, params).content.decode()
+
+    def weights():
+        return {c.key: c.weight for c in client.get(url, params).context["row"].components}
+
+    before = weights()
     settings = ScoringSettings.objects.get(plan=busy.plan)
     settings.weight_timeliness = 10
     settings.weight_review = 10
@@ -258,9 +262,8 @@ def test_changed_scoring_weights_show_at_once(client, busy):
     settings.weight_orders = 10
     settings.full_clean()
     settings.save()
-    after = client.get(url, params).content.decode()
-    assert before != after
-    assert "70" in after
+    assert before["completion"] != 70
+    assert weights() == {"timeliness": 10, "review": 10, "completion": 70, "orders": 10}
 
 
 def test_the_public_page_shows_a_newly_accepted_status(client, busy):
