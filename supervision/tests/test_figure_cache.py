@@ -22,12 +22,12 @@ from supervision.figure_cache import cached_figures, figures_token
 from supervision.figure_triggers import FIGURE_TABLES, GLOBAL_FIGURES, VERSION_TABLE
 from supervision.models import FiguresVersion, ScoringSettings
 from supervision.orders import services as order_services
-from supervision.orders.models import OrderSettings
-from supervision.orders.selectors import load_order_facts
+from supervision.orders.models import OrderSettings, SupervisionOrder
+from supervision.orders.selectors import load_order_facts, open_order_ids
 from supervision.scoring import scorecard_data
 from supervision.selectors import dashboard_data
 from supervision.tests.factories import edu_january_accepted, february_sent, make_report
-from supervision.tests.orders_fixtures import at, issue, urge
+from supervision.tests.orders_fixtures import acknowledge_and_reply, at, issue, urge
 from supervision.trends import scorecard_with_standing
 from supervision.views.public import _public_rows
 
@@ -193,6 +193,14 @@ def test_every_table_the_figures_read_is_watched(busy):
             plan=busy.plan, period_kind="quarter", as_of=AS_OF, user=user
         ),
         lambda: load_order_facts(plan=busy.plan, as_of=D(2023, 7, 31)),
+        lambda: open_order_ids(
+            plan=busy.plan,
+            as_of=D(2023, 7, 31),
+            visible_to_department=busy.hr.pk,
+            department_id=busy.edu.pk,
+            task_id=busy.task1.pk,
+            colour="red",
+        ),
         lambda: _public_rows(busy.plan, AS_OF),
         lambda: compliance_page(plan=busy.plan, as_of=AS_OF, user=user, period_value=""),
         lambda: my_tasks_page(busy.edu, D(2023, 7, 10)),
@@ -291,6 +299,53 @@ def test_the_compliance_drill_down_counts_a_new_report_at_once(client, busy):
     )
     after = client.get(url, params).context["data"].counts
     assert (after["missing"], after["late"]) == (0, 1)
+
+
+def test_the_order_list_shows_a_closed_order_and_a_granted_extension_at_once(client, busy):
+    """The open orders' order is kept (open_order_ids); the page is replayed fresh."""
+    client.force_login(busy.supervisor)
+    url = reverse("supervision:order_list")
+    first = SupervisionOrder.objects.get(plan=busy.plan)
+    later = issue(busy, deadline=D(2023, 7, 24), when=at(D(2023, 7, 2)))
+    params = {"plan": busy.plan.pk, "as_of": "2023-07-25"}
+
+    def listed(**extra):
+        return [order.pk for order, _ in client.get(url, {**params, **extra}).context["items"]]
+
+    assert listed() == [first.pk, later.pk]  # both overdue: the nearest deadline first
+    assert listed() == [first.pk, later.pk]  # kept
+    assert listed(colour="red") == [first.pk, later.pk]
+    acknowledge_and_reply(busy, first, when=at(D(2023, 7, 20)))
+    with time_machine.travel(at(D(2023, 7, 21)), tick=False):
+        order_services.order_close(user=busy.neutral_supervisor, order=first)
+    assert listed() == [later.pk]
+    assert listed(colour="red") == [later.pk]
+    with time_machine.travel(at(D(2023, 7, 22)), tick=False):
+        order_services.order_extension_request(
+            user=busy.reporter, order=later, reason="需要更多时间。", new_deadline=D(2023, 8, 31)
+        )
+        order_services.order_extension_grant(
+            user=busy.neutral_supervisor, order=later, new_deadline=D(2023, 8, 31)
+        )
+    assert listed(colour="red") == []
+    response = client.get(url, {**params, "colour": "green"})
+    assert [(o.pk, f.deadline) for o, f in response.context["items"]] == [
+        (later.pk, D(2023, 8, 31))
+    ]
+
+
+def test_each_unit_sees_its_own_kept_order_list(client, busy):
+    first = SupervisionOrder.objects.get(plan=busy.plan)  # 教育局 hosts, 人社局 assists
+    second = issue(busy, host=busy.hr, assisting=[], when=at(D(2023, 7, 2)))
+    url = reverse("supervision:order_list")
+    params = {"plan": busy.plan.pk, "as_of": "2023-07-25"}
+    listed = {}
+    for user in (busy.supervisor, busy.reporter, busy.hr_reporter, busy.reporter):
+        client.force_login(user)
+        listed[user.username] = [o.pk for o, _ in client.get(url, params).context["items"]]
+    assert listed[busy.supervisor.username] == [first.pk, second.pk]
+    assert listed[busy.reporter.username] == [first.pk]
+    assert listed[busy.hr_reporter.username] == [first.pk, second.pk]
 
 
 def test_a_restore_renews_every_token(busy):
