@@ -225,7 +225,9 @@ class OrderUnit(models.Model):
     class Meta:
         verbose_name = "督办单位"
         verbose_name_plural = "督办单位"
-        ordering = ["role", "department__sort_order", "id"]
+        # The host (主办) first, then the assisting units in the district's order: "host"
+        # sorts after "assist", hence descending.
+        ordering = ["-role", "department__sort_order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["order", "department"], name="orderunit_once"),
             models.UniqueConstraint(

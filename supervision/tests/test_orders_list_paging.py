@@ -100,3 +100,14 @@ def test_the_list_page_is_bounded_and_its_queries_constant(client, world):
     page = client.get(urls[1])
     assert len(page.context["items"]) == 50  # issued by the as-of date: 177 of 720
     assert page.context["page"].paginator.count == 177
+
+
+def test_the_host_unit_is_named_first(client, world):
+    from supervision.tests.orders_fixtures import issue
+
+    issue(world, host=world.hr, assisting=[world.edu])
+    client.force_login(world.leader)
+    url = reverse("supervision:order_list")
+    body = client.get(url, {"plan": world.plan.pk, "as_of": "2023-07-25"}).content.decode()
+    host, assist = f"{world.hr.display_name}（主办）", f"{world.edu.display_name}（协办）"
+    assert f"{host}、{assist}" in body
