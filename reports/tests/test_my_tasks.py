@@ -159,3 +159,28 @@ def test_a_kept_page_shows_a_change_on_any_of_the_units_plans_at_once(client, wo
     assert after.context["stats"]["returned"] == first.context["stats"]["returned"] + 1
     row = next(r for r in after.context["rows"] if r["task"].pk == world.task3.pk)
     assert [r.period_start for r in row["returned"]] == [datetime.date(2023, 5, 1)]
+
+
+def test_a_new_draft_shows_at_once_while_the_rest_stays_kept(client, world, july):
+    """Saving a draft renews no figures token (supervision.figure_triggers); the newest
+    report of each row is read on every view, so the draft shows at once all the same."""
+    from reports.services import report_save, report_start
+    from supervision.figure_cache import figures_token
+
+    client.force_login(world.reporter)
+
+    def newest_on_task1():
+        rows = client.get(reverse(URL)).context["rows"]
+        latest = next(r for r in rows if r["task"].pk == world.task1.pk)["latest_own"]
+        return latest and (latest.period_start, latest.state)
+
+    before = newest_on_task1()
+    token = figures_token([world.plan.pk])
+    draft = report_start(
+        user=world.reporter, task=world.task1, period_start=datetime.date(2023, 7, 1)
+    )
+    report_save(
+        user=world.reporter, report=draft, expected_version=0, fields={"work_done": "七月进展。"}
+    )
+    assert figures_token([world.plan.pk]) == token
+    assert newest_on_task1() == (datetime.date(2023, 7, 1), "draft") != before

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -80,8 +80,8 @@ OwnRow = namedtuple("OwnRow", "pk task_id period_start state first_submitted_at"
 
 def _task_rows(department, tasks, today):
     """One row per task of the page: the task's standing (annotated by
-    reports.standing.standing_summary_subquery), the unit's newest report, the next due period
-    and late/missing counts (period_statuses), returned reports.
+    reports.standing.standing_summary_subquery), the next due period and late/missing counts
+    (period_statuses), returned reports (the unit's newest report: _with_latest_own).
 
     The period rule runs over narrow value tuples of the page's tasks; only the reports and
     summaries the page shows are loaded as models (no report text)."""
@@ -111,7 +111,6 @@ def _task_rows(department, tasks, today):
                 "role": role,
                 "is_lead": role == TaskAssignment.Role.LEAD,
                 "standing": task.standing_id,
-                "latest_own": own[task.pk][-1] if own[task.pk] else None,
                 "next_due": next_due(statuses),
                 "missing": counts[PeriodState.MISSING],
                 "late": counts[PeriodState.LATE],
@@ -135,12 +134,10 @@ def _returned(own_rows):
 
 def _as_models(rows):
     """Swap the tuples the page shows for their Report / ReportSummary (two queries)."""
-    report_ids = {r["latest_own"].pk for r in rows if r["latest_own"]}
-    report_ids |= {x.pk for r in rows for x in r["returned"]}
+    report_ids = {x.pk for r in rows for x in r["returned"]}
     reports = Report.objects.only(*MY_TASKS_REPORT_FIELDS).order_by().in_bulk(report_ids)
     summaries = ReportSummary.objects.in_bulk({r["standing"] for r in rows if r["standing"]})
     for row in rows:
-        row["latest_own"] = reports[row["latest_own"].pk] if row["latest_own"] else None
         row["returned"] = [reports[x.pk] for x in row["returned"]]
         row["standing"] = summaries[row["standing"]] if row["standing"] else None
     return rows
@@ -148,14 +145,14 @@ def _as_models(rows):
 
 def my_tasks_page(department, today, *, plan_id=None, show="", number=None):
     """My tasks for a unit on any number of tasks: the header figures by aggregate over all its
-    tasks, the table one page of TASKS_PER_PAGE tasks (a constant number of queries; two
-    while nothing on the unit's plans changed: reports.kept)."""
+    tasks, the table one page of TASKS_PER_PAGE tasks (a constant number of queries; three
+    while nothing on the unit's plans changed: reports.kept, plus the newest reports)."""
     assigned = _assigned(department)
 
     def build():
         return _page(department, assigned, today, plan_id=plan_id, show=show, number=number)
 
-    return kept(
+    page, stats, plans = kept(
         "my_tasks",
         {p for _, p, _ in assigned},
         build,
@@ -165,6 +162,30 @@ def my_tasks_page(department, today, *, plan_id=None, show="", number=None):
         show=show,
         page=number,
     )
+    _with_latest_own(department, page.object_list)
+    return page, stats, plans
+
+
+def _with_latest_own(department, rows):
+    """Each row's newest report of the unit, drafts included (one query). Read on every view,
+    not kept: saving a draft renews no figures token (supervision.figure_triggers)."""
+    newest = (
+        Report.objects.filter(task=OuterRef("pk"), department=department)
+        .order_by("-period_start")
+        .values("pk")[:1]
+    )
+    ids = (
+        Task.objects.filter(pk__in=[row["task"].pk for row in rows])
+        .annotate(newest=Subquery(newest))
+        .order_by()
+        .values("newest")
+    )
+    latest = {
+        report.task_id: report
+        for report in Report.objects.filter(pk__in=ids).only(*MY_TASKS_REPORT_FIELDS).order_by()
+    }
+    for row in rows:
+        row["latest_own"] = latest.get(row["task"].pk)
 
 
 def _page(department, assigned, today, *, plan_id, show, number):

@@ -4,6 +4,7 @@ kind of write to it renews the right plan's token, and the pages never show kept
 something they count has changed."""
 
 import datetime
+import pickle
 import re
 
 import pytest
@@ -15,7 +16,13 @@ from django.urls import reverse
 
 from huancui_vet.signals import database_restored
 from reports.models import Report
-from reports.services import report_accept
+from reports.services import (
+    report_accept,
+    report_save,
+    report_start,
+    report_submit,
+    report_withdraw,
+)
 from reports.views.mine import my_tasks_page
 from supervision.compliance import compliance_page
 from supervision.figure_cache import cached_figures, figures_token
@@ -135,6 +142,95 @@ def test_every_write_to_a_watched_table_renews_its_plans_token(busy, table):
             renewed(f"DELETE FROM {table} WHERE id = %s", [pk])  # noqa: S608
             renewed(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row))  # noqa: S608
         transaction.savepoint_rollback(sid)
+
+
+def _kept_builders(busy):
+    """Every kept result of the busy world, computed (the cache is cleared before each)."""
+    user = busy.supervisor
+    return {
+        "dashboard": lambda: dashboard_data(plan=busy.plan, year=2023, as_of=AS_OF, user=user),
+        "scorecard": lambda: scorecard_data(
+            plan=busy.plan, period_kind="month", as_of=AS_OF, user=user
+        ),
+        "drill-down": lambda: scorecard_data(
+            plan=busy.plan,
+            period_kind="plan",
+            as_of=AS_OF,
+            user=user,
+            detail_department=busy.edu.pk,
+        ),
+        "trends": lambda: scorecard_with_standing(
+            plan=busy.plan, period_kind="quarter", as_of=AS_OF, user=user
+        ),
+        "orders": lambda: open_order_ids(
+            plan=busy.plan,
+            as_of=D(2023, 7, 31),
+            visible_to_department=None,
+            department_id=None,
+            task_id=None,
+            colour="",
+        ),
+        "public": lambda: _public_rows(busy.plan, AS_OF),
+        "compliance": lambda: compliance_page(
+            plan=busy.plan, as_of=AS_OF, user=user, period_value=""
+        ),
+    }
+
+
+def _computed(builders):
+    results = {}
+    for name, build in builders.items():
+        caches["figures"].clear()
+        results[name] = pickle.dumps(build())
+    return results
+
+
+def _draft_writes(busy):
+    """What a unit does with drafts: start one, save it with a target value, save it again
+    without, start another and delete it (as the admin can)."""
+    target = busy.task1.targets.first()
+    with time_machine.travel(at(D(2023, 3, 10)), tick=False):
+        draft = report_start(user=busy.reporter, task=busy.task1, period_start=D(2023, 3, 1))
+        draft = report_save(
+            user=busy.reporter,
+            report=draft,
+            expected_version=draft.version,
+            fields={"work_done": "已完成三月工作。", "percent": 90, "progress_status": "done"},
+            target_values={target: "7"},
+        )
+        report_save(
+            user=busy.reporter,
+            report=draft,
+            expected_version=draft.version,
+            fields={"percent": 95},
+            target_values={target: ""},
+        )
+        other = report_start(user=busy.hr_reporter, task=busy.task1, period_start=D(2023, 3, 1))
+    other.delete()
+    return Report.objects.get(pk=draft.pk)
+
+
+def test_draft_only_writes_keep_every_token_and_a_submission_renews(busy):
+    before = tokens()
+    draft = _draft_writes(busy)
+    assert draft.state == "draft" and draft.percent == 95
+    assert tokens() == before
+    with time_machine.travel(at(D(2023, 3, 10)), tick=False):
+        report_submit(user=busy.reporter, report=draft)
+    submitted = tokens()
+    assert submitted[busy.plan.pk] != before[busy.plan.pk]
+    with time_machine.travel(at(D(2023, 3, 11)), tick=False):
+        report_withdraw(user=busy.reporter, report=draft)  # back to a draft
+    assert tokens()[busy.plan.pk] != submitted[busy.plan.pk]
+
+
+def test_no_kept_figure_counts_a_draft(busy):
+    """Why draft-only writes may keep the token: every kept result is the same after them."""
+    builders = _kept_builders(busy)
+    before = _computed(builders)
+    _draft_writes(busy)
+    after = _computed(builders)
+    assert [n for n in builders if after[n] != before[n]] == []
 
 
 def test_a_bulk_write_renews_each_plan_once_and_in_the_same_transaction(busy):
