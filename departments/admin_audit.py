@@ -9,9 +9,12 @@ from import_export.admin import ImportExportModelAdmin
 from departments.audit import security_event_record
 from departments.models import SecurityEvent
 from huancui_vet.admin_imports import ChineseImportErrorsMixin
+from huancui_vet.admin_lists import PlainActionCheckboxMixin
 
 
-class AuditedImportExportAdmin(ChineseImportErrorsMixin, ImportExportModelAdmin):
+class AuditedImportExportAdmin(
+    PlainActionCheckboxMixin, ChineseImportErrorsMixin, ImportExportModelAdmin
+):
     def process_result(self, result, request):
         totals = result.totals
         security_event_record(
