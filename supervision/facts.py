@@ -19,7 +19,7 @@ from typing import NamedTuple
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
-from reports.models import ProgressStatus, ReportSummary, TargetValue
+from reports.models import ProgressStatus, ReportState, ReportSummary, TargetValue
 from reports.selectors import NO_SUBMISSIONS, Submissions, period_state, submissions
 from reports.standing import standing_candidates, standing_report
 from tasks.models import Plan, Target, Task
@@ -285,7 +285,11 @@ class PlanFacts:
 
 
 def _summaries(plan, as_of, scope):
-    summaries = ReportSummary.objects.filter(plan=plan, period_start__lte=as_of)
+    # Drafts count for nothing here, and leaving them out makes that true by construction:
+    # a draft save renews no figures token (supervision.figure_triggers).
+    summaries = ReportSummary.objects.filter(plan=plan, period_start__lte=as_of).exclude(
+        state=ReportState.DRAFT
+    )
     if scope is not None:
         summaries = summaries.filter(department_id=scope)
     return summaries

@@ -9,9 +9,10 @@ computed from changes, so it is kept in the shared cache under a key that names 
 The token lives in `FiguresVersion` (one row per plan, plan 0 for rows every plan reads:
 units, default settings) and is set to a new random value by database triggers
 (`supervision/figure_triggers.py`) on every insert, update or delete of a table the figures
-are read from, in the same transaction as the write. So no code path can change a figure
-without changing the token: ORM saves, `update()`, bulk inserts, the admin, imports and raw
-SQL all go through the triggers. Tokens are random rather than counters, so a database that
+are read from, in the same transaction as the write; writes that touch only drafts are left
+out, since the figures never read a draft. So no code path can change a figure without
+changing the token: ORM saves, `update()`, bulk inserts, the admin, imports and raw SQL all
+go through the triggers. Tokens are random rather than counters, so a database that
 is reset or restored never meets figures cached for another database's state (a restore
 also renews every token: `huancui_vet.signals.database_restored`).
 

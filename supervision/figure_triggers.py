@@ -1,5 +1,5 @@
 """Database triggers that renew a plan's figures token (supervision.figure_cache) on every
-insert, update or delete of a table the plan's figures are read from.
+insert, update or delete of a table the plan's figures are read from (drafts aside, below).
 
 `FIGURE_TABLES` maps each such table to the SQL that finds the plans a set of its rows
 belongs to, written over a relation `r` holding the changed rows (`{columns}` of them);
@@ -7,17 +7,19 @@ plan 0 (`GLOBAL_FIGURES`) stands for rows every plan reads. A test checks that e
 the dashboard, scorecard, drill-down and order figures read is listed here.
 
 Drafts (草稿) are left out: a report row, its summary or a target value of a report that
-is a draft both before and after the write renews nothing, since no kept figure counts a
-draft (tested: every kept result is equal before and after draft-only writes) and drafts
-are most of the saves in a reporting week. A draft submitted, a report withdrawn to a
-draft, or a draft deleted after it was submitted still renews: one of the row images is
-not a draft. My tasks shows the unit's newest report, drafts included, outside its kept
-part (reports.views.mine).
+is a draft in every row image of the write renews nothing, and drafts are most of the saves
+in a reporting week. The kept figures never read a draft (supervision.facts and My tasks
+exclude them; tested: every kept result is byte-equal before and after draft writes on an
+ended and a current period). A submission, a withdrawal back to a draft and every write to
+a submitted, returned or accepted report still renew. My tasks shows the unit's newest
+report, drafts included, outside its kept part (reports.views.mine).
 
 PostgreSQL gets statement-level triggers with transition tables (one token update per plan
 per statement, so a bulk insert of 100,000 reports renews a token once, not 100,000 times);
 SQLite, which has only row-level triggers, gets one per row. Installed and replaced by
-migrations (`install`), so a later change to this list needs a migration that calls it again.
+migrations (`install`), so a later change to this list needs a migration that calls it again
+with the new map, and whose reverse installs the map before it (each migration passes a
+frozen copy: the SQL a migration runs must not change when this module does).
 """
 
 GLOBAL_FIGURES = 0  # FiguresVersion.plan_id of what every plan reads (units, default settings)
@@ -86,8 +88,8 @@ def _sqlite_rows(image, columns):
     return f"(SELECT {selected})"
 
 
-def _sqlite_sql(table, event):
-    columns, plans = FIGURE_TABLES[table]
+def _sqlite_sql(tables, table, event):
+    columns, plans = tables[table]
     parts = []
     for image in IMAGES[event]:
         relation = plans.replace("FROM r", f"FROM {_sqlite_rows(image, columns)} AS r", 1)
@@ -101,8 +103,8 @@ def _sqlite_sql(table, event):
     ]
 
 
-def _postgres_sql(table, event):
-    _columns, plans = FIGURE_TABLES[table]  # transition tables hold whole rows
+def _postgres_sql(tables, table, event):
+    _columns, plans = tables[table]  # transition tables hold whole rows
     name = f"{PREFIX}_{table}_{event.lower()}"
     images = IMAGES[event]
     selects = " UNION ".join(
@@ -118,14 +120,14 @@ def _postgres_sql(table, event):
     ]
 
 
-def trigger_sql(vendor):
+def trigger_sql(vendor, tables=FIGURE_TABLES):
     build = {"sqlite": _sqlite_sql, "postgresql": _postgres_sql}[vendor]
-    return [sql for table in FIGURE_TABLES for event in EVENTS for sql in build(table, event)]
+    return [sql for table in tables for event in EVENTS for sql in build(tables, table, event)]
 
 
-def drop_sql(vendor):
+def drop_sql(vendor, tables=FIGURE_TABLES):
     statements = []
-    for table in FIGURE_TABLES:
+    for table in tables:
         for event in EVENTS:
             name = f"{PREFIX}_{table}_{event.lower()}"
             if vendor == "postgresql":
@@ -136,11 +138,12 @@ def drop_sql(vendor):
     return statements
 
 
-def install(schema_editor):
-    for sql in trigger_sql(schema_editor.connection.vendor):
+def install(schema_editor, tables=FIGURE_TABLES):
+    """(Re)install the triggers of `tables` (a migration passes its own frozen map)."""
+    for sql in trigger_sql(schema_editor.connection.vendor, tables):
         schema_editor.execute(sql, params=None)
 
 
-def uninstall(schema_editor):
-    for sql in drop_sql(schema_editor.connection.vendor):
+def uninstall(schema_editor, tables=FIGURE_TABLES):
+    for sql in drop_sql(schema_editor.connection.vendor, tables):
         schema_editor.execute(sql, params=None)

@@ -87,8 +87,11 @@ def _task_rows(department, tasks, today):
     summaries the page shows are loaded as models (no report text)."""
     task_ids = [t.pk for t in tasks]
     own = defaultdict(list)
+    # Not drafts: they change no period's state nor the returned list, and the page is kept
+    # under tokens a draft save does not renew (the newest report: _with_latest_own).
     for row in (
         Report.objects.filter(task__in=task_ids, department=department)
+        .exclude(state=ReportState.DRAFT)
         .order_by("period_start")
         .values_list(*OwnRow._fields)
     ):

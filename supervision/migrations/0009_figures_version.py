@@ -1,5 +1,6 @@
 """Figures tokens (supervision.figure_cache): the table, a row for every plan and the global
-row, and the triggers that renew them (supervision.figure_triggers)."""
+row, and the triggers that renew them (supervision.figure_triggers), from the map frozen
+below as it was when this migration was written (0011 replaced it)."""
 
 import secrets
 
@@ -18,12 +19,39 @@ def seed_tokens(apps, schema_editor):
     )
 
 
+PLAN_OF_TASK = "SELECT t.plan_id AS plan_id FROM r JOIN tasks_task t ON t.id = r.task_id"
+PLAN_OF_ORDER = (
+    "SELECT o.plan_id AS plan_id FROM r JOIN supervision_supervisionorder o ON o.id = r.order_id"
+)
+PLAN_OR_GLOBAL = "SELECT COALESCE(r.plan_id, 0) AS plan_id FROM r"
+FIGURE_TABLES = {
+    "tasks_plan": (("id",), "SELECT r.id AS plan_id FROM r"),
+    "tasks_task": (("plan_id",), "SELECT r.plan_id AS plan_id FROM r"),
+    "tasks_taskassignment": (("task_id",), PLAN_OF_TASK),
+    "tasks_target": (("task_id",), PLAN_OF_TASK),
+    "departments_department": (("id",), "SELECT 0 AS plan_id FROM r"),
+    "reports_report": (("task_id",), PLAN_OF_TASK),
+    "reports_reportsummary": (("plan_id",), "SELECT r.plan_id AS plan_id FROM r"),
+    "reports_targetvalue": (
+        ("target_id",),
+        "SELECT t.plan_id AS plan_id FROM r JOIN tasks_target g ON g.id = r.target_id "
+        "JOIN tasks_task t ON t.id = g.task_id",
+    ),
+    "supervision_supervisionorder": (("plan_id",), "SELECT r.plan_id AS plan_id FROM r"),
+    "supervision_orderunit": (("order_id",), PLAN_OF_ORDER),
+    "supervision_orderevent": (("order_id",), PLAN_OF_ORDER),
+    "supervision_verification": (("plan_id",), "SELECT r.plan_id AS plan_id FROM r"),
+    "supervision_ordersettings": (("plan_id",), PLAN_OR_GLOBAL),
+    "supervision_scoringsettings": (("plan_id",), PLAN_OR_GLOBAL),
+}
+
+
 def install_triggers(apps, schema_editor):
-    figure_triggers.install(schema_editor)
+    figure_triggers.install(schema_editor, FIGURE_TABLES)
 
 
 def uninstall_triggers(apps, schema_editor):
-    figure_triggers.uninstall(schema_editor)
+    figure_triggers.uninstall(schema_editor, FIGURE_TABLES)
 
 
 class Migration(migrations.Migration):

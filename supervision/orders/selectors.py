@@ -418,8 +418,20 @@ def order_list_page(
         )
         page = Paginator(ids, per_page).get_page(number)
         ids = list(page.object_list)
-    models = SupervisionOrder.objects.select_related("task").prefetch_related("units__department")
+    # The page's orders are read again with the plan and the unit scope, not by id alone: a
+    # kept id list can never show an order the user may not see. An order deleted since the
+    # list was built is skipped.
+    models = _listed_orders(
+        plan=plan,
+        as_of=as_of,
+        visible_to_department=visible_to_department,
+        department_id=None,
+        task_id=None,
+        colour="all",
+    )
+    models = models.select_related("task").prefetch_related("units__department")
     shown = {o.pk: o for o in models.filter(pk__in=ids)}
+    ids = [pk for pk in ids if pk in shown]
     facts = standings_for(shown.values(), as_of=as_of)
     page.object_list = [facts[pk] for pk in ids]
     return OrderListPage(page, [(shown[pk], facts[pk]) for pk in ids])
