@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from supervision.facts import visible_department_id
 from supervision.orders.models import ReportUrging, SupervisionOrder
-from supervision.orders.selectors import dashboard_order_figures, with_standing
+from supervision.orders.selectors import dashboard_order_figures, issued_after, with_standing
 from supervision.shown import (
     DASHBOARD_ROWS,
     UrlPattern,
@@ -22,7 +22,6 @@ from supervision.shown import (
     order_pressure,
     page_pattern,
 )
-from tasks.periods import end_of_day
 
 register = template.Library()
 MY_ORDERS_SHOWN = 20  # nearest deadlines first; the count says how many more
@@ -91,13 +90,7 @@ def dashboard_orders(context, data):
     # A finished plan's dashboard defaults to a past as-of date; say so when orders were
     # issued after it, with a link to today's picture (one count query).
     today = timezone.localdate()
-    later = 0
-    if data.as_of < today:
-        later = (
-            SupervisionOrder.objects.visible_to(user)
-            .filter(plan=data.plan, issued_at__gte=end_of_day(data.as_of))
-            .count()
-        )
+    later = issued_after(plan=data.plan, as_of=data.as_of, user=user)
     today_query = urlencode({"plan": data.plan.pk, "as_of": today.isoformat()})
     unit_names = {c.department_id: c.department_name for c in data.compliance}
     task_numbers = {t.task_id: t.number for t in data.tasks}

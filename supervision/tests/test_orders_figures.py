@@ -10,8 +10,10 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from supervision.orders import services
+from supervision.orders.models import SupervisionOrder
 from supervision.selectors import scorecard_data
 from supervision.tests.factories import make_report
 from supervision.tests.orders_fixtures import acknowledge_and_reply, at, issue, urge
@@ -190,6 +192,25 @@ def test_dashboard_with_a_past_as_of_points_to_orders_issued_later(client, world
     ).content.decode()
     assert "统计截至日之后又下发了4件督办单" in page
     assert "as_of=" in page and "#orders" in page
+
+
+def test_the_order_list_with_a_past_as_of_says_how_many_orders_came_later(client, world, scenario):
+    url = reverse("supervision:order_list")
+    params = {"plan": world.plan.pk, "as_of": "2023-07-01", "colour": "all"}
+    client.force_login(world.leader)
+    response = client.get(url, params)
+    assert response.context["later"] == 4
+    page = response.content.decode()
+    assert "统计截至日之后又下发了4件督办单，未列入下表" in page
+    today = timezone.localdate().isoformat()
+    assert f"as_of={today}" in page and "colour=all" in page
+    # Today's list has no such note, and a unit counts only the orders naming it.
+    assert client.get(url, {**params, "as_of": today}).context["later"] == 0
+    client.force_login(world.hr_reporter)
+    naming_hr = SupervisionOrder.objects.filter(
+        plan=world.plan, units__department=world.hr, issued_at__gte=at(D(2023, 7, 2), 0)
+    ).count()
+    assert client.get(url, params).context["later"] == naming_hr < 4
 
 
 def test_dashboard_lists_at_most_20_untrue_findings_and_says_how_many(client, world):

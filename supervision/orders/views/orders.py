@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from huancui_vet.dates import chinese_month
@@ -22,7 +23,7 @@ from supervision.orders.forms import (
     TextForm,
 )
 from supervision.orders.models import OrderEvent, OrderUnit, SupervisionOrder
-from supervision.orders.selectors import order_for_display, order_list_page
+from supervision.orders.selectors import issued_after, order_for_display, order_list_page
 
 PAGE_SIZE = 50
 
@@ -57,6 +58,10 @@ def order_list(request):
             "items": listing.items,
             "query": query_without_page(request),
             "as_of": as_of,
+            "later": issued_after(plan=plan, as_of=as_of, user=request.user),
+            "today_query": query_without_page(
+                request, plan=str(plan.pk), as_of=timezone.localdate().isoformat()
+            ),
         },
     )
 
