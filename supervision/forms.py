@@ -24,9 +24,17 @@ def as_of_note(request, plan, as_of):
     """What a page says about its 统计截至 date: the rule's default and a one-click link to
     the figures as of today (the user's other filters kept)."""
     today = timezone.localdate()
+    default = default_as_of(plan, today)
+    if default == today:
+        why = "today"
+    elif default < today:
+        why = "finished"  # the day after the plan's last report was due
+    else:
+        why = "not_started"  # the first day of its first reporting period
     return {
         "shown": as_of,
-        "default": default_as_of(plan, today),
+        "default": default,
+        "why": why,
         "today": today,
         "today_query": query_without_page(request, plan=str(plan.pk), as_of=today.isoformat()),
     }

@@ -50,7 +50,7 @@ def test_dashboard_offers_a_one_click_as_of_today(client, world):
     client.force_login(world.leader)
     response = client.get(reverse("supervision:dashboard"), {"plan": world.plan.pk})
     html = response.content.decode()
-    assert "默认统计截至" in html
+    assert "本方案填报已结束，默认统计截至2025年1月6日（最后一期报送截止日的次日）" in html
     assert f"?plan={world.plan.pk}&amp;as_of=2026-11-30" in html
     # The link keeps the other filters, replaces the as-of date and starts at page 1.
     query = {"plan": world.plan.pk, "tasks": "all", "page": 2, "as_of": "2023-03-01"}
@@ -98,3 +98,19 @@ def test_weekly_mail_of_a_finished_plan_uses_the_rule(world, settings):
     call_command("send_report", "--weekly", stdout=io.StringIO())
     assert len(mail.outbox) == 2  # both plans of the test world
     assert all("截至2025年1月6日" in m.subject for m in mail.outbox)
+
+
+@pytest.mark.parametrize(
+    ("today", "note"),
+    [
+        (D(2022, 5, 1), "本方案尚未开始填报，默认统计截至2023年1月1日（首个填报期首日）"),
+        (D(2023, 8, 15), "默认统计截至今天（2023年8月15日）"),
+        (TODAY.date(), "本方案填报已结束，默认统计截至2025年1月6日"),
+    ],
+)
+def test_the_note_says_which_default_applies(client, world, today, note):
+    client.force_login(world.leader)
+    noon = datetime.datetime.combine(today, datetime.time(4), tzinfo=datetime.UTC)  # 12:00 local
+    with time_machine.travel(noon, tick=False):
+        html = client.get(reverse("supervision:scorecard"), {"plan": world.plan.pk}).content
+    assert note in html.decode()
