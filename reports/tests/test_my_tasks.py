@@ -184,3 +184,34 @@ def test_a_new_draft_shows_at_once_while_the_rest_stays_kept(client, world, july
     )
     assert figures_token([world.plan.pk]) == token
     assert newest_on_task1() == (datetime.date(2023, 7, 1), "draft") != before
+
+
+def test_drafts_and_the_next_period_link_from_the_row(client, world, july):
+    """A draft for an older period is listed on its row, and 下一个待报期 opens its draft or
+    a new report for that period."""
+    from reports.services import report_start
+
+    client.force_login(world.reporter)
+    rows = {r["task"].pk: r for r in client.get(reverse(URL)).context["rows"]}
+    due = rows[world.task1.pk]["next_due"].period.start
+    assert rows[world.task1.pk]["drafts"] == [] and rows[world.task1.pk]["next_due_draft"] is None
+    draft = report_start(user=world.reporter, task=world.task1, period_start=due)
+    response = client.get(reverse(URL))
+    row = next(r for r in response.context["rows"] if r["task"].pk == world.task1.pk)
+    assert [(d.pk, d.period_start) for d in row["drafts"]] == [(draft.pk, due)]
+    assert row["next_due_draft"].pk == draft.pk
+    html = response.content.decode()
+    detail = reverse("reports:report_detail", args=[draft.pk])
+    assert f'<a class="badge" href="{detail}">{due.year}年{due.month}月草稿未报送</a>' in html
+    assert (
+        f'<a href="{detail}">{row["next_due"].period.label}</a> <span class="badge">草稿</span>'
+        in html
+    )
+    other = next(
+        r for r in response.context["rows"] if r["task"].pk != world.task1.pk and r["next_due"]
+    )
+    create = reverse(
+        "reports:report_create",
+        args=[other["task"].pk, other["next_due"].period.start.isoformat()],
+    )
+    assert f'href="{create}"' in html

@@ -76,6 +76,8 @@ def _missing_by_task(department, plans, today):
 
 
 OwnRow = namedtuple("OwnRow", "pk task_id period_start state first_submitted_at")
+DraftLink = namedtuple("DraftLink", "pk period_start")
+DRAFTS_LINKED = 3  # drafts linked per task row, oldest first; the rest counted
 
 
 def _task_rows(department, tasks, today):
@@ -170,8 +172,9 @@ def my_tasks_page(department, today, *, plan_id=None, show="", number=None):
 
 
 def _with_latest_own(department, rows):
-    """Each row's newest report of the unit, drafts included (one query). Read on every view,
-    not kept: saving a draft renews no figures token (supervision.figure_triggers)."""
+    """Each row's newest report of the unit, drafts included, and its drafts not yet sent
+    (two queries). Read on every view, not kept: saving a draft renews no figures token
+    (supervision.figure_triggers)."""
     newest = (
         Report.objects.filter(task=OuterRef("pk"), department=department)
         .order_by("-period_start")
@@ -187,8 +190,28 @@ def _with_latest_own(department, rows):
         report.task_id: report
         for report in Report.objects.filter(pk__in=ids).only(*MY_TASKS_REPORT_FIELDS).order_by()
     }
+    drafts = defaultdict(list)
+    for pk, task_id, period_start in (
+        Report.objects.filter(
+            task__in=[row["task"].pk for row in rows],
+            department=department,
+            state=ReportState.DRAFT,
+        )
+        .order_by("task_id", "period_start")
+        .values_list("pk", "task_id", "period_start")
+    ):
+        drafts[task_id].append(DraftLink(pk, period_start))
     for row in rows:
         row["latest_own"] = latest.get(row["task"].pk)
+        own_drafts = drafts[row["task"].pk]
+        row["drafts"] = own_drafts[:DRAFTS_LINKED]
+        row["drafts_more"] = max(0, len(own_drafts) - DRAFTS_LINKED)
+        due = row["next_due"]
+        # The next period to report opens its draft when there is one, else a new report.
+        row["next_due_draft"] = next(
+            (d for d in own_drafts if due is not None and d.period_start == due.period.start),
+            None,
+        )
 
 
 def _page(department, assigned, today, *, plan_id, show, number):
