@@ -245,7 +245,19 @@ def _clean_decimal(target, value):
         raise ReportError(f"“{target.indicator}”的实际值必须是数字。") from None
     if not number.is_finite() or number < 0 or abs(number) >= Decimal("1e10"):
         raise ReportError(f"“{target.indicator}”的实际值超出允许范围。")
+    check_yes_no(target, number)
     return number.quantize(Decimal("0.01"))
+
+
+def yes_no_error(target):
+    return f"“{target.indicator}”是节点目标，只能填 1（完成）或 0（未完成）。"
+
+
+def check_yes_no(target, number: Decimal) -> None:
+    """Refuse anything but 0 or 1 for a yes/no (milestone) target, beside its form field."""
+    if target.is_yes_no and number not in (0, 1):
+        message = yes_no_error(target)
+        raise ReportError(message, field_errors={f"target_{target.pk}": message})
 
 
 def report_save(

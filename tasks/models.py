@@ -320,6 +320,17 @@ class Target(models.Model):
             return ""
         return f"{plain_number(self.target_value)}{self.unit}"
 
+    @property
+    def is_yes_no(self):
+        """A milestone is done or not: its actual value is 1 (是) or 0 (否), nothing else."""
+        return self.kind == self.Kind.MILESTONE
+
+    def display_actual(self, actual):
+        """An actual value as shown on every page: 是/否 for a milestone, else the number."""
+        if self.is_yes_no and actual is not None and actual in (0, 1):
+            return "是" if actual == 1 else "否"
+        return plain_number(actual)
+
     def is_met_by(self, actual):
         """Whether an actual value meets this target (milestones: 1 = done)."""
         if actual is None:

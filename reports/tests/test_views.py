@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from reports import services
-from reports.models import Report, ReportState
+from reports.models import Report, ReportState, TargetValue
 from reports.tests.factories import JUNE, MAY, draft, fresh, submitted
+from tasks.models import Target
 
 
 def create_url(world, period="2023-06-01", task=None):
@@ -49,6 +50,37 @@ def test_percent_120_is_shown_beside_the_field_and_nothing_saved(client, world):
     html = response.content.decode()
     assert "field--error" in html and "完成百分比必须是0到100之间的整数。" in html
     assert not Report.objects.exists()
+
+
+def test_a_yes_no_target_of_60_is_shown_beside_its_field_and_nothing_saved(client, world):
+    target = Target.objects.create(
+        task=world.task1,
+        year=2024,
+        indicator="达到国家办学标准",
+        kind=Target.Kind.MILESTONE,
+        source_sentence="2024年达到国家办学标准。",
+    )
+    report = draft(world)
+    client.force_login(world.reporter)
+    response = client.post(
+        reverse("reports:report_edit", args=[report.pk]),
+        {
+            "version": 1,
+            "progress_status": "on_track",
+            "percent": "60",
+            "work_done": "改了内容",
+            f"target_{world.target1.pk}": "60",
+            f"target_{target.pk}": "60",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    message = "“达到国家办学标准”是节点目标，只能填 1（完成）或 0（未完成）。"
+    field = html[html.find(f'id="id_target_{target.pk}"') :]
+    assert message in field[: field.find("</div>")]
+    stored = fresh(report)
+    assert (stored.version, stored.percent, stored.work_done) == (1, 40, report.work_done)
+    assert not TargetValue.objects.exists()
 
 
 def test_a_period_outside_the_plan_is_refused_and_nothing_saved(client, world):
