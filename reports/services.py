@@ -145,10 +145,15 @@ def _save(report, now):
     sync_report_summary(report)
 
 
+def snapshot_label(target):
+    """A target's key in a submission snapshot's target values."""
+    return f"{target.indicator}（{target.year}年）"
+
+
 def report_snapshot(report):
     """The report's content as shown to reviewers, stored on the submission event."""
     values = {
-        tv.target.indicator + f"（{tv.target.year}年）": str(tv.actual_value)
+        snapshot_label(tv.target): str(tv.actual_value)
         for tv in report.target_values.select_related("target").order_by(
             "target__year", "target__sort_order", "target_id"
         )

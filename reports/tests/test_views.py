@@ -1,6 +1,7 @@
 """Report screens through the test client: forms, errors, conflict, queues, compare, history."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -347,3 +348,51 @@ def test_a_supporting_unit_sees_only_its_own_reporting_record_on_the_task_page(c
     assert sorted(row.assignment.department.name for row in coverage) == sorted(
         [world.edu.name, world.hr.name]
     )
+
+
+def test_a_yes_no_targets_value_reads_yes_or_no_on_the_pages(client, world):
+    done = Target.objects.create(
+        task=world.task1,
+        year=2024,
+        indicator="通过办学评估",
+        kind=Target.Kind.MILESTONE,
+        source_sentence="2024年通过办学评估。",
+    )
+    undone = Target.objects.create(
+        task=world.task1,
+        year=2024,
+        indicator="建成智慧校园",
+        kind=Target.Kind.MILESTONE,
+        source_sentence="2024年建成智慧校园。",
+    )
+    values = {done: "1", undone: "0", world.target1: "60"}
+    report = submitted(world, target_values=values)
+    services.report_accept(user=world.neutral_supervisor, report=report)
+    client.force_login(world.supervisor)
+    for url in (
+        reverse("reports:report_detail", args=[report.pk]),
+        reverse("reports:task_detail", args=[world.task1.pk]),
+        reverse("reports:task_print", args=[world.task1.pk]),
+    ):
+        html = client.get(url).content.decode()
+        for name, shown in (("通过办学评估", "是"), ("建成智慧校园", "否")):
+            after = html[html.rfind(name) :][:300]
+            assert re.search(f"[>：]{shown}[<；]", after), (url, after)
+        assert "60%" in html, url
+
+
+def test_compare_shows_a_yes_no_targets_snapshot_values_as_yes_or_no(world):
+    from reports.views.review import compare_snapshots
+
+    target = Target.objects.create(
+        task=world.task1,
+        year=2024,
+        indicator="达到国家办学标准",
+        kind=Target.Kind.MILESTONE,
+        source_sentence="句",
+    )
+    label = services.snapshot_label(target)
+    rows = compare_snapshots(
+        {"target_values": {label: "0.00"}}, {"target_values": {label: "1.00"}}, [target]
+    )
+    assert rows[-1][:4] == (f"实际值：{label}", "否", "是", True)
