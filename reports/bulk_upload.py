@@ -41,7 +41,7 @@ from reports.bulk import (
     bulk_rows,
     target_value,
 )
-from reports.services import ReportError, report_save, report_start
+from reports.services import ReportError, check_yes_no, report_save, report_start
 from tasks.periods import plan_periods
 
 # Every import is an audited security event (who, file hash, outcome): ecosystem-security B5.
@@ -316,6 +316,11 @@ def _parse_targets(rows_in_sheet, rows, changes, errors):
                 errors.append(
                     RowError(row_number, f"本期实际值（{label}）", "实际值必须是不小于0的数字。")
                 )
+                continue
+            try:
+                check_yes_no(target, number)
+            except ReportError as exc:
+                errors.append(RowError(row_number, f"本期实际值（{label}）", exc.message))
                 continue
             number = number.quantize(Decimal("0.01"))
         change = changes.get(bulk_row.task.number)

@@ -145,10 +145,15 @@ def _save(report, now):
     sync_report_summary(report)
 
 
+def snapshot_label(target):
+    """A target's key in a submission snapshot's target values."""
+    return f"{target.indicator}（{target.year}年）"
+
+
 def report_snapshot(report):
     """The report's content as shown to reviewers, stored on the submission event."""
     values = {
-        tv.target.indicator + f"（{tv.target.year}年）": str(tv.actual_value)
+        snapshot_label(tv.target): str(tv.actual_value)
         for tv in report.target_values.select_related("target").order_by(
             "target__year", "target__sort_order", "target_id"
         )
@@ -245,7 +250,19 @@ def _clean_decimal(target, value):
         raise ReportError(f"“{target.indicator}”的实际值必须是数字。") from None
     if not number.is_finite() or number < 0 or abs(number) >= Decimal("1e10"):
         raise ReportError(f"“{target.indicator}”的实际值超出允许范围。")
+    check_yes_no(target, number)
     return number.quantize(Decimal("0.01"))
+
+
+def yes_no_error(target):
+    return f"“{target.indicator}”是节点目标，只能填 1（完成）或 0（未完成）。"
+
+
+def check_yes_no(target, number: Decimal) -> None:
+    """Refuse anything but 0 or 1 for a yes/no (milestone) target, beside its form field."""
+    if target.is_yes_no and number not in (0, 1):
+        message = yes_no_error(target)
+        raise ReportError(message, field_errors={f"target_{target.pk}": message})
 
 
 def report_save(

@@ -274,6 +274,15 @@ class DepartmentAlias(models.Model):
         return f"{self.alias} → {self.department}"
 
 
+def actual_text(kind, actual) -> str:
+    """The one display rule of a target's actual value: a milestone's 1/0 reads 是/否, any
+    other value its plain number (what is stored is unchanged)."""
+    text = plain_number(actual)  # also reads a snapshot's "1.00"
+    if kind == Target.Kind.MILESTONE and text in ("0", "1"):
+        return "是" if text == "1" else "否"
+    return text
+
+
 class Target(models.Model):
     """A dated target the plan states for a task (e.g. 2022: 50% “双师型” teachers)."""
 
@@ -319,6 +328,15 @@ class Target(models.Model):
         if self.target_value is None:
             return ""
         return f"{plain_number(self.target_value)}{self.unit}"
+
+    @property
+    def is_yes_no(self):
+        """A milestone is done or not: its actual value is 1 (是) or 0 (否), nothing else."""
+        return self.kind == self.Kind.MILESTONE
+
+    def display_actual(self, actual):
+        """An actual value as shown on every page: 是/否 for a milestone, else the number."""
+        return actual_text(self.kind, actual)
 
     def is_met_by(self, actual):
         """Whether an actual value meets this target (milestones: 1 = done)."""

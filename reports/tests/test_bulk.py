@@ -15,8 +15,15 @@ from openpyxl import load_workbook
 from huancui_vet.testing import assign
 from huancui_vet.tests.xlsx_files import upload, with_macro, xlsx_bytes
 from reports import services
-from reports.models import PeriodLock, ProgressStatus, Report, ReportEvent, ReportState
-from tasks.models import Task, TaskAssignment
+from reports.models import (
+    PeriodLock,
+    ProgressStatus,
+    Report,
+    ReportEvent,
+    ReportState,
+    TargetValue,
+)
+from tasks.models import Target, Task, TaskAssignment
 
 JUNE = datetime.date(2023, 6, 1)
 MAY = datetime.date(2023, 5, 1)
@@ -419,6 +426,44 @@ def test_bad_target_values_are_errors(client, world):
         targets={world.target1.pk: "很多"},
     )
     assert_refused(client, content, "实际值必须是不小于0的数字")
+
+
+@pytest.mark.parametrize("value", [60, 2, 0.5])
+def test_a_yes_no_target_other_than_0_or_1_is_an_error_on_its_row(client, world, value):
+    target = Target.objects.create(
+        task=world.task1,
+        year=2024,
+        indicator="达到国家办学标准",
+        kind=Target.Kind.MILESTONE,
+        source_sentence="2024年达到国家办学标准。",
+    )
+    content = fill(
+        workbook_of(download(client, world.reporter)),
+        rows={1: GOOD_ROW},
+        targets={target.pk: value, world.target1.pk: 60},
+    )
+    assert_refused(
+        client,
+        content,
+        "本期实际值（目标实际值表）",
+        "“达到国家办学标准”是节点目标，只能填 1（完成）或 0（未完成）。",
+    )
+    assert not TargetValue.objects.exists()
+
+
+def test_a_yes_no_target_of_1_is_written(client, world):
+    target = Target.objects.create(
+        task=world.task1,
+        year=2024,
+        indicator="达到国家办学标准",
+        kind=Target.Kind.MILESTONE,
+        source_sentence="2024年达到国家办学标准。",
+    )
+    content = fill(
+        workbook_of(download(client, world.reporter)), rows={1: GOOD_ROW}, targets={target.pk: 1}
+    )
+    assert post(client, content).status_code == 302
+    assert TargetValue.objects.get(target=target).actual_value == Decimal("1.00")
 
 
 def test_errors_in_several_rows_are_all_listed_and_nothing_is_written(client, world):

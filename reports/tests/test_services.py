@@ -18,7 +18,7 @@ from reports.models import (
     TargetValue,
 )
 from reports.tests.factories import JUNE, LEAD_FIELDS, MAY, draft, fresh, pdf, submitted
-from tasks.models import TaskAssignment
+from tasks.models import Target, TaskAssignment
 
 
 def actions(report):
@@ -104,6 +104,46 @@ def test_percent_above_100_is_refused_and_nothing_saved(world):
         )
     assert "percent" in caught.value.field_errors
     assert (fresh(report).percent, fresh(report).version) == (40, 1)
+
+
+def milestone(world):
+    return Target.objects.create(
+        task=world.task1,
+        year=2024,
+        indicator="达到国家办学标准",
+        kind=Target.Kind.MILESTONE,
+        source_sentence="2024年达到国家办学标准。",
+    )
+
+
+@pytest.mark.parametrize("value", ["60", "2", "0.5", "-1", "1.001"])
+def test_a_yes_no_target_refuses_anything_but_0_or_1_and_nothing_is_saved(world, value):
+    target = milestone(world)
+    report = draft(world)
+    with pytest.raises(services.ReportError) as caught:
+        services.report_save(
+            user=world.reporter,
+            report=report,
+            expected_version=1,
+            fields={"percent": 50},
+            target_values={world.target1: Decimal("60"), target: Decimal(value)},
+        )
+    message = "“达到国家办学标准”是节点目标，只能填 1（完成）或 0（未完成）。"
+    if value != "-1":  # -1 is refused by the range check every target has
+        assert caught.value.message == message
+        assert caught.value.field_errors == {f"target_{target.pk}": message}
+    assert (fresh(report).percent, fresh(report).version) == (40, 1)
+    assert not TargetValue.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["0", "1", "1.00"])
+def test_a_yes_no_target_accepts_0_and_1_and_a_numeric_target_accepts_60(world, value):
+    target = milestone(world)
+    report = draft(world, target_values={target: Decimal(value), world.target1: Decimal("60")})
+    stored = dict(
+        TargetValue.objects.filter(report=report).values_list("target_id", "actual_value")
+    )
+    assert stored == {target.pk: Decimal(value), world.target1.pk: Decimal("60")}
 
 
 def test_supporting_department_cannot_set_status_percent_or_targets(world):

@@ -1,13 +1,15 @@
 """Report screens through the test client: forms, errors, conflict, queues, compare, history."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 
 from reports import services
-from reports.models import Report, ReportState
+from reports.models import Report, ReportState, TargetValue
 from reports.tests.factories import JUNE, MAY, draft, fresh, submitted
+from tasks.models import Target
 
 
 def create_url(world, period="2023-06-01", task=None):
@@ -49,6 +51,37 @@ def test_percent_120_is_shown_beside_the_field_and_nothing_saved(client, world):
     html = response.content.decode()
     assert "field--error" in html and "完成百分比必须是0到100之间的整数。" in html
     assert not Report.objects.exists()
+
+
+def test_a_yes_no_target_of_60_is_shown_beside_its_field_and_nothing_saved(client, world):
+    target = Target.objects.create(
+        task=world.task1,
+        year=2024,
+        indicator="达到国家办学标准",
+        kind=Target.Kind.MILESTONE,
+        source_sentence="2024年达到国家办学标准。",
+    )
+    report = draft(world)
+    client.force_login(world.reporter)
+    response = client.post(
+        reverse("reports:report_edit", args=[report.pk]),
+        {
+            "version": 1,
+            "progress_status": "on_track",
+            "percent": "60",
+            "work_done": "改了内容",
+            f"target_{world.target1.pk}": "60",
+            f"target_{target.pk}": "60",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    message = "“达到国家办学标准”是节点目标，只能填 1（完成）或 0（未完成）。"
+    field = html[html.find(f'id="id_target_{target.pk}"') :]
+    assert message in field[: field.find("</div>")]
+    stored = fresh(report)
+    assert (stored.version, stored.percent, stored.work_done) == (1, 40, report.work_done)
+    assert not TargetValue.objects.exists()
 
 
 def test_a_period_outside_the_plan_is_refused_and_nothing_saved(client, world):
@@ -315,3 +348,51 @@ def test_a_supporting_unit_sees_only_its_own_reporting_record_on_the_task_page(c
     assert sorted(row.assignment.department.name for row in coverage) == sorted(
         [world.edu.name, world.hr.name]
     )
+
+
+def test_a_yes_no_targets_value_reads_yes_or_no_on_the_pages(client, world):
+    done = Target.objects.create(
+        task=world.task1,
+        year=2024,
+        indicator="通过办学评估",
+        kind=Target.Kind.MILESTONE,
+        source_sentence="2024年通过办学评估。",
+    )
+    undone = Target.objects.create(
+        task=world.task1,
+        year=2024,
+        indicator="建成智慧校园",
+        kind=Target.Kind.MILESTONE,
+        source_sentence="2024年建成智慧校园。",
+    )
+    values = {done: "1", undone: "0", world.target1: "60"}
+    report = submitted(world, target_values=values)
+    services.report_accept(user=world.neutral_supervisor, report=report)
+    client.force_login(world.supervisor)
+    for url in (
+        reverse("reports:report_detail", args=[report.pk]),
+        reverse("reports:task_detail", args=[world.task1.pk]),
+        reverse("reports:task_print", args=[world.task1.pk]),
+    ):
+        html = client.get(url).content.decode()
+        for name, shown in (("通过办学评估", "是"), ("建成智慧校园", "否")):
+            after = html[html.rfind(name) :][:300]
+            assert re.search(f"[>：]{shown}[<；]", after), (url, after)
+        assert "60%" in html, url
+
+
+def test_compare_shows_a_yes_no_targets_snapshot_values_as_yes_or_no(world):
+    from reports.views.review import compare_snapshots
+
+    target = Target.objects.create(
+        task=world.task1,
+        year=2024,
+        indicator="达到国家办学标准",
+        kind=Target.Kind.MILESTONE,
+        source_sentence="句",
+    )
+    label = services.snapshot_label(target)
+    rows = compare_snapshots(
+        {"target_values": {label: "0.00"}}, {"target_values": {label: "1.00"}}, [target]
+    )
+    assert rows[-1][:4] == (f"实际值：{label}", "否", "是", True)

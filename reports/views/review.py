@@ -16,6 +16,7 @@ from reports.access import get_report_for_user
 from reports.forms import REPORT_FIELD_LABELS, ReviewFilterForm
 from reports.history import display_value
 from reports.models import Report, ReportState, TargetValue
+from reports.services import snapshot_label
 from tasks.models import Plan, Task
 
 HISTORY_PER_PAGE = 30
@@ -108,8 +109,15 @@ def _segments(old, new):
     return segments
 
 
-def compare_snapshots(old, new):
-    """Rows (label, old, new, changed, segments) for every field of two submission snapshots."""
+def compare_snapshots(old, new, targets=()):
+    """Rows (label, old, new, changed, segments) for every field of two submission snapshots;
+    a value of one of `targets` (the task's) reads as the pages show it (a milestone's 是/否)."""
+    by_label = {snapshot_label(t): t for t in targets}
+
+    def shown(label, value):
+        target = by_label.get(label)
+        return target.display_actual(value) if target is not None and value else value
+
     rows = []
     labels = {**REPORT_FIELD_LABELS, "evidence": "佐证材料"}
     for key, label in labels.items():
@@ -119,7 +127,8 @@ def compare_snapshots(old, new):
         rows.append((label, a, b, a != b, _segments(str(a), str(b))))
     values_old, values_new = old.get("target_values", {}), new.get("target_values", {})
     for indicator in sorted(set(values_old) | set(values_new)):
-        a, b = values_old.get(indicator, ""), values_new.get(indicator, "")
+        a = shown(indicator, values_old.get(indicator, ""))
+        b = shown(indicator, values_new.get(indicator, ""))
         rows.append((f"实际值：{indicator}", a, b, a != b, _segments(a, b)))
     return rows
 
@@ -147,7 +156,7 @@ def report_compare(request, pk):
         "submissions": submissions,
         "older": older,
         "newer": newer,
-        "rows": compare_snapshots(older.snapshot, newer.snapshot),
+        "rows": compare_snapshots(older.snapshot, newer.snapshot, report.task.targets.all()),
     }
     return render(request, "reports/report_compare.html", context)
 

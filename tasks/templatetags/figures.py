@@ -1,8 +1,10 @@
-"""`figure`: a target or actual value written the one way (huancui_vet.text.plain_number)."""
+"""`figure`: a target or actual value written the one way (huancui_vet.text.plain_number);
+`actual`: an actual value of a target (是/否 for a milestone, tasks.models.actual_text)."""
 
 from django import template
 
 from huancui_vet.text import plain_number
+from tasks.models import actual_text
 
 register = template.Library()
 
@@ -10,3 +12,9 @@ register = template.Library()
 @register.filter
 def figure(value):
     return plain_number(value)
+
+
+@register.filter
+def actual(value, target):
+    """`{{ tv.actual_value|actual:tv.target }}`; `target` is a Target or has its `kind`."""
+    return actual_text(getattr(target, "kind", ""), value)
