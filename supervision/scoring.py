@@ -102,7 +102,9 @@ class DepartmentScore:
     grade: str
     components: list[ComponentScore]
     items: list[ScoreItem] = field(default_factory=list)
-    rank: int | None = None
+    # The unit's place in the fair ranking (fair_ranking), the only rank there is: the
+    # scorecard, the drill-down and the workbook all read it from here.
+    ranking: "RankedEntry | None" = None
 
     def component(self, key):
         for c in self.components:
@@ -124,7 +126,9 @@ class ScorecardData:
     window_label: str
     as_of: datetime.date
     settings: ScoringSettings
-    rows: list[DepartmentScore]  # ranked: best first; departments without a score last
+    # best score first, departments without a score last; each row's `ranking` is its place
+    # in the fair ranking (in_ranking_order sorts rows the way the scorecard shows them)
+    rows: list[DepartmentScore]
     # [(group label, [Standing])] when built by supervision.trends.scorecard_with_standing
     standing: list = field(default_factory=list)
 
@@ -437,13 +441,9 @@ def build_scorecard(
         )
     order = list(facts.departments)
     rows.sort(key=lambda r: (r.score is None, -(r.score or 0), order.index(r.department_id)))
-    previous, rank = None, 0
-    for position, row in enumerate(rows, start=1):
-        if row.score is None:
-            continue
-        if row.score != previous:
-            rank, previous = position, row.score
-        row.rank = rank
+    ranking = fair_ranking(rows, settings)
+    for row in rows:
+        row.ranking = ranking[row.department_id]
     return ScorecardData(
         plan=facts.plan,
         period_kind=period_kind,
@@ -532,6 +532,11 @@ class RankedEntry:
     def group_label(self):
         return GROUP_LABELS[self.group]
 
+    @property
+    def text(self):
+        """'牵头单位组第4名', or '样本不足' for a unit not ranked."""
+        return "样本不足" if self.insufficient else f"{self.group_label}第{self.rank}名"
+
 
 def ranking_group(row, rule):
     """A unit's group: with the grouped rule, units leading any task apart from units that
@@ -573,6 +578,20 @@ def fair_ranking(rows, settings, *, scores=None):
                 rank, previous = position, entry.score
             entry.rank = rank
     return entries
+
+
+def in_ranking_order(rows):
+    """Scorecard rows (their `ranking` set by build_scorecard) in the order the scorecard
+    shows them: group by group (GROUP_ORDER), ranked units by rank, then 样本不足 units;
+    ties keep the rows' order."""
+    return sorted(
+        rows,
+        key=lambda row: (
+            GROUP_ORDER.index(row.ranking.group),
+            row.ranking.insufficient,
+            row.ranking.rank or 0,
+        ),
+    )
 
 
 def ranking_rule_sentence(settings):

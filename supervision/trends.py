@@ -1,8 +1,9 @@
 """The scorecard's fair standing: each unit's group rank (分类考核), 样本不足, and its trend
 against the previous period and the plan to date.
 
-The ranking rule is supervision.scoring.fair_ranking (one home); this module only loads the
-plan's facts once and scores the shown window and the two comparison windows from them.
+The ranking rule is supervision.scoring.fair_ranking (one home), applied by build_scorecard to
+every row; this module only loads the plan's facts once, scores the shown window and the two
+comparison windows from them, and groups the shown window's rows as ranked.
 """
 
 import datetime
@@ -19,7 +20,7 @@ from supervision.scoring import (
     DepartmentScore,
     RankedEntry,
     build_scorecard,
-    fair_ranking,
+    in_ranking_order,
 )
 
 
@@ -101,19 +102,16 @@ def _with_standing(*, plan, period_kind, as_of, user, period_start, detailed):
 
 
 def fair_standing(data, *, previous, to_date):
-    """[(group label, [Standing])] for a ScorecardData, groups in display order."""
-    ranking = fair_ranking(data.rows, data.settings)
+    """[(group label, [Standing])] for a ScorecardData, groups in display order, each unit
+    with the rank build_scorecard gave it."""
     grouped: dict[str, list[Standing]] = {}
-    for row in data.rows:
-        entry = ranking[row.department_id]
-        grouped.setdefault(entry.group, []).append(
+    for row in in_ranking_order(data.rows):
+        grouped.setdefault(row.ranking.group, []).append(
             Standing(
                 row=row,
-                entry=entry,
+                entry=row.ranking,
                 previous=previous.get(row.department_id),
                 plan_to_date=to_date.get(row.department_id),
             )
         )
-    for members in grouped.values():
-        members.sort(key=lambda s: (s.entry.insufficient, s.entry.rank or 0))
     return [(GROUP_LABELS[g], grouped[g]) for g in GROUP_ORDER if g in grouped]

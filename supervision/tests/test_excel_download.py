@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from jobs.models import Job
+from supervision.scoring import in_ranking_order
 from supervision.selectors import scorecard_data
 from supervision.tests.excel_fixtures import AS_OF, load_real_plan, seed_history
 from supervision.workbook import SHEET_NAMES, XLSX_CONTENT_TYPE
@@ -70,7 +71,7 @@ def test_department_filter_names_the_unit_and_keeps_its_rows(client, world):
     )
     assert quote("区人力资源社会保障局") in response["Content-Disposition"]
     ws = workbook_of(response)["部门评分"]
-    units = [r[1] for r in ws.iter_rows(min_row=4, values_only=True) if r[0] is not None]
+    units = [r[2] for r in ws.iter_rows(min_row=4, values_only=True) if r[0] is not None]
     assert units == [world.hr.name]
 
 
@@ -116,8 +117,8 @@ def test_scorecard_page_window_is_used(client, world):
         as_of=AS_OF,
         user=world.leader,
     )
-    scores = [r[2] for r in ws.iter_rows(min_row=4, values_only=True)]
-    assert scores == [float(r.score) for r in scorecard.rows]
+    scores = [r[3] for r in ws.iter_rows(min_row=4, values_only=True)]
+    assert scores == [float(r.score) for r in in_ranking_order(scorecard.rows)]
 
 
 def test_detail_sheet_on_request_is_a_background_job(client, world):

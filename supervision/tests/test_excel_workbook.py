@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from reports.models import Report
+from supervision.scoring import in_ranking_order
 from supervision.selectors import dashboard_data, scorecard_data
 from supervision.tests.excel_fixtures import (
     AS_OF,
@@ -134,11 +135,13 @@ def test_score_sheet_equals_the_scorecard(huancui):
     scorecard = scorecard_data(plan=huancui, period_kind="plan", as_of=AS_OF, user=None)
     rows = rows_of(ws)
     assert len(rows) == len(scorecard.rows)
-    for row, score in zip(rows, scorecard.rows, strict=True):
-        assert row[1] == score.full_name
-        assert row[2] == pytest.approx(float(score.score))
-        assert row[3] == score.grade
-        assert row[4 : 4 + len(score.components)] == [
+    for row, score in zip(rows, in_ranking_order(scorecard.rows), strict=True):
+        assert row[0] == score.ranking.group_label
+        assert row[1] == (score.ranking.rank or "样本不足")
+        assert row[2] == score.full_name
+        assert row[3] == pytest.approx(float(score.score))
+        assert row[4] == score.grade
+        assert row[5 : 5 + len(score.components)] == [
             pytest.approx(float(c.score)) for c in score.components
         ]
 
@@ -163,7 +166,7 @@ def test_department_filter_keeps_only_that_units_rows(huancui):
     assert all(unit.name in (r[2] or "") + (r[3] or "") for r in task_rows)
     assert 3 in [r[0] for r in task_rows]
     scores = rows_of(wb["部门评分"])
-    assert [r[1] for r in scores] == [unit.name]
+    assert [r[2] for r in scores] == [unit.name]
     overdue = [r for r in rows_of(wb["逾期与督办"]) if isinstance(r[0], int)]
     assert overdue and {r[2] for r in overdue} == {unit.name}
     # The key figures are the unit's: its tasks and its row of the compliance table.

@@ -86,12 +86,12 @@ def test_scores_by_hand(january):
     assert edu.component("review").score == Decimal("6.7")
     assert edu.component("completion").note == "本期无到期事项，按满分计"
     assert edu.component("orders").note.startswith("本期未被督办")
-    assert (edu.score, edu.grade, edu.rank) == (Decimal("60.0"), "一般", 1)
+    assert (edu.score, edu.grade, edu.ranking.rank) == (Decimal("60.0"), "一般", 1)
     # hr timeliness: task1 Jan late (1×0.5), the rest missing (2+1+2) → 0.5/6 of 40 = 3.3;
     # review: the late one awaits review (not counted), others missing → 0/5 → 0.
     # Total 3.33 + 30 + 0 + 10 = 43.3 → 较差.
     assert hr.component("review").item_count == 3
-    assert (hr.score, hr.grade, hr.rank) == (Decimal("43.3"), "较差", 2)
+    assert (hr.score, hr.grade, hr.ranking.rank) == (Decimal("43.3"), "较差", 2)
 
 
 def test_no_reports_yet(world):
@@ -186,7 +186,7 @@ def test_same_data_same_score(january):
 
 def test_ties_share_a_rank(world):
     rows = scores(world)
-    assert rows["教体局"].rank == rows["人社局"].rank == 1
+    assert rows["教体局"].ranking.rank == rows["人社局"].ranking.rank == 1
 
 
 def test_target_missed_turns_task_red_and_met_target_scores(world):

@@ -22,7 +22,7 @@ from supervision.facts import load_plan_facts
 from supervision.models import ScoringSettings
 from supervision.orders.selectors import load_order_facts
 from supervision.orders.workbook import order_rows
-from supervision.scoring import build_scorecard
+from supervision.scoring import build_scorecard, in_ranking_order
 from supervision.selectors import ComplianceRow, build_dashboard
 from tasks.models import Plan, Task, TaskAssignment
 from tasks.periods import end_of_day
@@ -54,7 +54,8 @@ class TaskRow:
 
 @dataclass
 class ScoreRow:
-    rank: object  # int, or "—" for a department with nothing due
+    group: str  # the fair ranking's group, as on the scorecard: 牵头单位组 …
+    rank: object  # the rank within the group (int), or 样本不足
     department: str
     score: object  # float, or a note when nothing was due
     grade: str
@@ -263,7 +264,8 @@ def collect_workbook_data(
 
 
 def _add_scores(data, facts, orders, *, period_kind, period_start):
-    """Fill the 部门评分 rows from the scorecard selector, in its ranking order."""
+    """Fill the 部门评分 rows from the scorecard selector: its fair ranking (group and rank
+    within the group, build_scorecard's), in the scorecard page's order."""
     scorecard = build_scorecard(
         facts,
         settings=ScoringSettings.for_plan(data.plan),
@@ -274,7 +276,7 @@ def _add_scores(data, facts, orders, *, period_kind, period_start):
     )
     rows = [
         r
-        for r in scorecard.rows
+        for r in in_ranking_order(scorecard.rows)
         if data.department is None or r.department_id == data.department.pk
     ]
     as_of = data.as_of
@@ -285,7 +287,8 @@ def _add_scores(data, facts, orders, *, period_kind, period_start):
         ]
     data.scores = [
         ScoreRow(
-            rank=r.rank if r.rank is not None else "—",
+            group=r.ranking.group_label,
+            rank="样本不足" if r.ranking.insufficient else r.ranking.rank,
             department=r.full_name,
             score=float(r.score) if r.score is not None else "无到期事项",
             grade=r.grade or "—",

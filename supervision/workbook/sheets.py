@@ -228,9 +228,11 @@ def write_tasks(wb, data):
 
 
 def write_scores(wb, data):
-    """部门评分: the scorecard ranking, one column per score component, and the grade."""
+    """部门评分: the scorecard's fair ranking (group, rank within it), one column per score
+    component, and the grade."""
     columns = [
-        Column("排名", "center", width=6),
+        Column("排名组", "center", maximum=14, minimum=10),
+        Column("组内排名", "center", width=9),
         Column("单位", maximum=24, minimum=12),
         Column("综合得分", "score", width=10),
         Column("等级", "center", width=8),
@@ -240,6 +242,7 @@ def write_scores(wb, data):
     ]
     rows = [
         [
+            s.group,
             s.rank,
             s.department,
             s.score,
