@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from departments.models import User
 from supervision.orders.models import (
     OrderEvent,
     OrderSettings,
@@ -55,6 +56,16 @@ REASONS = (
     ("目标完成进度明显滞后于时序要求。", "制定整改措施，明确完成时限和责任人。"),
     ("佐证材料不完整，与报告内容不符。", "补充实地照片、文件等佐证材料。"),
 )
+# What each step says on the order's timeline and print-out, as a unit or a supervisor would.
+STEP_TEXTS = {
+    Action.ACKNOWLEDGED: "已签收，已明确分管领导和具体责任人，正在抓紧落实。",
+    Action.REPLIED: "已按要求完成整改，整改情况说明和佐证材料已报送。",
+    Action.SENT_BACK: "反馈材料不完整，未附佐证材料，请补充后重新反馈。",
+    Action.CLOSED: "经核实已整改到位，予以办结。",
+    Action.URGED: "请抓紧办理，按时限反馈办理结果。",
+}
+# Steps the host unit takes (签收, 反馈); the others are the supervisor's.
+UNIT_STEPS = (Action.ACKNOWLEDGED, Action.REPLIED)
 DEADLINE_DAYS = 20
 SPACING_DAYS = 15
 
@@ -120,8 +131,25 @@ def _order(plan, actor, prefix, i, issued, task_id, departments):
     events = [
         OrderEvent(order=order, action=Action.ISSUED, actor=actor, at=order.issued_at, text=reason)
     ]
+    # The host unit's own steps are signed by one of its people when it has one (a demo
+    # account), so the print-out does not credit a supervisor with the unit's receipt.
+    host_person = (
+        User.objects.filter(
+            department_id=departments[0],
+            is_active=True,
+            groups__permissions__codename="handle_order",  # its reporters and head
+        )
+        .order_by("pk")
+        .first()
+    )
     events += [
-        OrderEvent(order=order, action=action, actor=actor, at=times[action], text="演示记录")
+        OrderEvent(
+            order=order,
+            action=action,
+            actor=(host_person or actor) if action in UNIT_STEPS else actor,
+            at=times[action],
+            text=STEP_TEXTS[action],
+        )
         for action, _ in scenario.steps
     ]
     OrderEvent.objects.bulk_create(events)

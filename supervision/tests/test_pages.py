@@ -254,6 +254,23 @@ def test_load_demo_reports_is_idempotent(world, capsys):
     assert SupervisionOrder.objects.count() == 12
 
 
+def test_demo_order_timelines_read_like_real_ones(world):
+    """The host unit signs its own 签收 and 反馈 when it has a person (the demo accounts),
+    the supervisor the rest, and every step says something real."""
+    from supervision.orders.demo import demo_orders_create
+    from supervision.orders.models import OrderEvent, OrderUnit
+
+    demo_orders_create(plan=world.plan, actor=world.supervisor, last_day=D(2023, 12, 31))
+    events = OrderEvent.objects.select_related("actor").exclude(action="issued")
+    assert events.exists() and not events.filter(text="演示记录").exists()
+    for event in events:
+        host = OrderUnit.objects.get(order=event.order, role="host").department_id
+        if event.action in ("acknowledged", "replied") and host in (world.edu.pk, world.hr.pk):
+            assert event.actor.department_id == host, event
+        elif event.action not in ("acknowledged", "replied"):
+            assert event.actor == world.supervisor
+
+
 def test_demo_reports_of_a_finished_plan_reach_its_last_period(world, capsys):
     """Viewed today, a finished plan's demo data runs to its end, so the default 统计截至
     date (the day after the last due date) does not show every task missing its last reports."""
