@@ -1,5 +1,7 @@
 """Dashboard, scorecard and order pages keep a constant number of queries with 10,000 orders."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -66,3 +68,20 @@ def test_my_tasks_lists_the_nearest_orders_and_counts_them_all(client, world):
     )
     assert total > MY_ORDERS_SHOWN
     assert f"待办督办单（{total}件，列出时限最近的 {MY_ORDERS_SHOWN} 件）" in html
+
+
+def test_my_tasks_says_a_replied_order_waits_for_the_supervisor(client, world):
+    """A replied order's colour is frozen on its reply day; the unit's box says it replied
+    instead of counting days left to a deadline long gone."""
+    import time_machine
+
+    from supervision.tests.orders_fixtures import acknowledge_and_reply, at, issue
+
+    order = issue(world)  # deadline 2023-07-20
+    acknowledge_and_reply(world, order, when=at(datetime.date(2023, 7, 15)))
+    client.force_login(world.reporter)
+    with time_machine.travel(at(datetime.date(2026, 11, 30)), tick=False):
+        html = client.get(reverse("reports:my_tasks")).content.decode()
+    assert "2023年7月15日已反馈，待办结" in html
+    assert "剩5天" not in html
+    assert "颜色和超期天数按今天（2026年11月30日）计算" in html
