@@ -255,11 +255,13 @@ def _clean_decimal(target, value):
 
 
 def yes_no_error(target):
-    return f"“{target.indicator}”是节点目标，只能填 1（完成）或 0（未完成）。"
+    what = "是节点目标" if target.kind == target.Kind.MILESTONE else "没有数量目标"
+    return f"“{target.indicator}”{what}，只能填 1（完成）或 0（未完成）。"
 
 
 def check_yes_no(target, number: Decimal) -> None:
-    """Refuse anything but 0 or 1 for a yes/no (milestone) target, beside its form field."""
+    """Refuse anything but 0 or 1 for a yes/no target (Target.is_yes_no), beside its form
+    field."""
     if target.is_yes_no and number not in (0, 1):
         message = yes_no_error(target)
         raise ReportError(message, field_errors={f"target_{target.pk}": message})

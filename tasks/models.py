@@ -274,11 +274,18 @@ class DepartmentAlias(models.Model):
         return f"{self.alias} → {self.department}"
 
 
-def actual_text(kind, actual) -> str:
-    """The one display rule of a target's actual value: a milestone's 1/0 reads 是/否, any
-    other value its plain number (what is stored is unchanged)."""
+def is_yes_no(kind, target_value) -> bool:
+    """Whether a target is done or not rather than a number to reach: every milestone, and
+    any target the plan gives no number (its form asks for 1 or 0, Target.is_met_by counts
+    1 as done). Its actual value is 1 (是) or 0 (否), nothing else."""
+    return kind == Target.Kind.MILESTONE or target_value is None
+
+
+def actual_text(kind, actual, target_value=None) -> str:
+    """The one display rule of a target's actual value: a yes/no target's 1/0 reads 是/否,
+    any other value its plain number (what is stored is unchanged)."""
     text = plain_number(actual)  # also reads a snapshot's "1.00"
-    if kind == Target.Kind.MILESTONE and text in ("0", "1"):
+    if is_yes_no(kind, target_value) and text in ("0", "1"):
         return "是" if text == "1" else "否"
     return text
 
@@ -331,12 +338,12 @@ class Target(models.Model):
 
     @property
     def is_yes_no(self):
-        """A milestone is done or not: its actual value is 1 (是) or 0 (否), nothing else."""
-        return self.kind == self.Kind.MILESTONE
+        """Done or not (is_yes_no above): its actual value is 1 (是) or 0 (否), nothing else."""
+        return is_yes_no(self.kind, self.target_value)
 
     def display_actual(self, actual):
-        """An actual value as shown on every page: 是/否 for a milestone, else the number."""
-        return actual_text(self.kind, actual)
+        """An actual value as shown on every page: 是/否 for a yes/no target, else the number."""
+        return actual_text(self.kind, actual, self.target_value)
 
     def is_met_by(self, actual):
         """Whether an actual value meets this target (milestones: 1 = done)."""

@@ -146,6 +146,37 @@ def test_a_yes_no_target_accepts_0_and_1_and_a_numeric_target_accepts_60(world, 
     assert stored == {target.pk: Decimal(value), world.target1.pk: Decimal("60")}
 
 
+def test_a_target_without_a_number_is_yes_no_too(world):
+    """The form asks 1 or 0 of every target the plan gives no number, and 1 counts as done
+    (Target.is_met_by): a policy target with no value refuses 3 and reads 是/否."""
+    policy = Target.objects.create(
+        task=world.task1,
+        year=2024,
+        indicator="落实生均拨款制度",
+        kind=Target.Kind.POLICY,
+        source_sentence="落实生均拨款制度。",
+    )
+    assert policy.is_yes_no and not world.target1.is_yes_no
+    report = draft(world)
+    with pytest.raises(services.ReportError) as caught:
+        services.report_save(
+            user=world.reporter,
+            report=report,
+            expected_version=1,
+            fields={},
+            target_values={policy: Decimal("3")},
+        )
+    assert (
+        caught.value.message == "“落实生均拨款制度”没有数量目标，只能填 1（完成）或 0（未完成）。"
+    )
+    assert not TargetValue.objects.exists()
+    assert (policy.display_actual(Decimal("1")), policy.display_actual(Decimal("0"))) == (
+        "是",
+        "否",
+    )
+    assert world.target1.display_actual(Decimal("1")) == "1"
+
+
 def test_supporting_department_cannot_set_status_percent_or_targets(world):
     report = draft(world, user=world.hr_reporter)
     assert report.role == TaskAssignment.Role.SUPPORT and report.work_done

@@ -1,5 +1,5 @@
 """`figure`: a target or actual value written the one way (huancui_vet.text.plain_number);
-`actual`: an actual value of a target (是/否 for a milestone, tasks.models.actual_text)."""
+`actual`: an actual value of a target (是/否 for a yes/no target, tasks.models.actual_text)."""
 
 from django import template
 
@@ -16,5 +16,6 @@ def figure(value):
 
 @register.filter
 def actual(value, target):
-    """`{{ tv.actual_value|actual:tv.target }}`; `target` is a Target or has its `kind`."""
-    return actual_text(getattr(target, "kind", ""), value)
+    """`{{ tv.actual_value|actual:tv.target }}`; `target` is a Target or has its `kind` and
+    `target_value`."""
+    return actual_text(getattr(target, "kind", ""), value, getattr(target, "target_value", 0))
