@@ -112,7 +112,7 @@ def test_issue_reply_send_back_reply_close(
     open_page(page, live_server.url + reverse("supervision:order_detail", args=[order.pk]))
     assert "黄色（预警）" in page.locator("h1").inner_text()
     open_page(page, live_server.url + reverse("reports:my_tasks"))
-    assert "黄色（预警）" in page.locator("#my-orders-heading + .table-wrap").inner_text()
+    assert "黄色（预警）" in page.locator("#my-orders-heading ~ .table-wrap").inner_text()
     shot(page, "4a_my_tasks_amber")
     open_page(page, live_server.url + reverse("supervision:order_detail", args=[order.pk]))
     page.fill("#reply-form textarea", "已补充佐证材料。")
