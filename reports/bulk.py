@@ -274,7 +274,10 @@ def build_workbook(*, department, plan, period_start, rows):
 def _target_sheet(workbook, plan, period_start, rows):
     sheet = workbook.create_sheet(TARGET_SHEET)
     sheet.merge_cells("A1:H1")
-    sheet["A1"] = "本单位牵头任务的量化目标：只填写“本期实际值”列（数字；里程碑完成填 1）。"
+    sheet["A1"] = (
+        "本单位牵头任务的量化目标：只填写“本期实际值”列"
+        "（数字；没有目标值的指标完成填 1、未完成填 0）。"
+    )
     sheet["A1"].alignment = WRAP
     sheet.row_dimensions[1].height = 30
     _header(sheet, 2, TARGET_COLUMNS)

@@ -72,7 +72,7 @@ class ReportForm(forms.Form):
             goal = "" if value is None else f"目标值 {format(value.normalize(), 'f')}{unit}"
             self.fields[f"target_{target.pk}"] = forms.DecimalField(
                 label=f"{target.year}年 {target.indicator}{unit}",
-                help_text=goal or "节点目标：完成填 1，未完成填 0。",
+                help_text=goal or "无数量目标：完成填 1，未完成填 0。",
                 required=False,
                 min_value=0,
                 max_digits=12,

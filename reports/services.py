@@ -241,7 +241,7 @@ def _check_texts(fields):
         raise ReportError("请更正标出的错误后再保存。", field_errors=errors)
 
 
-def _clean_decimal(target, value):
+def _clean_decimal(target, value, stored=None):
     if value in (None, ""):
         return None
     try:
@@ -250,7 +250,10 @@ def _clean_decimal(target, value):
         raise ReportError(f"“{target.indicator}”的实际值必须是数字。") from None
     if not number.is_finite() or number < 0 or abs(number) >= Decimal("1e10"):
         raise ReportError(f"“{target.indicator}”的实际值超出允许范围。")
-    check_yes_no(target, number)
+    # A value saved before the 1-or-0 rule and left as it was (`stored`) does not block the
+    # report; a changed one must follow the rule.
+    if number != stored:
+        check_yes_no(target, number)
     return number.quantize(Decimal("0.01"))
 
 
@@ -314,11 +317,12 @@ def report_save(
         for target, value in target_values.items():
             if target.task_id != fresh.task_id:
                 raise ReportError("目标不属于该任务。")
-            number = _clean_decimal(target, value)
-            if number is None:
-                TargetValue.objects.filter(report=fresh, target=target).delete()
-                continue
             tv = TargetValue.objects.filter(report=fresh, target=target).first()
+            number = _clean_decimal(target, value, stored=tv.actual_value if tv else None)
+            if number is None:
+                if tv is not None:
+                    tv.delete()
+                continue
             tv = tv or TargetValue(report=fresh, target=target)
             tv.actual_value = number
             tv.full_clean()

@@ -331,11 +331,11 @@ def _completion(facts, settings, window, weight_of, sink):
             on_time = facts.actual_for(target, by=target.due_date)
             latest = facts.actual_for(target)
             if on_time and target.is_met_by(on_time[1]):
-                points, outcome = ONE, f"按期达成（实际{_num(on_time[1])}{target.unit}）"
+                points, outcome = ONE, f"按期达成（{_actual(target, on_time[1])}）"
             elif latest and target.is_met_by(latest[1]):
-                points, outcome = late, f"逾期达成（实际{_num(latest[1])}{target.unit}）"
+                points, outcome = late, f"逾期达成（{_actual(target, latest[1])}）"
             else:
-                actual = f"，实际{_num(latest[1])}{target.unit}" if latest else "，未填报实际值"
+                actual = f"，{_actual(target, latest[1])}" if latest else "，未填报实际值"
                 points, outcome = Decimal(0), f"未达成{actual}"
             goal = (
                 f"（目标{_num(target.target_value)}{target.unit}）"
@@ -352,6 +352,14 @@ def _completion(facts, settings, window, weight_of, sink):
                     outcome=outcome,
                     **common,
                 )
+
+
+def _actual(target, value):
+    """A line's actual value as the pages show it: 实际60个, or 已完成 / 未完成 for a yes/no
+    target (tasks.models.actual_text)."""
+    if target.is_yes_no:
+        return "已完成" if value >= 1 else "未完成"
+    return f"实际{target.display_actual(value)}"
 
 
 def _num(value):

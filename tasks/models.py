@@ -274,20 +274,22 @@ class DepartmentAlias(models.Model):
         return f"{self.alias} → {self.department}"
 
 
-def is_yes_no(kind, target_value) -> bool:
-    """Whether a target is done or not rather than a number to reach: every milestone, and
-    any target the plan gives no number (its form asks for 1 or 0, Target.is_met_by counts
-    1 as done). Its actual value is 1 (是) or 0 (否), nothing else."""
-    return kind == Target.Kind.MILESTONE or target_value is None
+def is_yes_no(target_value) -> bool:
+    """Whether a target is done or not rather than a number to reach: the plan gives it no
+    number (milestones, policies; the form asks for 1 or 0 and Target.is_met_by counts 1 as
+    done). Its actual value is 1 (是) or 0 (否), nothing else. A target with a number is
+    reached by counting, whatever its kind."""
+    return target_value is None
 
 
-def actual_text(kind, actual, target_value=None) -> str:
-    """The one display rule of a target's actual value: a yes/no target's 1/0 reads 是/否,
-    any other value its plain number (what is stored is unchanged)."""
+def actual_text(actual, *, yes_no, unit="") -> str:
+    """The one display rule of a target's actual value: a yes/no target's 1/0 reads 是/否
+    (no unit: "是个" reads wrong), any other value its plain number and unit (what is stored
+    is unchanged)."""
     text = plain_number(actual)  # also reads a snapshot's "1.00"
-    if is_yes_no(kind, target_value) and text in ("0", "1"):
+    if yes_no and text in ("0", "1"):
         return "是" if text == "1" else "否"
-    return text
+    return f"{text}{unit}"
 
 
 class Target(models.Model):
@@ -339,11 +341,11 @@ class Target(models.Model):
     @property
     def is_yes_no(self):
         """Done or not (is_yes_no above): its actual value is 1 (是) or 0 (否), nothing else."""
-        return is_yes_no(self.kind, self.target_value)
+        return is_yes_no(self.target_value)
 
     def display_actual(self, actual):
         """An actual value as shown on every page: 是/否 for a yes/no target, else the number."""
-        return actual_text(self.kind, actual, self.target_value)
+        return actual_text(actual, yes_no=self.is_yes_no, unit=self.unit)
 
     def is_met_by(self, actual):
         """Whether an actual value meets this target (milestones: 1 = done)."""

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from reports.tests.test_query_counts import add_tasks, count_queries
 from reports.views.mine import TASKS_PER_PAGE
+from supervision.tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
 URL = "reports:my_tasks"
@@ -76,7 +77,6 @@ def test_query_count_is_flat_past_one_page(client, world, july):
 
 def test_returned_reports_count_only_on_tasks_the_unit_still_carries(client, world, july):
     from reports.models import ReportState
-    from supervision.tests.factories import make_report
     from tasks.models import TaskAssignment
 
     make_report(
@@ -97,7 +97,6 @@ def test_returned_reports_count_only_on_tasks_the_unit_still_carries(client, wor
 def test_a_row_links_the_oldest_returned_reports_and_counts_the_rest(client, world, july):
     from reports.models import ReportState
     from reports.views.mine import RETURNED_LINKED
-    from supervision.tests.factories import make_report
 
     for month in range(1, 6):
         make_report(
@@ -137,7 +136,6 @@ def test_a_kept_page_shows_a_change_on_any_of_the_units_plans_at_once(client, wo
     from django.test.utils import CaptureQueriesContext
 
     from reports.models import ReportState
-    from supervision.tests.factories import make_report
 
     client.force_login(world.hr_reporter)
     first = client.get(reverse(URL))
@@ -187,19 +185,31 @@ def test_a_new_draft_shows_at_once_while_the_rest_stays_kept(client, world, july
 
 
 def test_drafts_and_the_next_period_link_from_the_row(client, world, july):
-    """A draft for an older period is listed on its row, and 下一个待报期 opens its draft or
-    a new report for that period."""
+    """A draft for an older period is listed on its row, and 下一个待报期 opens its draft, its
+    report waiting for the head's sign-off, a new report, or says the period is closed."""
+    from django.utils import timezone
+
+    from reports.models import PeriodLock, ReportState
     from reports.services import report_start
 
     client.force_login(world.reporter)
-    rows = {r["task"].pk: r for r in client.get(reverse(URL)).context["rows"]}
-    due = rows[world.task1.pk]["next_due"].period.start
-    assert rows[world.task1.pk]["drafts"] == [] and rows[world.task1.pk]["next_due_draft"] is None
+
+    def rows():
+        response = client.get(reverse(URL))
+        return response, {r["task"].pk: r for r in response.context["rows"]}
+
+    response, by_task = rows()
+    due = by_task[world.task1.pk]["next_due"].period.start
+    assert by_task[world.task1.pk]["drafts"] == []
+    assert by_task[world.task1.pk]["next_due_link"] == ("new", None)
+    create = reverse("reports:report_create", args=[world.task1.pk, due.isoformat()])
+    assert f'href="{create}"' in response.content.decode()
+
     draft = report_start(user=world.reporter, task=world.task1, period_start=due)
-    response = client.get(reverse(URL))
-    row = next(r for r in response.context["rows"] if r["task"].pk == world.task1.pk)
+    response, by_task = rows()
+    row = by_task[world.task1.pk]
     assert [(d.pk, d.period_start) for d in row["drafts"]] == [(draft.pk, due)]
-    assert row["next_due_draft"].pk == draft.pk
+    assert row["next_due_link"] == ("draft", draft.pk)
     html = response.content.decode()
     detail = reverse("reports:report_detail", args=[draft.pk])
     assert f'<a class="badge" href="{detail}">{due.year}年{due.month}月草稿未报送</a>' in html
@@ -207,11 +217,25 @@ def test_drafts_and_the_next_period_link_from_the_row(client, world, july):
         f'<a href="{detail}">{row["next_due"].period.label}</a> <span class="badge">草稿</span>'
         in html
     )
-    other = next(
-        r for r in response.context["rows"] if r["task"].pk != world.task1.pk and r["next_due"]
+
+    # Sent to the head for sign-off: not submitted yet, so still the next period, and its
+    # link opens the report rather than a new one.
+    draft.state = ReportState.AWAITING_SIGNOFF
+    draft.save(update_fields=["state"])
+    response, by_task = rows()
+    assert by_task[world.task1.pk]["next_due_link"] == ("report", draft.pk)
+    assert by_task[world.task1.pk]["drafts"] == []
+
+    # A closed period is named, not linked.
+    other = next(r for t, r in by_task.items() if t != world.task1.pk and r["next_due"])
+    start = other["next_due"].period.start
+    PeriodLock.objects.create(
+        plan=other["task"].plan,
+        period_start=start,
+        changed_by=world.supervisor,
+        changed_at=timezone.now(),
     )
-    create = reverse(
-        "reports:report_create",
-        args=[other["task"].pk, other["next_due"].period.start.isoformat()],
-    )
-    assert f'href="{create}"' in html
+    response, by_task = rows()
+    assert by_task[other["task"].pk]["next_due_link"] == ("closed", None)
+    closed_create = reverse("reports:report_create", args=[other["task"].pk, start.isoformat()])
+    assert f'href="{closed_create}"' not in response.content.decode()

@@ -174,7 +174,31 @@ def test_a_target_without_a_number_is_yes_no_too(world):
         "是",
         "否",
     )
-    assert world.target1.display_actual(Decimal("1")) == "1"
+    assert world.target1.display_actual(Decimal("1")) == f"1{world.target1.unit}"
+
+
+def test_a_value_stored_before_the_yes_no_rule_does_not_block_the_report(world):
+    """A unit that never touches an old 60 can still save; changing it must follow the rule."""
+    target = milestone(world)
+    report = draft(world)
+    TargetValue.objects.create(report=report, target=target, actual_value=Decimal("60"))
+    saved = services.report_save(
+        user=world.reporter,
+        report=report,
+        expected_version=1,
+        fields={"percent": 55},
+        target_values={target: Decimal("60")},
+    )
+    assert (saved.percent, saved.version) == (55, 2)
+    with pytest.raises(services.ReportError, match="只能填 1"):
+        services.report_save(
+            user=world.reporter,
+            report=report,
+            expected_version=2,
+            fields={"percent": 60},
+            target_values={target: Decimal("61")},
+        )
+    assert TargetValue.objects.get(report=report, target=target).actual_value == Decimal("60")
 
 
 def test_supporting_department_cannot_set_status_percent_or_targets(world):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from reports.kept import kept
-from reports.models import Report, ReportState, ReportSummary
+from reports.models import PeriodLock, Report, ReportState, ReportSummary
 from reports.selectors import (
     PeriodState,
     PlanPeriodCache,
@@ -172,9 +172,9 @@ def my_tasks_page(department, today, *, plan_id=None, show="", number=None):
 
 
 def _with_latest_own(department, rows):
-    """Each row's newest report of the unit, drafts included, and its drafts not yet sent
-    (two queries). Read on every view, not kept: saving a draft renews no figures token
-    (supervision.figure_triggers)."""
+    """Each row's newest report of the unit, drafts included, its drafts not yet sent and
+    where 下一个待报期 leads (three queries). Read on every view, not kept: saving a draft
+    renews no figures token (supervision.figure_triggers)."""
     newest = (
         Report.objects.filter(task=OuterRef("pk"), department=department)
         .order_by("-period_start")
@@ -201,17 +201,42 @@ def _with_latest_own(department, rows):
         .values_list("pk", "task_id", "period_start")
     ):
         drafts[task_id].append(DraftLink(pk, period_start))
+    closed = _closed_periods(rows)
     for row in rows:
         row["latest_own"] = latest.get(row["task"].pk)
         own_drafts = drafts[row["task"].pk]
         row["drafts"] = own_drafts[:DRAFTS_LINKED]
         row["drafts_more"] = max(0, len(own_drafts) - DRAFTS_LINKED)
-        due = row["next_due"]
-        # The next period to report opens its draft when there is one, else a new report.
-        row["next_due_draft"] = next(
-            (d for d in own_drafts if due is not None and d.period_start == due.period.start),
-            None,
-        )
+        row["next_due_link"] = _next_due_link(row, own_drafts, closed)
+
+
+def _closed_periods(rows):
+    """{(plan id, period start)} of the page's next periods that are closed (one query)."""
+    wanted = {(r["task"].plan_id, r["next_due"].period.start) for r in rows if r["next_due"]}
+    if not wanted:
+        return set()
+    locks = PeriodLock.objects.filter(
+        plan_id__in={plan for plan, _ in wanted},
+        period_start__in={start for _, start in wanted},
+        is_closed=True,
+    )
+    return set(locks.values_list("plan_id", "period_start")) & wanted
+
+
+def _next_due_link(row, own_drafts, closed):
+    """Where 下一个待报期 leads: its draft, its report (waiting for the head's sign-off, say),
+    a new report, or nowhere when the period is closed ("draft" / "report" / "new" / "")."""
+    due = row["next_due"]
+    if due is None:
+        return None
+    draft = next((d for d in own_drafts if d.period_start == due.period.start), None)
+    if draft is not None:
+        return ("draft", draft.pk)
+    if due.report is not None:
+        return ("report", due.report.pk)
+    if (row["task"].plan_id, due.period.start) in closed:
+        return ("closed", None)
+    return ("new", None)
 
 
 def _page(department, assigned, today, *, plan_id, show, number):

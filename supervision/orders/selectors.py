@@ -369,17 +369,23 @@ def order_counts_sentence(*, plan, as_of):
     )
 
 
-def issued_after(*, plan, as_of, user) -> int:
-    """Orders of `plan` the user may see that were issued after the as-of day (one count
-    query; 0 when as-of is today or later). A finished plan's pages default to a past as-of
-    date, so a page says how many newer orders it leaves out and links to today's."""
+def issued_after(*, plan, as_of, user, department_id=None, task_id=None) -> int:
+    """Orders of `plan` the user may see, naming `department_id` and on `task_id` when given
+    (the list's own filters), that were issued after the as-of day (one count query; 0 when
+    as-of is today or later). A finished plan's pages default to a past as-of date, so a
+    page says how many newer orders it leaves out and links to today's."""
     if as_of >= timezone.localdate():
         return 0
-    return (
-        SupervisionOrder.objects.visible_to(user)
-        .filter(plan=plan, issued_at__gte=end_of_day(as_of))
-        .count()
+    orders = SupervisionOrder.objects.visible_to(user).filter(
+        plan=plan, issued_at__gte=end_of_day(as_of)
     )
+    if department_id is not None:
+        orders = orders.filter(
+            Exists(OrderUnit.objects.filter(order=OuterRef("pk"), department_id=department_id))
+        )
+    if task_id is not None:
+        orders = orders.filter(task_id=task_id)
+    return orders.count()
 
 
 @dataclass

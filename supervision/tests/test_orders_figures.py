@@ -211,6 +211,14 @@ def test_the_order_list_with_a_past_as_of_says_how_many_orders_came_later(client
         plan=world.plan, units__department=world.hr, issued_at__gte=at(D(2023, 7, 2), 0)
     ).count()
     assert client.get(url, params).context["later"] == naming_hr < 4
+    # The list's own unit and task filters count too (the link keeps them).
+    client.force_login(world.leader)
+    by_task = SupervisionOrder.objects.filter(
+        plan=world.plan, task=world.task1, issued_at__gte=at(D(2023, 7, 2), 0)
+    ).count()
+    assert client.get(url, {**params, "task": world.task1.pk}).context["later"] == by_task < 4
+    filtered = client.get(url, {**params, "department": world.hr.pk}).context["later"]
+    assert filtered == naming_hr
 
 
 def test_dashboard_lists_at_most_20_untrue_findings_and_says_how_many(client, world):

@@ -101,7 +101,7 @@ def test_drill_down_shows_the_scorecards_group_rank(client, two_groups, unit):
     department = getattr(world, unit)
     label, rank, _score = scorecard_ranks(client, world)[department.pk]
     html = drill_down_text(client, world, department)
-    assert f"组内排名：{label}第{rank}名" in html
+    assert f"排名：{label}第{rank}名" in html
     assert "排名第" not in html  # no other (combined) rank on the page
 
 

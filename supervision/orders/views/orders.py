@@ -58,7 +58,13 @@ def order_list(request):
             "items": listing.items,
             "query": query_without_page(request),
             "as_of": as_of,
-            "later": issued_after(plan=plan, as_of=as_of, user=request.user),
+            "later": issued_after(
+                plan=plan,
+                as_of=as_of,
+                user=request.user,
+                department_id=department_id,
+                task_id=task_id,
+            ),
             "today_query": query_without_page(
                 request, plan=str(plan.pk), as_of=timezone.localdate().isoformat()
             ),
