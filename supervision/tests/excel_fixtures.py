@@ -98,3 +98,13 @@ def _status_for(number):
     if number % 11 == 0:
         return ProgressStatus.BLOCKED
     return ProgressStatus.ON_TRACK
+
+
+def table_rows(ws, first_row=4):
+    """A sheet's table rows from `first_row` to the first empty row (notes follow it)."""
+    rows = []
+    for row in ws.iter_rows(min_row=first_row, values_only=True):
+        if all(value is None for value in row):
+            break
+        rows.append(list(row))
+    return rows

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from jobs.models import Job
 from supervision.scoring import in_ranking_order
 from supervision.selectors import scorecard_data
-from supervision.tests.excel_fixtures import AS_OF, load_real_plan, seed_history
+from supervision.tests.excel_fixtures import AS_OF, load_real_plan, seed_history, table_rows
 from supervision.workbook import SHEET_NAMES, XLSX_CONTENT_TYPE
 from supervision.workbook import job as workbook_job
 
@@ -71,7 +71,7 @@ def test_department_filter_names_the_unit_and_keeps_its_rows(client, world):
     )
     assert quote("区人力资源社会保障局") in response["Content-Disposition"]
     ws = workbook_of(response)["部门评分"]
-    units = [r[2] for r in ws.iter_rows(min_row=4, values_only=True) if r[0] is not None]
+    units = [r[2] for r in table_rows(ws)]
     assert units == [world.hr.name]
 
 
@@ -117,7 +117,7 @@ def test_scorecard_page_window_is_used(client, world):
         as_of=AS_OF,
         user=world.leader,
     )
-    scores = [r[3] for r in ws.iter_rows(min_row=4, values_only=True)]
+    scores = [r[3] for r in table_rows(ws)]
     assert scores == [float(r.score) for r in in_ranking_order(scorecard.rows)]
 
 

@@ -14,6 +14,7 @@ from supervision.tests.excel_fixtures import (
     DANGEROUS_TEXT,
     load_real_plan,
     seed_history,
+    table_rows,
 )
 from supervision.workbook import (
     DETAIL_SHEET_NAME,
@@ -133,7 +134,7 @@ def test_summary_key_figures_equal_the_dashboard(huancui):
 def test_score_sheet_equals_the_scorecard(huancui):
     ws = build(huancui)["部门评分"]
     scorecard = scorecard_data(plan=huancui, period_kind="plan", as_of=AS_OF, user=None)
-    rows = rows_of(ws)
+    rows = table_rows(ws)
     assert len(rows) == len(scorecard.rows)
     for row, score in zip(rows, in_ranking_order(scorecard.rows), strict=True):
         assert row[0] == score.ranking.group_label
@@ -165,7 +166,7 @@ def test_department_filter_keeps_only_that_units_rows(huancui):
     task_rows = rows_of(wb["任务推进情况"])
     assert all(unit.name in (r[2] or "") + (r[3] or "") for r in task_rows)
     assert 3 in [r[0] for r in task_rows]
-    scores = rows_of(wb["部门评分"])
+    scores = table_rows(wb["部门评分"])
     assert [r[2] for r in scores] == [unit.name]
     overdue = [r for r in rows_of(wb["逾期与督办"]) if isinstance(r[0], int)]
     assert overdue and {r[2] for r in overdue} == {unit.name}

@@ -14,6 +14,8 @@ from openpyxl import load_workbook
 
 from departments.models import Department
 from supervision.models import ScoringSettings
+from supervision.scoring import ranking_rule_sentence
+from supervision.tests.excel_fixtures import table_rows
 from supervision.tests.factories import february_sent, make_report
 from tasks.models import TaskAssignment
 
@@ -82,7 +84,7 @@ def score_sheet(client, world):
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     ws = wb["部门评分"]
-    return [c.value for c in ws[3]], [list(r) for r in ws.iter_rows(min_row=4, values_only=True)]
+    return [c.value for c in ws[3]], table_rows(ws)
 
 
 def test_scorecard_ranks_each_group_apart(client, two_groups):
@@ -126,5 +128,8 @@ def test_one_units_workbook_keeps_its_group_rank(client, two_groups):
         {"plan": world.plan.pk, "department": world.hr.pk, **WINDOW},
     )
     ws = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["部门评分"]
-    rows = [list(r) for r in ws.iter_rows(min_row=4, values_only=True) if r[0] is not None]
-    assert [r[:3] for r in rows] == [["牵头单位组", 2, world.hr.name]]
+    assert [r[:3] for r in table_rows(ws)] == [["牵头单位组", 2, world.hr.name]]
+    notes = [
+        r[0] for r in ws.iter_rows(values_only=True) if r[0] and str(r[0]).startswith("排名规则：")
+    ]
+    assert notes == ["排名规则：" + ranking_rule_sentence(ScoringSettings.for_plan(world.plan))]

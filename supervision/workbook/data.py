@@ -22,7 +22,7 @@ from supervision.facts import load_plan_facts
 from supervision.models import ScoringSettings
 from supervision.orders.selectors import load_order_facts
 from supervision.orders.workbook import order_rows
-from supervision.scoring import build_scorecard, in_ranking_order
+from supervision.scoring import build_scorecard, in_ranking_order, ranking_rule_sentence
 from supervision.selectors import ComplianceRow, build_dashboard
 from tasks.models import Plan, Task, TaskAssignment
 from tasks.periods import end_of_day
@@ -87,6 +87,7 @@ class WorkbookData:
     score_title: str = ""
     score_components: list = field(default_factory=list)  # column headers
     scores: list = field(default_factory=list)
+    ranking_rule: str = ""  # the fair ranking's rule in one sentence (ranking_rule_sentence)
     overdue: list = field(default_factory=list)
     overdue_note: str = ""
 
@@ -266,9 +267,11 @@ def collect_workbook_data(
 def _add_scores(data, facts, orders, *, period_kind, period_start):
     """Fill the 部门评分 rows from the scorecard selector: its fair ranking (group and rank
     within the group, build_scorecard's), in the scorecard page's order."""
+    settings = ScoringSettings.for_plan(data.plan)
+    data.ranking_rule = ranking_rule_sentence(settings)
     scorecard = build_scorecard(
         facts,
-        settings=ScoringSettings.for_plan(data.plan),
+        settings=settings,
         period_kind=period_kind,
         period_start=period_start or data.as_of,
         detailed=False,  # the ranking only: same scores, no line items

@@ -265,6 +265,8 @@ def write_scores(wb, data):
     sheet.write_rows(rows)
     if not rows:
         sheet.write_note("暂无评分数据。")
+    elif data.ranking_rule:
+        sheet.write_note(f"排名规则：{data.ranking_rule}")
     return sheet.ws
 
 
