@@ -61,3 +61,16 @@ def submitted(world, **kwargs):
 
 def fresh(report):
     return Report.objects.get(pk=report.pk)
+
+
+def milestone(world, indicator="达到国家办学标准", *, year=2024):
+    """A yes/no target (a milestone: no number) on task 1."""
+    from tasks.models import Target
+
+    return Target.objects.create(
+        task=world.task1,
+        year=year,
+        indicator=indicator,
+        kind=Target.Kind.MILESTONE,
+        source_sentence=f"{year}年{indicator}。",
+    )

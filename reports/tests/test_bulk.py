@@ -23,6 +23,7 @@ from reports.models import (
     ReportState,
     TargetValue,
 )
+from reports.tests.factories import milestone
 from tasks.models import Target, Task, TaskAssignment
 
 JUNE = datetime.date(2023, 6, 1)
@@ -430,13 +431,7 @@ def test_bad_target_values_are_errors(client, world):
 
 @pytest.mark.parametrize("value", [60, 2, 0.5])
 def test_a_yes_no_target_other_than_0_or_1_is_an_error_on_its_row(client, world, value):
-    target = Target.objects.create(
-        task=world.task1,
-        year=2024,
-        indicator="达到国家办学标准",
-        kind=Target.Kind.MILESTONE,
-        source_sentence="2024年达到国家办学标准。",
-    )
+    target = milestone(world, "达到国家办学标准")
     content = fill(
         workbook_of(download(client, world.reporter)),
         rows={1: GOOD_ROW},
@@ -452,13 +447,7 @@ def test_a_yes_no_target_other_than_0_or_1_is_an_error_on_its_row(client, world,
 
 
 def test_a_yes_no_target_of_1_is_written(client, world):
-    target = Target.objects.create(
-        task=world.task1,
-        year=2024,
-        indicator="达到国家办学标准",
-        kind=Target.Kind.MILESTONE,
-        source_sentence="2024年达到国家办学标准。",
-    )
+    target = milestone(world, "达到国家办学标准")
     content = fill(
         workbook_of(download(client, world.reporter)), rows={1: GOOD_ROW}, targets={target.pk: 1}
     )
@@ -580,7 +569,6 @@ def test_deleting_the_target_sheet_leaves_target_values_alone(client, world):
 
 
 def test_a_target_of_a_task_the_department_only_supports_is_an_error(client, world):
-    from tasks.models import Target
 
     other = Target.objects.create(
         task=world.task2, year=2023, indicator="培训人次", kind="count", source_sentence="…"

@@ -17,7 +17,7 @@ from reports.models import (
     ReportSummary,
     TargetValue,
 )
-from reports.tests.factories import JUNE, LEAD_FIELDS, MAY, draft, fresh, pdf, submitted
+from reports.tests.factories import JUNE, LEAD_FIELDS, MAY, draft, fresh, milestone, pdf, submitted
 from tasks.models import Target, TaskAssignment
 
 
@@ -104,16 +104,6 @@ def test_percent_above_100_is_refused_and_nothing_saved(world):
         )
     assert "percent" in caught.value.field_errors
     assert (fresh(report).percent, fresh(report).version) == (40, 1)
-
-
-def milestone(world):
-    return Target.objects.create(
-        task=world.task1,
-        year=2024,
-        indicator="达到国家办学标准",
-        kind=Target.Kind.MILESTONE,
-        source_sentence="2024年达到国家办学标准。",
-    )
 
 
 @pytest.mark.parametrize("value", ["60", "2", "0.5", "-1", "1.001"])

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from reports import services
 from reports.models import Report, ReportState, TargetValue
-from reports.tests.factories import JUNE, MAY, draft, fresh, submitted
-from tasks.models import Target
+from reports.tests.factories import JUNE, MAY, draft, fresh, milestone, submitted
 
 
 def create_url(world, period="2023-06-01", task=None):
@@ -54,13 +53,7 @@ def test_percent_120_is_shown_beside_the_field_and_nothing_saved(client, world):
 
 
 def test_a_yes_no_target_of_60_is_shown_beside_its_field_and_nothing_saved(client, world):
-    target = Target.objects.create(
-        task=world.task1,
-        year=2024,
-        indicator="达到国家办学标准",
-        kind=Target.Kind.MILESTONE,
-        source_sentence="2024年达到国家办学标准。",
-    )
+    target = milestone(world, "达到国家办学标准")
     report = draft(world)
     client.force_login(world.reporter)
     response = client.post(
@@ -351,20 +344,8 @@ def test_a_supporting_unit_sees_only_its_own_reporting_record_on_the_task_page(c
 
 
 def test_a_yes_no_targets_value_reads_yes_or_no_on_the_pages(client, world):
-    done = Target.objects.create(
-        task=world.task1,
-        year=2024,
-        indicator="通过办学评估",
-        kind=Target.Kind.MILESTONE,
-        source_sentence="2024年通过办学评估。",
-    )
-    undone = Target.objects.create(
-        task=world.task1,
-        year=2024,
-        indicator="建成智慧校园",
-        kind=Target.Kind.MILESTONE,
-        source_sentence="2024年建成智慧校园。",
-    )
+    done = milestone(world, "通过办学评估")
+    undone = milestone(world, "建成智慧校园")
     values = {done: "1", undone: "0", world.target1: "60"}
     report = submitted(world, target_values=values)
     services.report_accept(user=world.neutral_supervisor, report=report)
@@ -384,13 +365,7 @@ def test_a_yes_no_targets_value_reads_yes_or_no_on_the_pages(client, world):
 def test_compare_shows_a_yes_no_targets_snapshot_values_as_yes_or_no(world):
     from reports.views.review import compare_snapshots
 
-    target = Target.objects.create(
-        task=world.task1,
-        year=2024,
-        indicator="达到国家办学标准",
-        kind=Target.Kind.MILESTONE,
-        source_sentence="句",
-    )
+    target = milestone(world, "达到国家办学标准")
     label = services.snapshot_label(target)
     rows = compare_snapshots(
         {"target_values": {label: "0.00"}}, {"target_values": {label: "1.00"}}, [target]
