@@ -380,9 +380,7 @@ def issued_after(*, plan, as_of, user, department_id=None, task_id=None) -> int:
         plan=plan, issued_at__gte=end_of_day(as_of)
     )
     if department_id is not None:
-        orders = orders.filter(
-            Exists(OrderUnit.objects.filter(order=OuterRef("pk"), department_id=department_id))
-        )
+        orders = _naming(orders, department_id)
     if task_id is not None:
         orders = orders.filter(task_id=task_id)
     return orders.count()
@@ -415,45 +413,40 @@ def order_list_page(
     a list of ids (open_order_ids); only the page is loaded as models and replayed again for
     its columns. Queries: 6-8 whatever the number of orders.
     """
-    orders = _listed_orders(
-        plan=plan,
-        as_of=as_of,
-        visible_to_department=visible_to_department,
-        department_id=department_id,
-        task_id=task_id,
-        colour=colour,
-    )
+    filters = {
+        "plan": plan,
+        "as_of": as_of,
+        "visible_to_department": visible_to_department,
+        "department_id": department_id,
+        "task_id": task_id,
+        "colour": colour,
+    }
     if colour in ("all", "closed"):
-        page = Paginator(orders.order_by("-issued_at", "-pk"), per_page).get_page(number)
+        newest_first = _listed_orders(**filters).order_by("-issued_at", "-pk")
+        page = Paginator(newest_first, per_page).get_page(number)
         ids = [o.pk for o in page.object_list]
     else:
-        ids = open_order_ids(
-            plan=plan,
-            as_of=as_of,
-            visible_to_department=visible_to_department,
-            department_id=department_id,
-            task_id=task_id,
-            colour=colour,
-        )
-        page = Paginator(ids, per_page).get_page(number)
+        page = Paginator(open_order_ids(**filters), per_page).get_page(number)
         ids = list(page.object_list)
     # The page's orders are read again with the plan and the unit scope, not by id alone: a
     # kept id list can never show an order the user may not see. An order deleted since the
     # list was built is skipped.
-    models = _listed_orders(
-        plan=plan,
-        as_of=as_of,
-        visible_to_department=visible_to_department,
-        department_id=None,
-        task_id=None,
-        colour="all",
+    in_scope = _listed_orders(
+        **{**filters, "department_id": None, "task_id": None, "colour": "all"}
     )
-    models = models.select_related("task").prefetch_related("units__department")
+    models = in_scope.select_related("task").prefetch_related("units__department")
     shown = {o.pk: o for o in models.filter(pk__in=ids)}
     ids = [pk for pk in ids if pk in shown]
     facts = standings_for(shown.values(), as_of=as_of)
     page.object_list = [facts[pk] for pk in ids]
     return OrderListPage(page, [(shown[pk], facts[pk]) for pk in ids])
+
+
+def _naming(orders, department_id):
+    """`orders` that name the unit, as host or assisting (an EXISTS: no duplicate rows)."""
+    return orders.filter(
+        Exists(OrderUnit.objects.filter(order=OuterRef("pk"), department_id=department_id))
+    )
 
 
 def _listed_orders(*, plan, as_of, visible_to_department, department_id, task_id, colour):
@@ -463,9 +456,7 @@ def _listed_orders(*, plan, as_of, visible_to_department, department_id, task_id
     orders = SupervisionOrder.objects.filter(plan=plan, issued_at__lt=cutoff)
     for unit in (visible_to_department, department_id):
         if unit is not None:
-            orders = orders.filter(
-                Exists(OrderUnit.objects.filter(order=OuterRef("pk"), department_id=unit))
-            )
+            orders = _naming(orders, unit)
     if task_id is not None:
         orders = orders.filter(task_id=task_id)
     closed = Exists(
