@@ -318,9 +318,7 @@ def _parse_targets(rows_in_sheet, rows, changes, errors):
                 )
                 continue
             try:
-                # An unchanged value saved before the 1-or-0 rule passes (as in report_save).
-                if number != target_value(bulk_row.report, target):
-                    check_yes_no(target, number)
+                check_yes_no(target, number, stored=target_value(bulk_row.report, target))
             except ReportError as exc:
                 errors.append(RowError(row_number, f"本期实际值（{label}）", exc.message))
                 continue

@@ -250,10 +250,7 @@ def _clean_decimal(target, value, stored=None):
         raise ReportError(f"“{target.indicator}”的实际值必须是数字。") from None
     if not number.is_finite() or number < 0 or abs(number) >= Decimal("1e10"):
         raise ReportError(f"“{target.indicator}”的实际值超出允许范围。")
-    # A value saved before the 1-or-0 rule and left as it was (`stored`) does not block the
-    # report; a changed one must follow the rule.
-    if number != stored:
-        check_yes_no(target, number)
+    check_yes_no(target, number, stored=stored)
     return number.quantize(Decimal("0.01"))
 
 
@@ -262,10 +259,11 @@ def yes_no_error(target):
     return f"“{target.indicator}”{what}，只能填 1（完成）或 0（未完成）。"
 
 
-def check_yes_no(target, number: Decimal) -> None:
+def check_yes_no(target, number: Decimal, *, stored=None) -> None:
     """Refuse anything but 0 or 1 for a yes/no target (Target.is_yes_no), beside its form
-    field."""
-    if target.is_yes_no and number not in (0, 1):
+    field. A value saved before the rule and left as it was (`stored`) does not block the
+    report; a changed one must follow the rule."""
+    if target.is_yes_no and number not in (0, 1) and number != stored:
         message = yes_no_error(target)
         raise ReportError(message, field_errors={f"target_{target.pk}": message})
 

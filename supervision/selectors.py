@@ -22,7 +22,7 @@ from supervision.scoring import (  # noqa: F401 - re-exported: one import place 
     ScoreItem,
     scorecard_data,
 )
-from tasks.models import Plan, TaskAssignment
+from tasks.models import Plan, TaskAssignment, is_yes_no
 from tasks.periods import Period, current_period
 
 DUE_SOON_DAYS = 3
@@ -53,7 +53,8 @@ class TargetRow:
 
     @property
     def is_milestone(self):
-        return self.target_value is None
+        """Done or not rather than a number (tasks.models.is_yes_no)."""
+        return is_yes_no(self.target_value)
 
 
 TARGET_STATUS_LABELS = dict(TargetStatus.choices)

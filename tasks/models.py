@@ -351,7 +351,7 @@ class Target(models.Model):
         """Whether an actual value meets this target (milestones: 1 = done)."""
         if actual is None:
             return False
-        if self.target_value is None:
+        if self.is_yes_no:
             return actual >= 1
         return actual >= self.target_value
 

@@ -455,6 +455,27 @@ def test_a_yes_no_target_of_1_is_written(client, world):
     assert TargetValue.objects.get(target=target).actual_value == Decimal("1.00")
 
 
+def test_a_value_stored_before_the_yes_no_rule_passes_when_left_as_it_was(client, world):
+    """An old 60 on a milestone does not fail the unit's whole upload; changing it must
+    follow the rule (reports.services.check_yes_no, as on the form)."""
+    from reports.tests.factories import draft
+
+    target = milestone(world, "达到国家办学标准")
+    report = draft(world, period=JUNE)
+    TargetValue.objects.create(report=report, target=target, actual_value=Decimal("60"))
+    unchanged = fill(
+        workbook_of(download(client, world.reporter)), rows={1: GOOD_ROW}, targets={target.pk: 60}
+    )
+    assert post(client, unchanged).status_code == 302
+    changed = fill(
+        workbook_of(download(client, world.reporter)), rows={1: GOOD_ROW}, targets={target.pk: 61}
+    )
+    assert_refused(
+        client, changed, "“达到国家办学标准”是节点目标，只能填 1（完成）或 0（未完成）。"
+    )
+    assert TargetValue.objects.get(target=target).actual_value == Decimal("60")
+
+
 def test_errors_in_several_rows_are_all_listed_and_nothing_is_written(client, world):
     content = fill(
         workbook_of(download(client, world.reporter)),

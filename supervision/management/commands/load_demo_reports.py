@@ -238,7 +238,7 @@ class Command(BaseCommand):
         for target in targets:
             if target.year != period.end.year or period.end.month not in (6, 12):
                 continue
-            if target.target_value is None:
+            if target.is_yes_no:
                 value = Decimal(1 if percent >= 40 or rng.random() < 0.7 else 0)
             else:
                 factor = Decimal(rng.choice(["0.9", "1.0", "1.05", "1.1", "1.2"]))
