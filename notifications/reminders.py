@@ -125,9 +125,9 @@ def plan_reminders(plan, today, *, batch_size, stats):
     if not due_periods:
         return
     closed = set(
-        PeriodLock.objects.filter(
-            plan=plan, is_closed=True, period_start__in=[p.start for p, _ in due_periods]
-        ).values_list("period_start", flat=True)
+        PeriodLock.objects.closed()
+        .filter(plan=plan, period_start__in=[p.start for p, _ in due_periods])
+        .values_list("period_start", flat=True)
     )
     due_periods = [(p, k) for p, k in due_periods if p.start not in closed]
     if not due_periods:

@@ -273,6 +273,12 @@ class ReportEvent(models.Model):
         return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
+class PeriodLockQuerySet(models.QuerySet):
+    def closed(self):
+        """Locks that hold: a reopened period keeps its row with is_closed False."""
+        return self.filter(is_closed=True)
+
+
 class PeriodLock(models.Model):
     """A reporting period a supervisor has closed; its reports are locked for everyone."""
 
@@ -284,6 +290,8 @@ class PeriodLock(models.Model):
     )
     changed_at = models.DateTimeField("操作时间")
     history = HistoricalRecords()  # every close and reopen is kept
+
+    objects = PeriodLockQuerySet.as_manager()
 
     class Meta:
         verbose_name = "填报期关闭记录"

@@ -63,7 +63,7 @@ class ConcurrentEditError(ReportError):
 
 
 def is_period_closed(plan, period_start: datetime.date) -> bool:
-    return PeriodLock.objects.filter(plan=plan, period_start=period_start, is_closed=True).exists()
+    return PeriodLock.objects.closed().filter(plan=plan, period_start=period_start).exists()
 
 
 def _check_open(report_or_plan, period_start=None):

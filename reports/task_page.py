@@ -143,9 +143,9 @@ def own_periods_page(user, task, today: datetime.date, number) -> Page:
         ).only("id", "task_id", "department_id", "period_start", "state", "first_submitted_at")
     }
     closed = set(
-        PeriodLock.objects.filter(
-            plan=task.plan, is_closed=True, period_start__in=starts
-        ).values_list("period_start", flat=True)
+        PeriodLock.objects.closed()
+        .filter(plan=task.plan, period_start__in=starts)
+        .values_list("period_start", flat=True)
     )
     cutoff = end_of_day(today)
     items = []

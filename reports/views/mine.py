@@ -172,35 +172,12 @@ def my_tasks_page(department, today, *, plan_id=None, show="", number=None):
 
 
 def _with_latest_own(department, rows):
-    """Each row's newest report of the unit, drafts included, its drafts not yet sent and
+    """Each row's newest report of the unit (drafts included), its drafts not yet sent and
     where 下一个待报期 leads (three queries). Read on every view, not kept: saving a draft
     renews no figures token (supervision.figure_triggers)."""
-    newest = (
-        Report.objects.filter(task=OuterRef("pk"), department=department)
-        .order_by("-period_start")
-        .values("pk")[:1]
-    )
-    ids = (
-        Task.objects.filter(pk__in=[row["task"].pk for row in rows])
-        .annotate(newest=Subquery(newest))
-        .order_by()
-        .values("newest")
-    )
-    latest = {
-        report.task_id: report
-        for report in Report.objects.filter(pk__in=ids).only(*MY_TASKS_REPORT_FIELDS).order_by()
-    }
-    drafts = defaultdict(list)
-    for pk, task_id, period_start in (
-        Report.objects.filter(
-            task__in=[row["task"].pk for row in rows],
-            department=department,
-            state=ReportState.DRAFT,
-        )
-        .order_by("task_id", "period_start")
-        .values_list("pk", "task_id", "period_start")
-    ):
-        drafts[task_id].append(DraftLink(pk, period_start))
+    task_ids = [row["task"].pk for row in rows]
+    latest = _newest_reports(department, task_ids)
+    drafts = _drafts_by_task(department, task_ids)
     closed = _closed_periods(rows)
     for row in rows:
         row["latest_own"] = latest.get(row["task"].pk)
@@ -210,22 +187,45 @@ def _with_latest_own(department, rows):
         row["next_due_link"] = _next_due_link(row, own_drafts, closed)
 
 
+def _newest_reports(department, task_ids):
+    """{task_id: the unit's newest Report on it}, drafts included (one query)."""
+    newest = (
+        Report.objects.filter(task=OuterRef("pk"), department=department)
+        .order_by("-period_start")
+        .values("pk")[:1]
+    )
+    ids = Task.objects.filter(pk__in=task_ids).annotate(newest=Subquery(newest)).order_by()
+    reports = Report.objects.filter(pk__in=ids.values("newest")).only(*MY_TASKS_REPORT_FIELDS)
+    return {report.task_id: report for report in reports.order_by()}
+
+
+def _drafts_by_task(department, task_ids):
+    """{task_id: [DraftLink]} of the unit's drafts on the tasks, oldest first (one query)."""
+    drafts = defaultdict(list)
+    rows = Report.objects.filter(
+        task__in=task_ids, department=department, state=ReportState.DRAFT
+    ).order_by("task_id", "period_start")
+    for pk, task_id, period_start in rows.values_list("pk", "task_id", "period_start"):
+        drafts[task_id].append(DraftLink(pk, period_start))
+    return drafts
+
+
 def _closed_periods(rows):
     """{(plan id, period start)} of the page's next periods that are closed (one query)."""
     wanted = {(r["task"].plan_id, r["next_due"].period.start) for r in rows if r["next_due"]}
     if not wanted:
         return set()
-    locks = PeriodLock.objects.filter(
+    locks = PeriodLock.objects.closed().filter(
         plan_id__in={plan for plan, _ in wanted},
         period_start__in={start for _, start in wanted},
-        is_closed=True,
     )
     return set(locks.values_list("plan_id", "period_start")) & wanted
 
 
 def _next_due_link(row, own_drafts, closed):
-    """Where 下一个待报期 leads: its draft, its report (waiting for the head's sign-off, say),
-    a new report, or nowhere when the period is closed ("draft" / "report" / "new" / "")."""
+    """Where 下一个待报期 leads, as (kind, report pk): ("draft", pk) its draft, ("report", pk)
+    its report (waiting for the head's sign-off, say), ("new", None) a new report, or
+    ("closed", None) nowhere, the period being closed; None when nothing is due."""
     due = row["next_due"]
     if due is None:
         return None
