@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from departments.models import User
+from supervision.orders.access import can_handle
 from supervision.orders.models import (
     OrderEvent,
     OrderSettings,
@@ -123,7 +124,9 @@ def _order(plan, actor, prefix, i, issued, task_id, departments):
         closed_at=times.get(Action.CLOSED),
         times_sent_back=sum(1 for action, _ in scenario.steps if action == Action.SENT_BACK),
     )
-    OrderUnit.objects.create(order=order, department_id=departments[0], role=OrderUnit.Role.HOST)
+    host = OrderUnit.objects.create(
+        order=order, department_id=departments[0], role=OrderUnit.Role.HOST
+    )
     if len(departments) > 1:
         OrderUnit.objects.create(
             order=order, department_id=departments[1], role=OrderUnit.Role.ASSIST
@@ -133,15 +136,8 @@ def _order(plan, actor, prefix, i, issued, task_id, departments):
     ]
     # The host unit's own steps are signed by one of its people when it has one (a demo
     # account), so the print-out does not credit a supervisor with the unit's receipt.
-    host_person = (
-        User.objects.filter(
-            department_id=departments[0],
-            is_active=True,
-            groups__permissions__codename="handle_order",  # its reporters and head
-        )
-        .order_by("pk")
-        .first()
-    )
+    people = User.objects.filter(department_id=host.department_id, is_active=True).order_by("pk")
+    host_person = next((u for u in people if can_handle(u, [host])), None)
     events += [
         OrderEvent(
             order=order,
